@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { ContextPacket } from './packet.ts';
+
+export const HANDOFF_STATUSES = [
+  'queued',
+  'offered',
+  'accepted',
+  'returned_to_bot',
+  'routed_to_product',
+  'resolved',
+  'cancelled',
+] as const;
+export const HandoffStatus = z.enum(HANDOFF_STATUSES);
+export type HandoffStatus = z.infer<typeof HandoffStatus>;
+
+export const OPEN_STATUSES: readonly HandoffStatus[] = ['queued', 'offered', 'accepted'];
+
+export const Person = z.object({ id: z.string(), name: z.string() });
+export type Person = z.infer<typeof Person>;
+
+export const Offer = z.object({
+  id: z.string(),
+  agentIds: z.array(z.string()),
+  expiresAt: z.iso.datetime({ offset: true }),
+});
+export type Offer = z.infer<typeof Offer>;
+
+export const ACTOR_KINDS = ['bot', 'agent', 'lead', 'system'] as const;
+export const Actor = z.object({ kind: z.enum(ACTOR_KINDS), id: z.string() });
+export type Actor = z.infer<typeof Actor>;
+
+export const EVENT_TYPES = [
+  'created',
+  'offered',
+  'declined',
+  'offer_expired',
+  'offer_withdrawn',
+  'accepted',
+  'returned_to_bot',
+  'routed_to_product',
+  'resolved',
+  'reassigned',
+  'requeued',
+  'cancelled',
+] as const;
+export const HandoffEventType = z.enum(EVENT_TYPES);
+export type HandoffEventType = z.infer<typeof HandoffEventType>;
+
+/** Why an agent's offer went away; also the `reason` of `offer_withdrawn` events. */
+export const WITHDRAW_REASONS = ['timed_out', 'taken', 'reassigned', 'cancelled'] as const;
+export const WithdrawReason = z.enum(WITHDRAW_REASONS);
+export type WithdrawReason = z.infer<typeof WithdrawReason>;
+
+export const PRODUCT_KINDS = ['feature_request', 'bug_report'] as const;
+export const ProductKind = z.enum(PRODUCT_KINDS);
+export type ProductKind = z.infer<typeof ProductKind>;
+
+export const HandoffEvent = z.object({
+  type: HandoffEventType,
+  at: z.iso.datetime({ offset: true }),
+  actor: Actor,
+  note: z.string().optional(),
+  reason: z.string().optional(),
+  /** Agents the event concerns: who got an offer, who a handoff was reassigned to. */
+  agentIds: z.array(z.string()).optional(),
+  /** What the agent sent to the product team, on `routed_to_product`. */
+  product: z
+    .object({ kind: ProductKind, title: z.string(), details: z.string(), severity: z.string().optional() })
+    .optional(),
+});
+export type HandoffEvent = z.infer<typeof HandoffEvent>;
+
+export const Handoff = z.object({
+  id: z.string(),
+  status: HandoffStatus,
+  packet: ContextPacket,
+  team: z.string(),
+  assignee: Person.nullable(),
+  offer: Offer.nullable(),
+  createdAt: z.iso.datetime({ offset: true }),
+  updatedAt: z.iso.datetime({ offset: true }),
+  events: z.array(HandoffEvent).optional(),
+});
+export type Handoff = z.infer<typeof Handoff>;
