@@ -40,14 +40,16 @@ export const EVENT_TYPES = [
   'routed_to_product',
   'resolved',
   'reassigned',
-  'requeued',
   'cancelled',
 ] as const;
 export const HandoffEventType = z.enum(EVENT_TYPES);
 export type HandoffEventType = z.infer<typeof HandoffEventType>;
 
-/** Why an agent's offer went away; also the `reason` of `offer_withdrawn` events. */
-export const WITHDRAW_REASONS = ['timed_out', 'taken', 'reassigned', 'cancelled'] as const;
+/**
+ * Why an agent's offer (or handoff, on `reassigned`) went away. `unavailable`: the agent went
+ * away, offline or reached capacity, so the offer moved on.
+ */
+export const WITHDRAW_REASONS = ['timed_out', 'taken', 'reassigned', 'cancelled', 'unavailable'] as const;
 export const WithdrawReason = z.enum(WITHDRAW_REASONS);
 export type WithdrawReason = z.infer<typeof WithdrawReason>;
 
@@ -61,7 +63,7 @@ export const HandoffEvent = z.object({
   actor: Actor,
   note: z.string().optional(),
   reason: z.string().optional(),
-  /** Agents the event concerns: who got an offer, who a handoff was reassigned to. */
+  /** Agents the event concerns: who got an offer, who a handoff was reassigned to (empty: the queue). */
   agentIds: z.array(z.string()).optional(),
   /** What the agent sent to the product team, on `routed_to_product`. */
   product: z

@@ -1,4 +1,5 @@
 export * from './agent.ts';
+export * from './botframework.ts';
 export * from './handoff.ts';
 export * from './http.ts';
 export * from './issues.ts';

@@ -13,7 +13,7 @@ export function describeIssues(error: z.ZodError): FieldIssue[] {
     const base = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) issues.push({ path: [...base, key].join('.'), message: 'unknown field' });
-    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+    } else if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
       issues.push({ path: base.join('.'), message: 'is required' });
     } else {
       issues.push({ path: base.join('.'), message: issue.message });

@@ -75,8 +75,18 @@ export const BotAttempt = z.strictObject({
   outcome: longText.optional(),
 });
 
-/** Only web links: the URL is opened by the agent's desktop, so nothing else is allowed through. */
-export const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2_000);
+/**
+ * Only web links: the URL is opened by the agent's desktop, so nothing else is allowed through.
+ * Whitespace and control characters are refused up front: zod's URL check would otherwise accept
+ * `"  https://…"` or `"https://exa\nmple.com"` and silently rewrite the value (trim, strip tabs and
+ * newlines), and the packet must be kept exactly as sent.
+ */
+const HTTP_URL_ERROR = 'must be an http or https URL';
+export const HttpUrl = z
+  .string()
+  .max(2_000)
+  .regex(/^[^\s\u0000-\u001f\u007f]+$/, HTTP_URL_ERROR)
+  .pipe(z.url({ protocol: /^https?$/, error: HTTP_URL_ERROR }));
 
 export const Source = z.strictObject({
   platform: shortText,
@@ -84,13 +94,21 @@ export const Source = z.strictObject({
   conversationUrl: HttpUrl.optional(),
 });
 
-export const Metadata = z
+// zod's record skips an own `__proto__` key without an issue, which would drop the entry silently.
+const refuseProtoKey = (value: unknown, ctx: z.RefinementCtx): unknown => {
+  if (value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')) {
+    ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'unknown field', input: value });
+  }
+  return value;
+};
+
+export const Metadata = z.preprocess(refuseProtoKey, z
   .record(z.string().min(1).max(LIMITS.shortText), z.union([z.string().max(LIMITS.longText), z.number(), z.boolean()], {
       error: 'must be a string, number or boolean (metadata is a flat map)',
     }))
   .refine((value) => Object.keys(value).length <= LIMITS.metadataKeys, {
     message: `at most ${LIMITS.metadataKeys} keys`,
-  });
+  }));
 
 export const ContextPacket = z.strictObject({
   summary: z.string().min(1, 'must not be empty').max(LIMITS.longText),

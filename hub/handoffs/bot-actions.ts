@@ -1,0 +1,87 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { ContextPacket, FieldIssue, Handoff } from '../../shared/protocol/index.ts';
+import { routeTeam } from '../routing/router.ts';
+import { findTeam } from '../store/agents.ts';
+import { appendEvent, findHandoffRow } from '../store/records.ts';
+import { FINISHED } from './agent-actions.ts';
+import { announceChange, announceWithdrawal, currentHandoff, notifyIntegration } from './announce.ts';
+import { CommandFailure, type Tx } from './effects.ts';
+
+export interface Integration {
+  id: string;
+  name: string;
+  default_team: string;
+  callback_url: string | null;
+}
+
+/** The packet is well formed but names something this hub does not have. */
+export class PacketRejected extends Error {
+  constructor(readonly issues: FieldIssue[]) {
+    super(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+  }
+}
+
+/** The same Idempotency-Key came with a different packet. */
+export class IdempotencyConflict extends Error {}
+
+/**
+ * Stores a handoff exactly as the bot sent it and routes it in the same transaction.
+ * With an Idempotency-Key the same request again returns the first handoff.
+ */
+export async function createHandoff(
+  t: Tx,
+  integration: Integration,
+  packet: ContextPacket,
+  idempotencyKey: string | undefined,
+): Promise<{ handoff: Handoff; created: boolean }> {
+  const body = JSON.stringify(packet);
+  const requestHash = createHash('sha256').update(body).digest('hex');
+  if (idempotencyKey !== undefined) {
+    const { rows } = await t.q.query<{ id: string; request_hash: string }>(
+      'select id, request_hash from handoffs where integration_id = $1 and idempotency_key = $2',
+      [integration.id, idempotencyKey],
+    );
+    const earlier = rows[0];
+    if (earlier && earlier.request_hash !== requestHash) {
+      throw new IdempotencyConflict(`Idempotency-Key ${idempotencyKey} was already used for a different packet (handoff ${earlier.id}).`);
+    }
+    if (earlier) return { handoff: await currentHandoff(t, earlier.id), created: false };
+  }
+  const teamName = packet.team ?? integration.default_team;
+  if (!(await findTeam(t.q, teamName))) {
+    const { rows } = await t.q.query<{ name: string }>('select name from teams order by name');
+    throw new PacketRejected([{ path: 'team', message: `no team "${teamName}" on this hub (teams: ${rows.map((r) => r.name).join(', ')})` }]);
+  }
+  const id = randomUUID();
+  await t.q.query(
+    `insert into handoffs (id, integration_id, team, status, packet, priority, skills, idempotency_key, request_hash, created_at, updated_at)
+     values ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $9)`,
+    [id, integration.id, teamName, body, packet.priority ?? 'normal', packet.skills ?? [], idempotencyKey ?? null, requestHash, t.now.toISOString()],
+  );
+  await appendEvent(t.q, id, { type: 'created', at: t.now, actor: { kind: 'bot', id: integration.id } });
+  await routeTeam(t, teamName);
+  const handoff = await currentHandoff(t, id);
+  if (handoff.status === 'queued') announceChange(t, handoff);
+  return { handoff, created: true };
+}
+
+/** The bot takes the conversation back (the customer left, or the bot solved it). */
+export async function cancelHandoff(t: Tx, integrationId: string, handoffId: string, reason: string | undefined): Promise<Handoff | undefined> {
+  const row = await findHandoffRow(t.q, handoffId, true);
+  if (!row || row.integration_id !== integrationId) return undefined;
+  const finished = FINISHED[row.status];
+  if (finished) throw new CommandFailure('invalid_state', `This handoff ${finished}; it can no longer be cancelled.`);
+  const holders = row.status === 'accepted' && row.assignee_id ? [row.assignee_id] : row.offer_agent_ids;
+  await t.q.query(
+    `update handoffs set status = 'cancelled', offer_id = null, offer_agent_ids = '{}', offer_expires_at = null, updated_at = $2 where id = $1`,
+    [row.id, t.now.toISOString()],
+  );
+  await appendEvent(t.q, row.id, { type: 'cancelled', at: t.now, actor: { kind: 'bot', id: integrationId }, reason });
+  announceWithdrawal(t, row.id, holders, 'cancelled');
+  const handoff = await currentHandoff(t, row.id);
+  announceChange(t, handoff, holders);
+  await notifyIntegration(t, integrationId, 'handoff.cancelled', handoff);
+  for (const id of holders) t.fx.agentsChanged.add(id);
+  t.fx.teamsToRoute.add(row.team);
+  return handoff;
+}

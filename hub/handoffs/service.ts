@@ -1,0 +1,230 @@
+import type { AckOf, AgentView, CommandName, CommandPayload, ContextPacket, Handoff, HandoffAck, Presence } from '../../shared/protocol/index.ts';
+import { COMMANDS, describeIssues } from '../../shared/protocol/index.ts';
+import { agentConnected, agentDisconnected, setPresence } from '../agents/presence.ts';
+import { SerialQueue } from '../core/serial.ts';
+import { expireOffers, nextOfferExpiry, routeTeam } from '../routing/router.ts';
+import { findAgent, listTeamAgents, toAgentView } from '../store/agents.ts';
+import type { Db, Queryable } from '../store/db.ts';
+import { findHandoffRow, findHandoffRows, listEvents, toHandoff } from '../store/records.ts';
+import { accept, decline, reassign, resolve, returnToBot, routeToProduct } from './agent-actions.ts';
+import { cancelHandoff, createHandoff, type Integration } from './bot-actions.ts';
+import { CommandFailure, Effects, agentRoom, leadsRoom, type Emission, type Tx } from './effects.ts';
+
+export interface ServiceOptions {
+  db: Db;
+  now?: () => Date;
+  /** Sends what a committed transaction announced (socket.io in the hub, a recorder in tests). */
+  emit: (emission: Emission) => void;
+  /** Whether any lead of the team is connected, so `agents:changed` is only built when someone listens. */
+  hasLeadsOnline?: (team: string) => boolean;
+  onWebhooksQueued?: () => void;
+  onError?: (error: unknown, context: string) => void;
+}
+
+type HandoffCommand = Exclude<CommandName, 'presence:set'>;
+const HANDOFF_COMMANDS: { [C in HandoffCommand]: (t: Tx, agentId: string, payload: CommandPayload<C>) => Promise<Handoff> } = {
+  'handoff:accept': accept,
+  'handoff:decline': decline,
+  'handoff:returnToBot': returnToBot,
+  'handoff:routeToProduct': routeToProduct,
+  'handoff:resolve': resolve,
+  'handoff:reassign': reassign,
+};
+
+/**
+ * The hub's one way to change state. Every change runs in a transaction, one at a time; what it
+ * announces (socket events, webhooks, the next offer expiry) happens only after it commits.
+ */
+export class HandoffService {
+  private readonly serial = new SerialQueue();
+  private readonly now: () => Date;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private expiryAt: Date | null = null;
+  private closed = false;
+
+  constructor(private readonly options: ServiceOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** After a restart: no app is connected yet, and offers that expired meanwhile move on. */
+  async start(): Promise<void> {
+    await this.mutate(async (t) => {
+      await t.q.query('update agents set connected = false where connected');
+    });
+    await this.scheduleExpiry(await nextOfferExpiry({ q: this.options.db }));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.expiryTimer);
+    await this.serial.idle();
+  }
+
+  /** Waits for every change queued so far (graceful shutdown, tests). */
+  idle(): Promise<void> {
+    return this.serial.idle();
+  }
+
+  get db(): Queryable {
+    return this.options.db;
+  }
+
+  createHandoff(integration: Integration, packet: ContextPacket, idempotencyKey?: string) {
+    return this.mutate((t) => createHandoff(t, integration, packet, idempotencyKey));
+  }
+
+  cancelHandoff(integrationId: string, handoffId: string, reason?: string) {
+    return this.mutate((t) => cancelHandoff(t, integrationId, handoffId, reason));
+  }
+
+  /** A handoff with its history, for the integration that created it. */
+  async handoffWithEvents(integrationId: string, handoffId: string): Promise<Handoff | undefined> {
+    const row = await findHandoffRow(this.options.db, handoffId);
+    if (!row || row.integration_id !== integrationId) return undefined;
+    return { ...toHandoff(row), events: await listEvents(this.options.db, handoffId) };
+  }
+
+  /** What an app sees on (re)connect: its offers and handoffs, and for leads the team's open work. */
+  async snapshotFor(agent: AgentView): Promise<Handoff[]> {
+    const mine = `(h.status = 'offered' and $1 = any(h.offer_agent_ids)) or (h.status = 'accepted' and h.assignee_id = $1)`;
+    const rows =
+      agent.role === 'lead'
+        ? await findHandoffRows(this.options.db, `${mine} or (h.team = $2 and h.status in ('queued', 'offered', 'accepted'))`, [agent.id, agent.team])
+        : await findHandoffRows(this.options.db, mine, [agent.id]);
+    return rows.map(toHandoff);
+  }
+
+  async teamAgents(team: string): Promise<AgentView[]> {
+    return (await listTeamAgents(this.options.db, team)).map(toAgentView);
+  }
+
+  connected(agentId: string): Promise<AgentView> {
+    return this.mutate(async (t) => {
+      await agentConnected(t, agentId);
+      return toAgentView((await findAgent(t.q, agentId))!);
+    });
+  }
+
+  disconnected(agentId: string): Promise<void> {
+    return this.mutate((t) => agentDisconnected(t, agentId));
+  }
+
+  /**
+   * Runs an app's command once per opId: the ack is stored with the change, so the same opId
+   * again (a retry after a lost ack) gets the same ack and changes nothing.
+   */
+  async command<C extends CommandName>(agentId: string, name: C, input: unknown): Promise<AckOf<C>> {
+    const parsed = COMMANDS[name].safeParse(input);
+    if (!parsed.success) {
+      const issues = describeIssues(parsed.error);
+      const message = `Invalid ${name}: ${issues.map((i) => `${i.path || 'payload'} ${i.message}`).join('; ')}`;
+      return { ok: false, error: { code: 'invalid_command', message, issues } } as AckOf<C>;
+    }
+    const payload = parsed.data as CommandPayload<C>;
+    return this.mutate(async (t) => {
+      const { rows } = await t.q.query<{ agent_id: string; command: string; ack: AckOf<C> }>(
+        'select agent_id, command, ack from agent_ops where op_id = $1',
+        [payload.opId],
+      );
+      const earlier = rows[0];
+      if (earlier) {
+        if (earlier.agent_id === agentId && earlier.command === name) return earlier.ack;
+        return { ok: false, error: { code: 'op_conflict', message: `opId ${payload.opId} was already used for another command.` } } as AckOf<C>;
+      }
+      const ack = await this.attempt(t, agentId, name, payload);
+      await t.q.query('insert into agent_ops (op_id, agent_id, command, ack) values ($1, $2, $3, $4)', [
+        payload.opId,
+        agentId,
+        name,
+        JSON.stringify(ack),
+      ]);
+      return ack;
+    });
+  }
+
+  /** Runs the command inside a savepoint so a refusal leaves nothing behind but its ack. */
+  private async attempt<C extends CommandName>(t: Tx, agentId: string, name: C, payload: CommandPayload<C>): Promise<AckOf<C>> {
+    const local: Tx = { q: t.q, now: t.now, fx: new Effects() };
+    await t.q.query('savepoint command');
+    try {
+      let ack: HandoffAck | AckOf<'presence:set'>;
+      if (name === 'presence:set') {
+        await setPresence(local, agentId, (payload as CommandPayload<'presence:set'>).status);
+        ack = { ok: true, agent: toAgentView((await findAgent(t.q, agentId))!) };
+      } else {
+        const run = HANDOFF_COMMANDS[name as HandoffCommand] as (t: Tx, agentId: string, p: unknown) => Promise<Handoff>;
+        ack = { ok: true, handoff: await run(local, agentId, payload) };
+      }
+      await t.q.query('release savepoint command');
+      t.fx.absorb(local.fx);
+      return ack as AckOf<C>;
+    } catch (error) {
+      if (!(error instanceof CommandFailure)) throw error;
+      await t.q.query('rollback to savepoint command');
+      return { ok: false, error: { code: error.code, message: error.message } } as AckOf<C>;
+    }
+  }
+
+  private mutate<T>(work: (t: Tx) => Promise<T>): Promise<T> {
+    return this.serial.run(async () => {
+      const t: Tx = { q: this.options.db, now: this.now(), fx: new Effects() };
+      const result = await this.options.db.transaction(async (q) => {
+        const tx: Tx = { ...t, q };
+        const value = await work(tx);
+        await this.settle(tx);
+        return value;
+      });
+      this.announce(t.fx);
+      return result;
+    });
+  }
+
+  /** Routes every team a change touched and prepares what agents and leads must hear. */
+  private async settle(t: Tx): Promise<void> {
+    for (const team of t.fx.teamsToRoute) await routeTeam(t, team);
+    const teams = new Set<string>();
+    for (const agentId of t.fx.agentsChanged) {
+      const row = await findAgent(t.q, agentId);
+      if (!row) continue;
+      t.fx.emit([agentRoom(agentId)], 'session', { agent: toAgentView(row), serverTime: t.now.toISOString() });
+      teams.add(row.team);
+    }
+    for (const team of teams) {
+      if (!(this.options.hasLeadsOnline?.(team) ?? true)) continue;
+      t.fx.emit([leadsRoom(team)], 'agents:changed', { agents: (await listTeamAgents(t.q, team)).map(toAgentView) });
+    }
+  }
+
+  private announce(fx: Effects): void {
+    for (const emission of fx.emissions) this.options.emit(emission);
+    if (fx.webhooks) this.options.onWebhooksQueued?.();
+    if (fx.earliestExpiry) void this.scheduleExpiry(fx.earliestExpiry);
+  }
+
+  private async scheduleExpiry(at: Date | null): Promise<void> {
+    if (this.closed || !at || (this.expiryAt && this.expiryAt <= at)) return;
+    clearTimeout(this.expiryTimer);
+    this.expiryAt = at;
+    // setTimeout cannot wait longer than ~24.8 days; offers never last that long.
+    const delay = Math.min(Math.max(0, at.getTime() - this.now().getTime()), 2 ** 31 - 1);
+    this.expiryTimer = setTimeout(() => void this.runExpiry(), delay);
+  }
+
+  private async runExpiry(): Promise<void> {
+    this.expiryAt = null;
+    try {
+      await this.mutate((t) => expireOffers(t));
+      await this.scheduleExpiry(await nextOfferExpiry({ q: this.options.db }));
+    } catch (error) {
+      this.options.onError?.(error, 'offer expiry');
+      if (!this.closed) this.expiryTimer = setTimeout(() => void this.runExpiry(), 1_000);
+    }
+  }
+
+  /** Lets tests and the clock-controlled paths run expiry now instead of waiting for the timer. */
+  expireDueOffers(): Promise<void> {
+    return this.runExpiry();
+  }
+}
+
+export type { Presence };

@@ -1,0 +1,104 @@
+import type { Actor, ContextPacket, Handoff, HandoffEvent, HandoffEventType, HandoffStatus } from '../../shared/protocol/index.ts';
+import type { Queryable } from './db.ts';
+
+export interface HandoffRow {
+  id: string;
+  integration_id: string;
+  team: string;
+  status: HandoffStatus;
+  packet: ContextPacket;
+  priority: string;
+  skills: string[];
+  assignee_id: string | null;
+  assignee_name: string | null;
+  offer_id: string | null;
+  offer_agent_ids: string[];
+  offer_expires_at: Date | null;
+  skip_agent_ids: string[];
+  created_at: Date;
+  updated_at: Date;
+}
+
+const SELECT_HANDOFF = `
+  select h.*, a.name as assignee_name
+  from handoffs h left join agents a on a.id = h.assignee_id`;
+
+export function toHandoff(row: HandoffRow): Handoff {
+  return {
+    id: row.id,
+    status: row.status,
+    packet: row.packet,
+    team: row.team,
+    assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name ?? row.assignee_id } : null,
+    offer:
+      row.status === 'offered' && row.offer_id && row.offer_expires_at
+        ? { id: row.offer_id, agentIds: row.offer_agent_ids, expiresAt: row.offer_expires_at.toISOString() }
+        : null,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** Reads a handoff; `lock` takes the row lock so concurrent hubs cannot both change it. */
+export async function findHandoffRow(q: Queryable, id: string, lock = false): Promise<HandoffRow | undefined> {
+  if (lock) await q.query('select id from handoffs where id = $1 for update', [id]);
+  const { rows } = await q.query<HandoffRow>(`${SELECT_HANDOFF} where h.id = $1`, [id]);
+  return rows[0];
+}
+
+export async function findHandoffRows(q: Queryable, where: string, params: unknown[]): Promise<HandoffRow[]> {
+  const { rows } = await q.query<HandoffRow>(`${SELECT_HANDOFF} where ${where} order by h.created_at, h.id`, params);
+  return rows;
+}
+
+export interface NewEvent {
+  type: HandoffEventType;
+  at: Date;
+  actor: Actor;
+  note?: string | undefined;
+  reason?: string | undefined;
+  agentIds?: string[] | undefined;
+  product?: HandoffEvent['product'] | undefined;
+}
+
+export async function appendEvent(q: Queryable, handoffId: string, event: NewEvent): Promise<void> {
+  await q.query(
+    `insert into handoff_events (handoff_id, type, at, actor_kind, actor_id, note, reason, agent_ids, product)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      handoffId,
+      event.type,
+      event.at.toISOString(),
+      event.actor.kind,
+      event.actor.id,
+      event.note ?? null,
+      event.reason ?? null,
+      event.agentIds ?? null,
+      event.product ? JSON.stringify(event.product) : null,
+    ],
+  );
+}
+
+interface EventRow {
+  type: HandoffEventType;
+  at: Date;
+  actor_kind: Actor['kind'];
+  actor_id: string;
+  note: string | null;
+  reason: string | null;
+  agent_ids: string[] | null;
+  product: HandoffEvent['product'] | null;
+}
+
+export async function listEvents(q: Queryable, handoffId: string): Promise<HandoffEvent[]> {
+  const { rows } = await q.query<EventRow>('select * from handoff_events where handoff_id = $1 order by id', [handoffId]);
+  return rows.map((row) => ({
+    type: row.type,
+    at: row.at.toISOString(),
+    actor: { kind: row.actor_kind, id: row.actor_id },
+    ...(row.note !== null && { note: row.note }),
+    ...(row.reason !== null && { reason: row.reason }),
+    ...(row.agent_ids !== null && { agentIds: row.agent_ids }),
+    ...(row.product !== null && { product: row.product }),
+  }));
+}

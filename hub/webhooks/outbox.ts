@@ -1,0 +1,20 @@
+import { randomUUID } from 'node:crypto';
+import type { Handoff, WebhookPayload, WebhookType } from '../../shared/protocol/index.ts';
+import type { Queryable } from '../store/db.ts';
+
+/**
+ * Writes a webhook for the handoff's integration into the outbox, inside the caller's
+ * transaction, so the webhook exists exactly when the transition it reports does.
+ * Integrations without a callback URL get none.
+ */
+export async function enqueueWebhook(q: Queryable, integrationId: string, type: WebhookType, handoff: Handoff, at: Date): Promise<boolean> {
+  const { rows } = await q.query<{ callback_url: string | null }>('select callback_url from integrations where id = $1', [integrationId]);
+  if (!rows[0]?.callback_url) return false;
+  const payload: WebhookPayload = { id: randomUUID(), type, at: at.toISOString(), handoff };
+  await q.query(
+    `insert into webhook_outbox (id, integration_id, handoff_id, type, body, next_attempt_at, created_at)
+     values ($1, $2, $3, $4, $5, $6, $6)`,
+    [payload.id, integrationId, handoff.id, type, JSON.stringify(payload), at.toISOString()],
+  );
+  return true;
+}
