@@ -19,6 +19,8 @@ export class Effects {
   readonly teamsToRoute = new Set<string>();
   /** Agents whose presence or load changed: they get a new `session`, their leads `agents:changed`. */
   readonly agentsChanged = new Set<string>();
+  /** Direct answers to whoever asked (a connecting app's snapshot), sent before the emissions. */
+  readonly replies: Array<() => void> = [];
   webhooks = false;
   earliestExpiry: Date | null = null;
 
@@ -33,6 +35,7 @@ export class Effects {
   /** Takes on what a nested step recorded, once that step is known to have succeeded. */
   absorb(other: Effects): void {
     this.emissions.push(...other.emissions);
+    this.replies.push(...other.replies);
     for (const team of other.teamsToRoute) this.teamsToRoute.add(team);
     for (const id of other.agentsChanged) this.agentsChanged.add(id);
     this.webhooks ||= other.webhooks;

@@ -1,4 +1,4 @@
-import type { AckOf, AgentView, CommandName, CommandPayload, ContextPacket, Handoff, HandoffAck, Presence } from '../../shared/protocol/index.ts';
+import type { AckOf, AgentView, CommandName, CommandPayload, ContextPacket, Handoff, HandoffAck } from '../../shared/protocol/index.ts';
 import { COMMANDS, describeIssues } from '../../shared/protocol/index.ts';
 import { agentConnected, agentDisconnected, setPresence } from '../agents/presence.ts';
 import { SerialQueue } from '../core/serial.ts';
@@ -85,23 +85,26 @@ export class HandoffService {
   }
 
   /** What an app sees on (re)connect: its offers and handoffs, and for leads the team's open work. */
-  async snapshotFor(agent: AgentView): Promise<Handoff[]> {
+  async snapshotFor(agent: AgentView, q: Queryable = this.options.db): Promise<Handoff[]> {
     const mine = `(h.status = 'offered' and $1 = any(h.offer_agent_ids)) or (h.status = 'accepted' and h.assignee_id = $1)`;
     const rows =
       agent.role === 'lead'
-        ? await findHandoffRows(this.options.db, `${mine} or (h.team = $2 and h.status in ('queued', 'offered', 'accepted'))`, [agent.id, agent.team])
-        : await findHandoffRows(this.options.db, mine, [agent.id]);
+        ? await findHandoffRows(q, `${mine} or (h.team = $2 and h.status in ('queued', 'offered', 'accepted'))`, [agent.id, agent.team])
+        : await findHandoffRows(q, mine, [agent.id]);
     return rows.map(toHandoff);
   }
 
-  async teamAgents(team: string): Promise<AgentView[]> {
-    return (await listTeamAgents(this.options.db, team)).map(toAgentView);
-  }
-
-  connected(agentId: string): Promise<AgentView> {
+  /**
+   * An app connected. `deliver` gets the session and snapshot as they stood at this commit, before
+   * anything later is announced, so the app never sees an event older than its snapshot.
+   */
+  connected(agentId: string, deliver: (agent: AgentView, handoffs: Handoff[], teamAgents?: AgentView[]) => void): Promise<void> {
     return this.mutate(async (t) => {
       await agentConnected(t, agentId);
-      return toAgentView((await findAgent(t.q, agentId))!);
+      const agent = toAgentView((await findAgent(t.q, agentId))!);
+      const handoffs = await this.snapshotFor(agent, t.q);
+      const teamAgents = agent.role === 'lead' ? (await listTeamAgents(t.q, agent.team)).map(toAgentView) : undefined;
+      t.fx.replies.push(() => deliver(agent, handoffs, teamAgents));
     });
   }
 
@@ -196,6 +199,7 @@ export class HandoffService {
   }
 
   private announce(fx: Effects): void {
+    for (const reply of fx.replies) reply();
     for (const emission of fx.emissions) this.options.emit(emission);
     if (fx.webhooks) this.options.onWebhooksQueued?.();
     if (fx.earliestExpiry) void this.scheduleExpiry(fx.earliestExpiry);
@@ -227,4 +231,3 @@ export class HandoffService {
   }
 }
 
-export type { Presence };

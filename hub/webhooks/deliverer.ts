@@ -61,19 +61,19 @@ interface DueRow {
   signing_secret: string;
 }
 
-// The oldest pending webhook of each handoff (created_at, then id): only it may be sent, so a
+// The oldest pending webhook of each handoff (in insertion order): only it may be sent, so a
 // handoff's webhooks arrive in order. Pending rows are few (partial index), so this stays cheap.
 const HEADS_OF_LINE = `
   select h.id, h.handoff_id, h.integration_id, h.type, h.body, h.attempts, h.next_attempt_at,
          i.callback_url, i.signing_secret
   from (
-    select o.*, row_number() over (partition by o.handoff_id order by o.created_at, o.id) as position
+    select o.*, row_number() over (partition by o.handoff_id order by o.seq) as position
     from webhook_outbox o
     where o.delivered_at is null and o.failed_at is null
   ) h
   join integrations i on i.id = h.integration_id
   where h.position = 1
-  order by h.next_attempt_at, h.created_at, h.id
+  order by h.next_attempt_at, h.seq
   limit $1`;
 
 export function startWebhookDeliverer(options: WebhookDelivererOptions): WebhookDeliverer {

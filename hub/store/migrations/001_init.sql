@@ -85,6 +85,8 @@ create table agent_ops (
 -- Webhooks to integrations, written in the same transaction as the transition they report.
 create table webhook_outbox (
   id text primary key,
+  -- Insertion order, so webhooks of one handoff go out in the order their transitions happened.
+  seq bigserial not null,
   integration_id text not null references integrations (id),
   handoff_id text not null references handoffs (id),
   type text not null,

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { HttpUrl, Role, RoutingMode, describeIssues } from '../../shared/protocol/index.ts';
+import { hashSecret, newSecret } from '../auth/secrets.ts';
+import type { Queryable } from '../store/db.ts';
+
+/** An admin input the hub refuses, naming what is wrong. */
+export class AdminInputError extends Error {}
+
+function check<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = describeIssues(result.error).map((i) => `--${i.path} ${i.message}`);
+  throw new AdminInputError(`Cannot ${what}: ${issues.join('; ')}`);
+}
+
+const name = z.string().trim().min(1).max(200);
+const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, - or _ (up to 63)');
+
+export const TeamInput = z.strictObject({
+  name: id,
+  routing: RoutingMode.optional(),
+  offerTimeoutSeconds: z.number().positive().max(24 * 3600).optional(),
+});
+
+/** Creates the team, or changes the given settings of an existing one. */
+export async function upsertTeam(q: Queryable, input: z.input<typeof TeamInput>) {
+  const team = check(TeamInput, input, 'set the team');
+  await q.query(
+    `insert into teams (name, routing, offer_timeout_ms) values ($1, coalesce($2, 'push'), coalesce($3, 45000))
+     on conflict (name) do update set routing = coalesce($2, teams.routing), offer_timeout_ms = coalesce($3, teams.offer_timeout_ms)`,
+    [team.name, team.routing ?? null, team.offerTimeoutSeconds === undefined ? null : Math.round(team.offerTimeoutSeconds * 1000)],
+  );
+  return (await q.query<{ name: string; routing: string; offer_timeout_ms: number }>('select * from teams where name = $1', [team.name])).rows[0]!;
+}
+
+export const AgentInput = z.strictObject({
+  id: id.optional(),
+  name,
+  role: Role.default('agent'),
+  team: id,
+  skills: z.array(z.string().trim().min(1).max(200)).default([]),
+  capacity: z.number().int().min(0).max(100).default(3),
+  /** Only for fixed, documented demo credentials; real tokens are always generated. */
+  token: z.string().min(8).optional(),
+});
+
+/** Creates an agent or lead (and their team if new) and returns their token, shown only this once. */
+export async function createAgent(q: Queryable, input: z.input<typeof AgentInput>): Promise<{ id: string; token: string }> {
+  const agent = check(AgentInput, input, 'create the agent');
+  await upsertTeam(q, { name: agent.team });
+  const agentId = agent.id ?? randomUUID();
+  const token = agent.token ?? newSecret('agt');
+  const { rows } = await q.query<{ id: string }>('select id from agents where id = $1', [agentId]);
+  if (rows[0]) throw new AdminInputError(`Cannot create the agent: --id ${agentId} is taken.`);
+  await q.query(
+    'insert into agents (id, name, role, team, skills, capacity, token_hash) values ($1, $2, $3, $4, $5, $6, $7)',
+    [agentId, agent.name, agent.role, agent.team, agent.skills, agent.capacity, hashSecret(token)],
+  );
+  return { id: agentId, token };
+}
+
+export const IntegrationInput = z.strictObject({
+  name: id,
+  callbackUrl: HttpUrl.optional(),
+  team: id.default('support'),
+  key: z.string().min(8).optional(),
+  signingSecret: z.string().min(8).optional(),
+});
+
+/** Creates an integration; its key and signing secret are shown only this once. */
+export async function createIntegration(q: Queryable, input: z.input<typeof IntegrationInput>) {
+  const integration = check(IntegrationInput, input, 'create the integration');
+  await upsertTeam(q, { name: integration.team });
+  const { rows } = await q.query('select id from integrations where name = $1', [integration.name]);
+  if (rows[0]) throw new AdminInputError(`Cannot create the integration: --name ${integration.name} is taken.`);
+  const key = integration.key ?? newSecret('key');
+  const signingSecret = integration.signingSecret ?? newSecret('whsec');
+  const integrationId = randomUUID();
+  await q.query(
+    'insert into integrations (id, name, key_hash, signing_secret, callback_url, default_team) values ($1, $2, $3, $4, $5, $6)',
+    [integrationId, integration.name, hashSecret(key), signingSecret, integration.callbackUrl ?? null, integration.team],
+  );
+  return { id: integrationId, name: integration.name, key, signingSecret };
+}
+
+export async function setCallbackUrl(q: Queryable, integrationName: string, callbackUrl: string | null): Promise<void> {
+  const url = callbackUrl === null ? null : check(HttpUrl, callbackUrl, 'set the callback URL');
+  await q.query('update integrations set callback_url = $2 where name = $1', [integrationName, url]);
+}
+
+export async function listAccounts(q: Queryable) {
+  const teams = (await q.query('select name, routing, offer_timeout_ms from teams order by name')).rows;
+  const agents = (await q.query('select id, name, role, team, skills, capacity from agents order by team, name')).rows;
+  const integrations = (await q.query('select id, name, default_team, callback_url from integrations order by name')).rows;
+  return { teams, agents, integrations };
+}

@@ -1,0 +1,88 @@
+import type { Logger } from 'pino';
+import type { Server, Socket } from 'socket.io';
+import {
+  AGENTS_NAMESPACE,
+  COMMANDS,
+  type ClientToServerEvents,
+  type CommandName,
+  type ServerToClientEvents,
+} from '../../shared/protocol/index.ts';
+import { hashSecret } from '../auth/secrets.ts';
+import { agentRoom, leadsRoom, type Emission } from '../handoffs/effects.ts';
+import type { HandoffService } from '../handoffs/service.ts';
+import { findAgentByTokenHash } from '../store/agents.ts';
+
+interface SocketData {
+  agentId: string;
+  team: string;
+  lead: boolean;
+}
+type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/**
+ * The `/agents` namespace: authenticates apps by token, sends `session` and the snapshot on every
+ * connect, and turns commands into service calls with their acks.
+ */
+export function attachAgentsNamespace(io: Server, service: HandoffService, log: Logger) {
+  const nsp = io.of(AGENTS_NAMESPACE);
+  const sockets = new Map<string, number>();
+  const leadsOnline = new Map<string, number>();
+  const bump = (map: Map<string, number>, key: string, by: number): number => {
+    const n = (map.get(key) ?? 0) + by;
+    if (n > 0) map.set(key, n);
+    else map.delete(key);
+    return n;
+  };
+
+  nsp.use(async (socket: AgentSocket, next) => {
+    const token: unknown = socket.handshake.auth?.token;
+    const agent = typeof token === 'string' && token.length > 0 && token.length < 500 ? await findAgentByTokenHash(service.db, hashSecret(token)) : undefined;
+    if (!agent) return next(new Error('unauthorized'));
+    socket.data = { agentId: agent.id, team: agent.team, lead: agent.role === 'lead' };
+    next();
+  });
+
+  nsp.on('connection', (socket: AgentSocket) => {
+    const { agentId, team, lead } = socket.data;
+    void socket.join(lead ? [agentRoom(agentId), leadsRoom(team)] : [agentRoom(agentId)]);
+    bump(sockets, agentId, 1);
+    if (lead) bump(leadsOnline, team, 1);
+
+    for (const name of Object.keys(COMMANDS) as CommandName[]) {
+      socket.on(name, async (payload: unknown, ack: unknown) => {
+        if (typeof ack !== 'function') return; // without an ack the client could never learn the outcome
+        try {
+          ack(await service.command(agentId, name, payload));
+        } catch (error) {
+          log.error({ err: error, agentId, command: name }, 'command failed');
+          ack({ ok: false, error: { code: 'internal', message: 'The hub failed to handle this command; it has been logged. Try again.' } });
+        }
+      });
+    }
+
+    socket.on('disconnect', () => {
+      if (lead) bump(leadsOnline, team, -1);
+      if (bump(sockets, agentId, -1) === 0) {
+        service.disconnected(agentId).catch((error: unknown) => log.error({ err: error, agentId }, 'disconnect handling failed'));
+      }
+    });
+
+    service
+      .connected(agentId, (agent, handoffs, agents) => {
+        socket.emit('session', { agent, serverTime: new Date().toISOString() });
+        socket.emit('handoffs:snapshot', { handoffs });
+        if (agents) socket.emit('agents:changed', { agents });
+      })
+      .catch((error: unknown) => {
+        log.error({ err: error, agentId }, 'connect handling failed');
+        socket.disconnect(true);
+      });
+  });
+
+  return {
+    emit: ({ rooms, event, payload }: Emission) => {
+      nsp.to(rooms).emit(event, payload as never);
+    },
+    hasLeadsOnline: (teamName: string) => leadsOnline.has(teamName),
+  };
+}

@@ -1,0 +1,185 @@
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { AdminInputError, createAgent, createIntegration, listAccounts, setCallbackUrl, upsertTeam } from './admin/accounts.ts';
+import { DEMO } from './demo/seed.ts';
+import { startHub, openStore } from './hub.ts';
+import { createLogger } from './log.ts';
+import { acquireDataDirLock, DataDirLocked } from './store/lock.ts';
+
+
+const USAGE = `Usage: npm run hub -- [serve] [options]
+       npm run hub -- <admin command> [options]
+
+Serve (the default):
+  --port <n>             port to listen on (0 picks a free one; default 7400)
+  --host <addr>          address to bind (default 127.0.0.1; --demo allows loopback only)
+  --data-dir <dir>       PGlite data folder (default .data/hub; env BATON_DATA_DIR)
+  --database-url <url>   PostgreSQL instead of PGlite (env DATABASE_URL)
+  --demo                 seed team "support", Ana (demo-ana), Ben (demo-ben), lead Lee (demo-lee)
+                         and the integration demo-bot (key demo-integration-key)
+  --demo-bot             also run a bot that sends realistic handoffs and answers webhooks
+
+Admin commands (run while the hub is stopped when using a PGlite data folder):
+  agent create --name <name> --team <team> [--role agent|lead] [--skills a,b] [--capacity <n>] [--id <id>]
+  integration create --name <name> [--team <team>] [--callback-url <url>]
+  integration callback --name <name> --callback-url <url>
+  team set --name <team> [--routing push|broadcast] [--offer-timeout <seconds>]
+  list
+`;
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'database-url': { type: 'string' },
+  demo: { type: 'boolean' },
+  'demo-bot': { type: 'boolean' },
+  name: { type: 'string' },
+  team: { type: 'string' },
+  role: { type: 'string' },
+  skills: { type: 'string' },
+  capacity: { type: 'string' },
+  id: { type: 'string' },
+  'callback-url': { type: 'string' },
+  routing: { type: 'string' },
+  'offer-timeout': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+class UsageError extends Error {}
+
+function number(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number (got "${value}").`);
+  return n;
+}
+
+function storeOptions(values: Values) {
+  const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
+  const dataDir = resolve(values['data-dir'] ?? process.env.BATON_DATA_DIR ?? '.data/hub');
+  return databaseUrl ? { databaseUrl } : { dataDir };
+}
+
+async function serve(values: Values): Promise<void> {
+  const port = number(values.port, 'port') ?? 7400;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0 to 65535 (got ${port}).`);
+  const host = values.host ?? '127.0.0.1';
+  if ((values.demo || values['demo-bot']) && !['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    throw new UsageError('--demo uses published credentials, so it binds to loopback only (127.0.0.1, localhost or ::1).');
+  }
+  if (values['demo-bot'] && !values.demo) throw new UsageError('--demo-bot needs --demo (the bot signs in as the demo integration).');
+  const store = storeOptions(values);
+  const release = store.dataDir ? acquireDataDirLock(store.dataDir) : () => undefined;
+  const log = createLogger();
+  const hub = await startHub({ ...store, port, host, demo: values.demo ?? false, log });
+  const bot = values['demo-bot']
+    ? await (await import('./demo/demo-bot.ts' as string)).startDemoBot({ hubUrl: hub.url, integrationKey: DEMO.integration.key, signingSecret: DEMO.integration.signingSecret, log })
+    : undefined;
+  if (bot) await setCallbackUrl(hub.db, DEMO.integration.name, bot.callbackUrl);
+  console.log(`Baton hub listening on ${hub.url}`);
+  if (values.demo) console.log(`Demo sign-in: ${hub.url}/#token=demo-ana (Ana), demo-ben (Ben), demo-lee (lead Lee)`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await bot?.stop();
+    await hub.close();
+    release();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function admin(command: string, values: Values): Promise<void> {
+  const store = storeOptions(values);
+  const release = store.dataDir ? acquireDataDirLock(store.dataDir) : () => undefined;
+  const db = await openStore(store);
+  try {
+    const required = (flag: 'name' | 'team' | 'callback-url') => {
+      const value = values[flag];
+      if (!value) throw new UsageError(`${command} needs --${flag}.`);
+      return value;
+    };
+    switch (command) {
+      case 'agent create': {
+        const role = values.role ?? 'agent';
+        if (role !== 'agent' && role !== 'lead') throw new UsageError(`--role must be agent or lead (got "${role}").`);
+        const agent = await createAgent(db, {
+          name: required('name'),
+          team: required('team'),
+          role,
+          skills: values.skills ? values.skills.split(',').map((s) => s.trim()).filter(Boolean) : [],
+          ...(values.capacity !== undefined && { capacity: number(values.capacity, 'capacity') }),
+          ...(values.id && { id: values.id }),
+        });
+        console.log(`Created ${role} ${values.name} (${agent.id}) in team ${values.team}.`);
+        console.log(`Token (shown once): ${agent.token}`);
+        break;
+      }
+      case 'integration create': {
+        const integration = await createIntegration(db, {
+          name: required('name'),
+          ...(values.team && { team: values.team }),
+          ...(values['callback-url'] && { callbackUrl: values['callback-url'] }),
+        });
+        console.log(`Created integration ${integration.name} (${integration.id}).`);
+        console.log(`Key (shown once): ${integration.key}`);
+        console.log(`Signing secret (shown once): ${integration.signingSecret}`);
+        break;
+      }
+      case 'integration callback':
+        await setCallbackUrl(db, required('name'), required('callback-url'));
+        console.log(`Webhooks for ${values.name} now go to ${values['callback-url']}.`);
+        break;
+      case 'team set': {
+        const routing = values.routing;
+        if (routing !== undefined && routing !== 'push' && routing !== 'broadcast') throw new UsageError(`--routing must be push or broadcast (got "${routing}").`);
+        const team = await upsertTeam(db, {
+          name: required('name'),
+          ...(routing && { routing }),
+          ...(values['offer-timeout'] !== undefined && { offerTimeoutSeconds: number(values['offer-timeout'], 'offer-timeout') }),
+        });
+        console.log(`Team ${team.name}: ${team.routing} routing, offers expire after ${team.offer_timeout_ms / 1000} s.`);
+        break;
+      }
+      case 'list':
+        console.log(JSON.stringify(await listAccounts(db), null, 2));
+        break;
+      default:
+        throw new UsageError(`Unknown command "${command}".`);
+    }
+  } finally {
+    await db.close();
+    release();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const command = positionals.join(' ');
+  if (command === '' || command === 'serve') return serve(values);
+  return admin(command, values);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError || error instanceof AdminInputError || error instanceof DataDirLocked) {
+    console.error(`baton hub: ${error.message}`);
+    if (error instanceof UsageError) console.error(`\n${USAGE}`);
+  } else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`baton hub: ${(error as Error).message}\n\n${USAGE}`);
+  } else {
+    console.error(error);
+  }
+  process.exit(2);
+});
+

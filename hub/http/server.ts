@@ -1,0 +1,131 @@
+import Fastify, { type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { ZodType } from 'zod';
+import { CancelBody, ContextPacket, MAX_BODY_BYTES, describeIssues } from '../../shared/protocol/index.ts';
+import { BotFrameworkHandoffActivity } from '../../shared/protocol/botframework.ts';
+import { hashSecret } from '../auth/secrets.ts';
+import { IdempotencyConflict, PacketRejected, type Integration } from '../handoffs/bot-actions.ts';
+import { CommandFailure } from '../handoffs/effects.ts';
+import type { HandoffService } from '../handoffs/service.ts';
+import { botFrameworkToPacket } from '../ingress/botframework.ts';
+import { HttpError, invalidPacket, sendError } from './errors.ts';
+
+export interface HttpOptions {
+  service: HandoffService;
+  log: Logger;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** The REST side of the hub: bots hand conversations over, read them back and cancel them. */
+export function createHttpServer({ service, log }: HttpOptions) {
+  const app = Fastify({ loggerInstance: log, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true });
+
+  // Our own JSON parser so an empty body (cancel without a reason) is allowed and a syntax error
+  // is reported in the protocol's error shape like any other invalid body.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(new HttpError(400, 'invalid_packet', `The body is not valid JSON: ${(error as Error).message}.`, [{ path: '', message: 'not valid JSON' }]), undefined);
+    }
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof HttpError) return sendError(reply, error);
+    const code = (error as { code?: string }).code;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, new HttpError(413, 'too_large', `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`));
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+      return sendError(reply, new HttpError(415, 'unsupported_media_type', `Send JSON with Content-Type: application/json (got ${request.headers['content-type'] ?? 'none'}).`));
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) return sendError(reply, new HttpError(400, 'invalid_request', (error as Error).message));
+    request.log.error({ err: error, url: request.url }, 'request failed');
+    return sendError(reply, new HttpError(500, 'internal', 'The hub failed to handle this request; it has been logged.'));
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, new HttpError(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)));
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  const authenticate = async (request: FastifyRequest): Promise<Integration> => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    if (!match) throw new HttpError(401, 'unauthorized', 'Send the integration key as "Authorization: Bearer <key>".');
+    const { rows } = await service.db.query<Integration>(
+      'select id, name, default_team, callback_url from integrations where key_hash = $1',
+      [hashSecret(match[1]!)],
+    );
+    if (!rows[0]) throw new HttpError(401, 'unauthorized', 'The integration key is not known to this hub.');
+    return rows[0];
+  };
+
+  const idempotencyKey = (request: FastifyRequest): string | undefined => {
+    const value = request.headers['idempotency-key'];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || !IDEMPOTENCY_KEY.test(value)) {
+      throw new HttpError(400, 'invalid_request', 'Idempotency-Key must be 1 to 200 visible ASCII characters.', [{ path: 'Idempotency-Key', message: 'invalid' }]);
+    }
+    return value;
+  };
+
+  const parse = <T>(schema: ZodType<T>, body: unknown): T => {
+    const result = schema.safeParse(body);
+    if (!result.success) throw invalidPacket(describeIssues(result.error));
+    return result.data;
+  };
+
+  const create = async (integration: Integration, packet: ContextPacket, key: string | undefined) => {
+    try {
+      return await service.createHandoff(integration, packet, key);
+    } catch (error) {
+      if (error instanceof PacketRejected) throw invalidPacket(error.issues);
+      if (error instanceof IdempotencyConflict) throw new HttpError(409, 'idempotency_conflict', error.message);
+      throw error;
+    }
+  };
+
+  app.post('/v1/handoffs', async (request, reply) => {
+    const integration = await authenticate(request);
+    const key = idempotencyKey(request);
+    parse(ContextPacket, request.body);
+    // Stored as the bot sent it: the schema only checks it.
+    const { handoff, created } = await create(integration, request.body as ContextPacket, key);
+    request.log.info({ handoffId: handoff.id, integration: integration.name, created }, 'handoff received');
+    return reply.code(created ? 201 : 200).send({ handoff });
+  });
+
+  app.post('/v1/ingress/botframework', async (request, reply) => {
+    const integration = await authenticate(request);
+    const key = idempotencyKey(request);
+    const activity = parse(BotFrameworkHandoffActivity, request.body);
+    const packet = parse(ContextPacket, botFrameworkToPacket(activity));
+    const { handoff, created } = await create(integration, packet, key);
+    request.log.info({ handoffId: handoff.id, integration: integration.name, created, platform: 'botframework' }, 'handoff received');
+    return reply.code(created ? 201 : 200).send({ handoff });
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/handoffs/:id', async (request) => {
+    const integration = await authenticate(request);
+    const handoff = await service.handoffWithEvents(integration.id, request.params.id);
+    if (!handoff) throw new HttpError(404, 'not_found', `There is no handoff ${request.params.id} for this integration.`);
+    return { handoff };
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/handoffs/:id/cancel', async (request) => {
+    const integration = await authenticate(request);
+    const { reason } = parse(CancelBody, request.body ?? {});
+    try {
+      const handoff = await service.cancelHandoff(integration.id, request.params.id, reason);
+      if (!handoff) throw new HttpError(404, 'not_found', `There is no handoff ${request.params.id} for this integration.`);
+      request.log.info({ handoffId: handoff.id, integration: integration.name }, 'handoff cancelled');
+      return { handoff };
+    } catch (error) {
+      if (error instanceof CommandFailure) throw new HttpError(409, 'conflict', error.message);
+      throw error;
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,85 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import { attachAgentsNamespace } from './agents/namespace.ts';
+import { seedDemo } from './demo/seed.ts';
+import { HandoffService } from './handoffs/service.ts';
+import type { Emission } from './handoffs/effects.ts';
+import { createHttpServer } from './http/server.ts';
+import { silentLogger } from './log.ts';
+import { openPglite, openPostgres, type Db } from './store/db.ts';
+import { migrate } from './store/migrate.ts';
+import { startWebhookDeliverer, type WebhookDelivererOptions } from './webhooks/deliverer.ts';
+
+export interface HubOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** PGlite data folder; omitted (and no databaseUrl) keeps everything in memory. */
+  dataDir?: string;
+  /** A PostgreSQL server instead of the embedded store. */
+  databaseUrl?: string;
+  /** Seeds the documented demo team, people and integration. */
+  demo?: boolean;
+  log?: Logger;
+  now?: () => Date;
+  webhooks?: Partial<Pick<WebhookDelivererOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxAttempts' | 'requestTimeoutMs'>>;
+}
+
+export interface RunningHub {
+  url: string;
+  port: number;
+  db: Db;
+  service: HandoffService;
+  /** Stops accepting connections and requests, finishes the writes under way, and closes the store. */
+  close(): Promise<void>;
+}
+
+export async function openStore(options: Pick<HubOptions, 'dataDir' | 'databaseUrl'>): Promise<Db> {
+  const db = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openPglite(options.dataDir);
+  await migrate(db);
+  return db;
+}
+
+export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
+  const log = options.log ?? silentLogger();
+  const host = options.host ?? '127.0.0.1';
+  const db = await openStore(options);
+  if (options.demo) await seedDemo(db);
+
+  // The namespace is created after the service, so emissions go through this late-bound sink.
+  let sink: { emit(e: Emission): void; hasLeadsOnline(team: string): boolean } | undefined;
+  const deliverer = startWebhookDeliverer({ db, log, ...options.webhooks, ...(options.now && { now: options.now }) });
+  const service = new HandoffService({
+    db,
+    ...(options.now && { now: options.now }),
+    emit: (emission) => sink?.emit(emission),
+    hasLeadsOnline: (team) => sink?.hasLeadsOnline(team) ?? false,
+    onWebhooksQueued: () => deliverer.wake(),
+    onError: (error, context) => log.error({ err: error, context }, 'background task failed'),
+  });
+  await service.start();
+
+  const app = createHttpServer({ service, log });
+  const io = new Server(app.server, { serveClient: false, cors: { origin: false } });
+  sink = attachAgentsNamespace(io, service, log);
+  await app.listen({ port: options.port ?? 0, host });
+  const { port } = app.server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info({ url, store: db.kind, dataDir: options.dataDir }, 'hub started');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      log.info('hub stopping');
+      // socket.io first (it closes the HTTP server too), then let queued writes finish.
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await app.close();
+      await service.close();
+      await deliverer.stop();
+      await db.close();
+      log.info('hub stopped');
+    })());
+
+  return { url, port, db, service, close };
+}
