@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AdminInputError, createAgent, createIntegration, listAccounts, setCallbackUrl, upsertTeam } from './admin/accounts.ts';
+import { startDemoBot } from './demo/demo-bot.ts';
 import { DEMO } from './demo/seed.ts';
 import { startHub, openStore } from './hub.ts';
 import { createLogger } from './log.ts';
@@ -76,7 +77,7 @@ async function serve(values: Values): Promise<void> {
   const log = createLogger();
   const hub = await startHub({ ...store, port, host, demo: values.demo ?? false, log });
   const bot = values['demo-bot']
-    ? await (await import('./demo/demo-bot.ts' as string)).startDemoBot({ hubUrl: hub.url, integrationKey: DEMO.integration.key, signingSecret: DEMO.integration.signingSecret, log })
+    ? await startDemoBot({ hubUrl: hub.url, integrationKey: DEMO.integration.key, signingSecret: DEMO.integration.signingSecret, log: log.child({ component: 'demo-bot' }) })
     : undefined;
   if (bot) await setCallbackUrl(hub.db, DEMO.integration.name, bot.callbackUrl);
   console.log(`Baton hub listening on ${hub.url}`);

@@ -234,7 +234,8 @@ export async function startDemoBot(options: DemoBotOptions): Promise<DemoBot> {
           const events = (await fetchHandoff(handoff.id))?.events ?? [];
           note = events.filter((e) => e.type === 'returned_to_bot').at(-1)?.note;
         } catch (err) {
-          if (!stopped) log.warn({ ...context, err: String(err) }, 'bot could not fetch the agent note');
+          if (stopped) return;
+          log.warn({ ...context, err: String(err) }, 'bot could not fetch the agent note');
         }
         log.info({ ...context, note }, `bot resumes the conversation with ${who} with the agent's note: ${note ?? '(none)'}`);
         return;

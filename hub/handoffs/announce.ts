@@ -1,5 +1,5 @@
 import type { Handoff, WebhookType, WithdrawReason } from '../../shared/protocol/index.ts';
-import { findHandoffRow, toHandoff } from '../store/records.ts';
+import { findHandoffRow, listEvents, toHandoff } from '../store/records.ts';
 import { enqueueWebhook } from '../webhooks/outbox.ts';
 import { agentRoom, leadsRoom, type Tx } from './effects.ts';
 
@@ -10,9 +10,12 @@ export async function currentHandoff(t: Tx, id: string): Promise<Handoff> {
   return toHandoff(row);
 }
 
-/** Tells everyone who holds or watches the handoff that it changed; `also` adds agents who just lost it. */
-export function announceChange(t: Tx, handoff: Handoff, also: readonly string[] = []): void {
-  const agents = new Set([...(handoff.assignee ? [handoff.assignee.id] : []), ...(handoff.offer?.agentIds ?? []), ...also]);
+/**
+ * Tells everyone who holds or watches the handoff that it changed: its assignee, the agents it is
+ * offered to, the team's leads, and `also` (agents who just lost it).
+ */
+export function announceChange(t: Tx, handoff: Handoff, { also = [], leadsOnly = false }: { also?: readonly string[]; leadsOnly?: boolean } = {}): void {
+  const agents = leadsOnly ? [] : new Set([...(handoff.assignee ? [handoff.assignee.id] : []), ...(handoff.offer?.agentIds ?? []), ...also]);
   t.fx.emit([...[...agents].map(agentRoom), leadsRoom(handoff.team)], 'handoff:changed', { handoff });
 }
 
@@ -20,6 +23,8 @@ export function announceWithdrawal(t: Tx, handoffId: string, agentIds: readonly 
   t.fx.emit(agentIds.map(agentRoom), 'handoff:withdrawn', { handoffId, reason });
 }
 
+/** Queues a webhook carrying the handoff with its history, so the bot has the agent's note at hand. */
 export async function notifyIntegration(t: Tx, integrationId: string, type: WebhookType, handoff: Handoff): Promise<void> {
-  if (await enqueueWebhook(t.q, integrationId, type, handoff, t.now)) t.fx.webhooks = true;
+  const withEvents = async () => ({ ...handoff, events: await listEvents(t.q, handoff.id) });
+  if (await enqueueWebhook(t.q, integrationId, type, withEvents, t.now)) t.fx.webhooks = true;
 }

@@ -79,7 +79,7 @@ export async function cancelHandoff(t: Tx, integrationId: string, handoffId: str
   await appendEvent(t.q, row.id, { type: 'cancelled', at: t.now, actor: { kind: 'bot', id: integrationId }, reason });
   announceWithdrawal(t, row.id, holders, 'cancelled');
   const handoff = await currentHandoff(t, row.id);
-  announceChange(t, handoff, holders);
+  announceChange(t, handoff, { also: holders });
   await notifyIntegration(t, integrationId, 'handoff.cancelled', handoff);
   for (const id of holders) t.fx.agentsChanged.add(id);
   t.fx.teamsToRoute.add(row.team);

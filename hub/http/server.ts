@@ -70,10 +70,12 @@ export function createHttpServer({ service, log }: HttpOptions) {
     return value;
   };
 
-  const parse = <T>(schema: ZodType<T>, body: unknown): T => {
+  const parse = <T>(schema: ZodType<T>, body: unknown, what: 'packet' | 'request' = 'packet'): T => {
     const result = schema.safeParse(body);
-    if (!result.success) throw invalidPacket(describeIssues(result.error));
-    return result.data;
+    if (result.success) return result.data;
+    const issues = describeIssues(result.error);
+    if (what === 'packet') throw invalidPacket(issues);
+    throw new HttpError(400, 'invalid_request', `The request body is invalid: ${issues.map((i) => i.path || '(body)').join(', ')}.`, issues);
   };
 
   const create = async (integration: Integration, packet: ContextPacket, key: string | undefined) => {
@@ -115,7 +117,7 @@ export function createHttpServer({ service, log }: HttpOptions) {
 
   app.post<{ Params: { id: string } }>('/v1/handoffs/:id/cancel', async (request) => {
     const integration = await authenticate(request);
-    const { reason } = parse(CancelBody, request.body ?? {});
+    const { reason } = parse(CancelBody, request.body ?? {}, 'request');
     try {
       const handoff = await service.cancelHandoff(integration.id, request.params.id, reason);
       if (!handoff) throw new HttpError(404, 'not_found', `There is no handoff ${request.params.id} for this integration.`);

@@ -80,7 +80,7 @@ async function makeOffer(t: Tx, team: TeamRow, handoffId: string, agentIds: stri
   await appendEvent(t.q, handoffId, { type: 'offered', at: t.now, actor: ROUTER, agentIds });
   const handoff = await currentHandoff(t, handoffId);
   t.fx.emit(agentIds.map(agentRoom), 'handoff:offered', { handoff, offer: { id: offerId, expiresAt: expiresAt.toISOString() } });
-  announceChange(t, { ...handoff, offer: null }); // leads; the agents just got the offer itself
+  announceChange(t, handoff, { leadsOnly: true }); // the agents just got the offer itself
   t.fx.offerExpiresAt(expiresAt);
   await notifyIntegration(t, rows[0]!.integration_id, 'handoff.offered', handoff);
 }

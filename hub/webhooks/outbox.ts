@@ -5,16 +5,27 @@ import type { Queryable } from '../store/db.ts';
 /**
  * Writes a webhook for the handoff's integration into the outbox, inside the caller's
  * transaction, so the webhook exists exactly when the transition it reports does.
- * Integrations without a callback URL get none.
+ * Integrations without a callback URL get none (and `handoff` is then not even built).
  */
-export async function enqueueWebhook(q: Queryable, integrationId: string, type: WebhookType, handoff: Handoff, at: Date): Promise<boolean> {
+export async function enqueueWebhook(
+  q: Queryable,
+  integrationId: string,
+  type: WebhookType,
+  handoff: Handoff | (() => Promise<Handoff>),
+  at: Date,
+): Promise<boolean> {
   const { rows } = await q.query<{ callback_url: string | null }>('select callback_url from integrations where id = $1', [integrationId]);
   if (!rows[0]?.callback_url) return false;
-  const payload: WebhookPayload = { id: randomUUID(), type, at: at.toISOString(), handoff };
+  const payload: WebhookPayload = {
+    id: randomUUID(),
+    type,
+    at: at.toISOString(),
+    handoff: typeof handoff === 'function' ? await handoff() : handoff,
+  };
   await q.query(
     `insert into webhook_outbox (id, integration_id, handoff_id, type, body, next_attempt_at, created_at)
      values ($1, $2, $3, $4, $5, $6, $6)`,
-    [payload.id, integrationId, handoff.id, type, JSON.stringify(payload), at.toISOString()],
+    [payload.id, integrationId, payload.handoff.id, type, JSON.stringify(payload), at.toISOString()],
   );
   return true;
 }
