@@ -14,6 +14,16 @@ export interface Integration {
   callback_url: string | null;
 }
 
+/** JSON with object keys sorted, so a retry that orders fields differently is still the same request. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** The packet is well formed but names something this hub does not have. */
 export class PacketRejected extends Error {
   constructor(readonly issues: FieldIssue[]) {
@@ -35,7 +45,7 @@ export async function createHandoff(
   idempotencyKey: string | undefined,
 ): Promise<{ handoff: Handoff; created: boolean }> {
   const body = JSON.stringify(packet);
-  const requestHash = createHash('sha256').update(body).digest('hex');
+  const requestHash = createHash('sha256').update(canonicalJson(packet)).digest('hex');
   if (idempotencyKey !== undefined) {
     const { rows } = await t.q.query<{ id: string; request_hash: string }>(
       'select id, request_hash from handoffs where integration_id = $1 and idempotency_key = $2',
