@@ -60,9 +60,11 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
       });
     }
 
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       if (lead) bump(leadsOnline, team, -1);
-      if (bump(sockets, agentId, -1) === 0) {
+      // The hub closing its own sockets is not the agent leaving: what they were offered stays
+      // theirs until it expires, and a restarted hub picks it up from the store.
+      if (bump(sockets, agentId, -1) === 0 && reason !== 'server shutting down') {
         service.disconnected(agentId).catch((error: unknown) => log.error({ err: error, agentId }, 'disconnect handling failed'));
       }
     });

@@ -151,8 +151,10 @@ export async function reassign(t: Tx, leadId: string, { handoffId, to, note }: C
     await appendEvent(t.q, row.id, { type: 'reassigned', at: t.now, actor, note, agentIds: [target.id] });
     t.fx.agentsChanged.add(target.id);
   } else {
-    if (row.status === 'queued') throw new CommandFailure('invalid_state', 'This handoff is already in the queue.');
-    // Back to the queue starts afresh: everyone may be offered it again.
+    if (row.status === 'queued' && row.skip_agent_ids.length === 0) {
+      throw new CommandFailure('invalid_state', 'This handoff is already in the queue.');
+    }
+    // Back to the queue starts afresh: everyone, including who declined it, may be offered it again.
     await t.q.query(
       `update handoffs set status = 'queued', assignee_id = null, offer_id = null, offer_agent_ids = '{}', offer_expires_at = null,
          skip_agent_ids = '{}', updated_at = $2
