@@ -1,9 +1,21 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { AdminInputError, createAgent, createIntegration, listAccounts, setCallbackUrl, upsertTeam } from './admin/accounts.ts';
+import {
+  AdminInputError,
+  AgentInput,
+  IntegrationInput,
+  TeamInput,
+  createAgent,
+  createIntegration,
+  listAccounts,
+  setCallbackUrl,
+  upsertTeam,
+  validateAdminInput,
+} from './admin/accounts.ts';
 import { startDemoBot } from './demo/demo-bot.ts';
 import { DEMO } from './demo/seed.ts';
 import { startHub, openStore } from './hub.ts';
+import type { Db } from './store/db.ts';
 import { createLogger } from './log.ts';
 import { acquireDataDirLock, DataDirLocked } from './store/lock.ts';
 
@@ -97,66 +109,85 @@ async function serve(values: Values): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-async function admin(command: string, values: Values): Promise<void> {
-  const store = storeOptions(values);
-  const release = store.dataDir ? acquireDataDirLock(store.dataDir) : () => undefined;
-  const db = await openStore(store);
-  try {
-    const required = (flag: 'name' | 'team' | 'callback-url') => {
-      const value = values[flag];
-      if (!value) throw new UsageError(`${command} needs --${flag}.`);
-      return value;
-    };
-    switch (command) {
-      case 'agent create': {
-        const role = values.role ?? 'agent';
-        if (role !== 'agent' && role !== 'lead') throw new UsageError(`--role must be agent or lead (got "${role}").`);
-        const agent = await createAgent(db, {
-          name: required('name'),
-          team: required('team'),
-          role,
-          skills: values.skills ? values.skills.split(',').map((s) => s.trim()).filter(Boolean) : [],
-          ...(values.capacity !== undefined && { capacity: number(values.capacity, 'capacity') }),
-          ...(values.id && { id: values.id }),
-        });
-        console.log(`Created ${role} ${values.name} (${agent.id}) in team ${values.team}.`);
+type AdminTask = (db: Db) => Promise<void>;
+
+/**
+ * Checks every flag of an admin command before the store is opened, so a typo costs nothing and
+ * never creates an empty database; returns the work to do once it is open.
+ */
+function planAdmin(command: string, values: Values): AdminTask {
+  const required = (flag: 'name' | 'team' | 'callback-url') => {
+    const value = values[flag];
+    if (!value) throw new UsageError(`${command} needs --${flag}.`);
+    return value;
+  };
+  switch (command) {
+    case 'agent create': {
+      const input = validateAdminInput(AgentInput, {
+        name: required('name'),
+        team: required('team'),
+        ...(values.role !== undefined && { role: values.role }),
+        skills: values.skills ? values.skills.split(',').map((s) => s.trim()).filter(Boolean) : [],
+        ...(values.capacity !== undefined && { capacity: number(values.capacity, 'capacity') }),
+        ...(values.id && { id: values.id }),
+      }, 'create the agent');
+      return async (db) => {
+        const agent = await createAgent(db, input);
+        console.log(`Created ${input.role} ${input.name} (${agent.id}) in team ${input.team}.`);
         console.log(`Token (shown once): ${agent.token}`);
-        break;
-      }
-      case 'integration create': {
-        const integration = await createIntegration(db, {
-          name: required('name'),
-          ...(values.team && { team: values.team }),
-          ...(values['callback-url'] && { callbackUrl: values['callback-url'] }),
-        });
+      };
+    }
+    case 'integration create': {
+      const input = validateAdminInput(IntegrationInput, {
+        name: required('name'),
+        ...(values.team && { team: values.team }),
+        ...(values['callback-url'] && { callbackUrl: values['callback-url'] }),
+      }, 'create the integration');
+      return async (db) => {
+        const integration = await createIntegration(db, input);
         console.log(`Created integration ${integration.name} (${integration.id}).`);
         console.log(`Key (shown once): ${integration.key}`);
         console.log(`Signing secret (shown once): ${integration.signingSecret}`);
-        break;
-      }
-      case 'integration callback':
-        await setCallbackUrl(db, required('name'), required('callback-url'));
-        console.log(`Webhooks for ${values.name} now go to ${values['callback-url']}.`);
-        break;
-      case 'team set': {
-        const routing = values.routing;
-        if (routing !== undefined && routing !== 'push' && routing !== 'broadcast') throw new UsageError(`--routing must be push or broadcast (got "${routing}").`);
-        const team = await upsertTeam(db, {
-          name: required('name'),
-          ...(routing && { routing }),
-          ...(values['offer-timeout'] !== undefined && { offerTimeoutSeconds: number(values['offer-timeout'], 'offer-timeout') }),
-        });
+      };
+    }
+    case 'integration callback': {
+      const name = required('name');
+      const { callbackUrl } = validateAdminInput(IntegrationInput.pick({ callbackUrl: true }), { callbackUrl: required('callback-url') }, 'set the callback URL');
+      return async (db) => {
+        await setCallbackUrl(db, name, callbackUrl ?? null);
+        console.log(`Webhooks for ${name} now go to ${callbackUrl}.`);
+      };
+    }
+    case 'team set': {
+      const input = validateAdminInput(TeamInput, {
+        name: required('name'),
+        ...(values.routing !== undefined && { routing: values.routing }),
+        ...(values['offer-timeout'] !== undefined && { offerTimeoutSeconds: number(values['offer-timeout'], 'offer-timeout') }),
+      }, 'set the team');
+      return async (db) => {
+        const team = await upsertTeam(db, input);
         console.log(`Team ${team.name}: ${team.routing} routing, offers expire after ${team.offer_timeout_ms / 1000} s.`);
-        break;
-      }
-      case 'list':
-        console.log(JSON.stringify(await listAccounts(db), null, 2));
-        break;
-      default:
-        throw new UsageError(`Unknown command "${command}".`);
+      };
+    }
+    case 'list':
+      return async (db) => console.log(JSON.stringify(await listAccounts(db), null, 2));
+    default:
+      throw new UsageError(`Unknown command "${command}".`);
+  }
+}
+
+async function admin(command: string, values: Values): Promise<void> {
+  const task = planAdmin(command, values);
+  const store = storeOptions(values);
+  const release = store.dataDir ? acquireDataDirLock(store.dataDir) : () => undefined;
+  try {
+    const db = await openStore(store);
+    try {
+      await task(db);
+    } finally {
+      await db.close();
     }
   } finally {
-    await db.close();
     release();
   }
 }

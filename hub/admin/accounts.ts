@@ -7,10 +7,20 @@ import type { Queryable } from '../store/db.ts';
 /** An admin input the hub refuses, naming what is wrong. */
 export class AdminInputError extends Error {}
 
-function check<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+// Input fields whose command-line flag has another name.
+const FLAGS: Record<string, string> = { callbackUrl: 'callback-url', offerTimeoutSeconds: 'offer-timeout' };
+
+/** The flag a field path stands for, e.g. `callbackUrl` → `callback-url`, `skills.1` → `skills.1`. */
+function flagOf(path: string): string {
+  const [head = '', ...rest] = path.split('.');
+  return [FLAGS[head] ?? head, ...rest].join('.');
+}
+
+/** Parses admin input, naming each bad flag; the CLI calls it before it opens the store. */
+export function validateAdminInput<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issues = describeIssues(result.error).map((i) => `--${i.path} ${i.message}`);
+  const issues = describeIssues(result.error).map((i) => `--${flagOf(i.path)} ${i.message}`);
   throw new AdminInputError(`Cannot ${what}: ${issues.join('; ')}`);
 }
 
@@ -25,7 +35,7 @@ export const TeamInput = z.strictObject({
 
 /** Creates the team, or changes the given settings of an existing one. */
 export async function upsertTeam(q: Queryable, input: z.input<typeof TeamInput>) {
-  const team = check(TeamInput, input, 'set the team');
+  const team = validateAdminInput(TeamInput, input, 'set the team');
   await q.query(
     `insert into teams (name, routing, offer_timeout_ms) values ($1, coalesce($2, 'push'), coalesce($3, 45000))
      on conflict (name) do update set routing = coalesce($2, teams.routing), offer_timeout_ms = coalesce($3, teams.offer_timeout_ms)`,
@@ -47,7 +57,7 @@ export const AgentInput = z.strictObject({
 
 /** Creates an agent or lead (and their team if new) and returns their token, shown only this once. */
 export async function createAgent(q: Queryable, input: z.input<typeof AgentInput>): Promise<{ id: string; token: string }> {
-  const agent = check(AgentInput, input, 'create the agent');
+  const agent = validateAdminInput(AgentInput, input, 'create the agent');
   await upsertTeam(q, { name: agent.team });
   const agentId = agent.id ?? randomUUID();
   const token = agent.token ?? newSecret('agt');
@@ -70,7 +80,7 @@ export const IntegrationInput = z.strictObject({
 
 /** Creates an integration; its key and signing secret are shown only this once. */
 export async function createIntegration(q: Queryable, input: z.input<typeof IntegrationInput>) {
-  const integration = check(IntegrationInput, input, 'create the integration');
+  const integration = validateAdminInput(IntegrationInput, input, 'create the integration');
   await upsertTeam(q, { name: integration.team });
   const { rows } = await q.query('select id from integrations where name = $1', [integration.name]);
   if (rows[0]) throw new AdminInputError(`Cannot create the integration: --name ${integration.name} is taken.`);
@@ -85,7 +95,7 @@ export async function createIntegration(q: Queryable, input: z.input<typeof Inte
 }
 
 export async function setCallbackUrl(q: Queryable, integrationName: string, callbackUrl: string | null): Promise<void> {
-  const url = callbackUrl === null ? null : check(HttpUrl, callbackUrl, 'set the callback URL');
+  const url = callbackUrl === null ? null : validateAdminInput(z.strictObject({ callbackUrl: HttpUrl }), { callbackUrl }, 'set the callback URL').callbackUrl;
   await q.query('update integrations set callback_url = $2 where name = $1', [integrationName, url]);
 }
 

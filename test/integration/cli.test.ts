@@ -1,0 +1,253 @@
+// The hub's command line, run as people run it: `tsx hub/cli.ts …` in a child process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { hashSecret } from '../../hub/auth/secrets.ts';
+import { connectHub, type HubClient } from '../../renderer/client/hub-client.ts';
+import { REPO_ROOT } from '../support/fixtures.ts';
+import { DEMO_KEY, DEMO_SECRET } from '../support/hub.ts';
+import { VALID_BASE_PACKET } from '../support/malformed-packets.ts';
+
+const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
+const READY_LINE = /^Baton hub listening on (http:\/\/127\.0\.0\.1:(\d+))$/m;
+
+interface Cli {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (null when killed by a signal) once the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children: Cli[] = [];
+const clients: HubClient[] = [];
+const tempRoots: string[] = [];
+
+/** Starts the CLI in its own process group, so cleanup can stop tsx and the node process it runs. */
+function cli(args: string[]): Cli {
+  const child = spawn(TSX, ['hub/cli.ts', ...args], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  const handle: Cli = { child, stdout: () => stdout, stderr: () => stderr, exited };
+  children.push(handle);
+  return handle;
+}
+
+/** Runs a CLI command to its end. */
+async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const handle = cli(args);
+  const { code } = await handle.exited;
+  return { code, stdout: handle.stdout(), stderr: handle.stderr() };
+}
+
+/** Starts `serve` and waits for its ready line on stdout; fails early if the process exits first. */
+async function serve(args: string[], timeoutMs = 30_000): Promise<{ cli: Cli; url: string }> {
+  const handle = cli(['serve', '--port', '0', ...args]);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line within ${timeoutMs} ms; stderr:\n${handle.stderr()}`)), timeoutMs);
+    const check = () => {
+      const match = READY_LINE.exec(handle.stdout());
+      if (!match) return;
+      clearTimeout(timer);
+      resolve(match[1]!);
+    };
+    handle.child.stdout!.on('data', check);
+    void handle.exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code} before it was ready; stderr:\n${handle.stderr()}`));
+    });
+  });
+  return { cli: handle, url };
+}
+
+/** SIGTERM, as a service manager stops the hub; resolves with how it exited. */
+async function terminate(handle: Cli) {
+  handle.child.kill('SIGTERM');
+  return handle.exited;
+}
+
+async function tempDir(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'baton-cli-'));
+  tempRoots.push(root);
+  return root;
+}
+
+/** A data folder with the migrated demo database (skips the slow first-time creation). */
+async function templateCopy(): Promise<string> {
+  const dir = join(await tempDir(), 'data');
+  await cp(inject('templateDataDir'), dir, { recursive: true });
+  return dir;
+}
+
+async function signIn(url: string, token: string) {
+  const client = connectHub({ url, token });
+  clients.push(client);
+  return { client, ...(await client.ready()) };
+}
+
+async function postHandoff(url: string, key: string, summary: string) {
+  const response = await fetch(`${url}/v1/handoffs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ...VALID_BASE_PACKET, summary }),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+/** Kills every child (and what it started) and removes the temp folders; also after a failed test. */
+async function cleanUp(): Promise<void> {
+  for (const client of clients.splice(0)) client.close();
+  for (const { child, exited } of children.splice(0)) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL'); // the whole group: tsx and the node process it started
+    } catch {
+      // already gone
+    }
+    await exited;
+  }
+  await Promise.all(tempRoots.splice(0).map((root) => rm(root, { recursive: true, force: true })));
+}
+
+describe('baton hub serve', () => {
+  afterEach(cleanUp);
+
+  it('serve --demo on a new data folder prints its URL, serves the demo credentials, stops on SIGTERM with 0, and keeps the data for the next start', async () => {
+    const dataDir = join(await tempDir(), 'data');
+    const first = await serve(['--data-dir', dataDir, '--demo'], 45_000);
+
+    const health = await fetch(`${first.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+
+    const { client: ana, session } = await signIn(first.url, 'demo-ana');
+    expect(session.agent).toMatchObject({ id: 'demo-ana', name: 'Ana', role: 'agent', team: 'support' });
+    const offered = ana.waitFor('handoff:offered');
+    const created = await postHandoff(first.url, DEMO_KEY, 'Customer charged twice; handed over from the CLI test.');
+    expect(created.status).toBe(201);
+    expect((await offered).handoff.id).toBe(created.body.handoff.id);
+
+    expect(await terminate(first.cli)).toEqual({ code: 0, signal: null });
+    expect(existsSync(join(dataDir, 'baton-hub.pid'))).toBe(false); // the lock is released
+
+    // Started again without --demo: the accounts and the handoff are read from the folder.
+    const second = await serve(['--data-dir', dataDir]);
+    const response = await fetch(`${second.url}/v1/handoffs/${created.body.handoff.id}`, { headers: { authorization: `Bearer ${DEMO_KEY}` } });
+    expect(response.status).toBe(200);
+    const { handoff } = (await response.json()) as any;
+    expect(handoff.packet).toStrictEqual(created.body.handoff.packet);
+    expect(handoff.events.map((e: { type: string }) => e.type).slice(0, 2)).toEqual(['created', 'offered']);
+    expect(await terminate(second.cli)).toEqual({ code: 0, signal: null });
+  }, 90_000);
+
+  it('refuses --demo on a non-loopback address, and an unknown flag, with exit code 2', async () => {
+    const dataDir = join(await tempDir(), 'data');
+    const [demoOnAll, unknown] = await Promise.all([
+      run(['serve', '--demo', '--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir]),
+      run(['serve', '--demo', '--prot', '7400', '--data-dir', dataDir]),
+    ]);
+    expect(demoOnAll.code).toBe(2);
+    expect(demoOnAll.stderr).toMatch(/--demo .*loopback only/);
+    expect(demoOnAll.stdout).not.toMatch(READY_LINE);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--prot'");
+    expect(unknown.stderr).toContain('Usage:');
+    expect(existsSync(dataDir)).toBe(false); // refused before touching the data folder
+  });
+});
+
+// One hub for both tests: starting one costs seconds.
+describe('a running serve --demo --demo-bot', () => {
+  let dataDir: string;
+  let url: string;
+  beforeAll(async () => {
+    dataDir = await templateCopy();
+    ({ url } = await serve(['--data-dir', dataDir, '--demo', '--demo-bot']));
+  });
+  afterAll(cleanUp);
+
+  it('sends a signed-in agent an offer from the demo bot within 15 s', async () => {
+    const ana = connectHub({ url, token: 'demo-ana' });
+    clients.push(ana);
+    // Listening from the start: the offer may follow the sign-in at once.
+    const offered = ana.waitFor('handoff:offered', undefined, 15_000);
+    expect((await ana.ready()).session.agent.id).toBe('demo-ana');
+    const offer = await offered;
+    expect(offer.handoff).toMatchObject({ status: 'offered', team: 'support', offer: { agentIds: ['demo-ana'] } });
+    expect(offer.handoff.packet.summary.length).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('holds its data folder: a second serve on it is refused with exit code 2', async () => {
+    const second = await run(['serve', '--port', '0', '--data-dir', dataDir]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/data folder .* is in use by process \d+/);
+    expect(second.stdout).not.toMatch(READY_LINE);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200); // the first hub is untouched
+  });
+});
+
+describe('baton hub admin commands', () => {
+  afterEach(cleanUp);
+
+  it('create an agent, an integration and team settings that a started hub then honours; list shows them without secrets', async () => {
+    const dataDir = await templateCopy();
+    const zoe = await run(['agent', 'create', '--name', 'Zoe', '--team', 'sales', '--role', 'lead', '--skills', 'billing,technical', '--capacity', '2', '--data-dir', dataDir]);
+    expect(zoe).toMatchObject({ code: 0, stderr: '' });
+    const token = /^Token \(shown once\): (\S+)$/m.exec(zoe.stdout)?.[1];
+    expect(token).toBeDefined();
+
+    const acme = await run(['integration', 'create', '--name', 'acme', '--callback-url', 'https://example.com/hook', '--data-dir', dataDir]);
+    expect(acme).toMatchObject({ code: 0, stderr: '' });
+    const key = /^Key \(shown once\): (\S+)$/m.exec(acme.stdout)?.[1];
+    const secret = /^Signing secret \(shown once\): (\S+)$/m.exec(acme.stdout)?.[1];
+    expect(key).toBeDefined();
+    expect(secret).toBeDefined();
+
+    const team = await run(['team', 'set', '--name', 'sales', '--routing', 'broadcast', '--offer-timeout', '30', '--data-dir', dataDir]);
+    expect(team).toMatchObject({ code: 0, stderr: '' });
+    expect(team.stdout).toContain('Team sales: broadcast routing, offers expire after 30 s.');
+
+    const list = await run(['list', '--data-dir', dataDir]);
+    expect(list.code).toBe(0);
+    const accounts = JSON.parse(list.stdout);
+    expect(accounts.teams).toContainEqual({ name: 'sales', routing: 'broadcast', offer_timeout_ms: 30_000 });
+    expect(accounts.agents).toContainEqual(expect.objectContaining({ name: 'Zoe', role: 'lead', team: 'sales', skills: ['billing', 'technical'], capacity: 2 }));
+    expect(accounts.integrations).toContainEqual(expect.objectContaining({ name: 'acme', callback_url: 'https://example.com/hook' }));
+    for (const credential of [token!, key!, secret!, DEMO_KEY, DEMO_SECRET]) expect(list.stdout).not.toContain(credential);
+    // The demo tokens are also the demo agents' ids, so only their hashes must stay out.
+    for (const credential of [token!, key!, DEMO_KEY, 'demo-ana', 'demo-ben', 'demo-lee']) expect(list.stdout).not.toContain(hashSecret(credential));
+    expect(list.stdout).not.toMatch(/hash|secret|token/i);
+
+    // The hub started afterwards lets Zoe sign in and takes handoffs with acme's key.
+    const { url, cli: hub } = await serve(['--data-dir', dataDir]);
+    const { session } = await signIn(url, token!);
+    expect(session.agent).toMatchObject({ name: 'Zoe', role: 'lead', team: 'sales', skills: ['billing', 'technical'], capacity: 2 });
+    const created = await postHandoff(url, key!, 'Handed over by the acme integration.');
+    expect(created.status).toBe(201);
+    expect(created.body.handoff).toMatchObject({ status: 'queued', team: 'support' });
+    expect((await postHandoff(url, 'key_not-a-real-key', 'Refused.')).status).toBe(401);
+    expect(await terminate(hub)).toEqual({ code: 0, signal: null });
+  }, 60_000);
+
+  it('refuses bad input with exit code 2 and a message naming the flag', async () => {
+    const cases: Array<{ args: string[]; flag: string }> = [
+      { args: ['agent', 'create', '--name', 'Zoe', '--team', 'sales', '--role', 'boss'], flag: '--role' },
+      { args: ['agent', 'create', '--name', 'Zoe', '--team', 'sales', '--capacity', 'lots'], flag: '--capacity' },
+      { args: ['integration', 'create', '--name', 'acme', '--callback-url', 'ftp://x'], flag: '--callback-url' },
+    ];
+    // Each on its own data folder, so they can run side by side.
+    const results = await Promise.all(cases.map(async ({ args }) => run([...args, '--data-dir', await templateCopy()])));
+    for (const [i, result] of results.entries()) {
+      expect(result.code, cases[i]!.args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^baton hub: .*${cases[i]!.flag}\\b`, 'm'));
+      expect(result.stdout).not.toMatch(/Created|shown once/);
+    }
+  });
+});
