@@ -38,7 +38,12 @@ async function requireOffer(t: Tx, row: HandoffRow, agent: AgentRow): Promise<vo
     const ago = Math.max(0, Math.round((t.now.getTime() - row.offer_expires_at!.getTime()) / 1000));
     throw new CommandFailure('offer_expired', `The offer expired ${ago} s ago.`);
   }
-  if (row.status === 'accepted' && row.assignee_id !== agent.id) {
+  // Another team's handoff: none of this agent's business, whoever has it and whatever its state.
+  if (row.team !== agent.team) throw new CommandFailure('forbidden', 'This handoff belongs to another team; it was not offered to you.');
+  if (row.status === 'accepted' && row.assignee_id === agent.id) {
+    throw new CommandFailure('invalid_state', 'You already accepted this handoff; return it to the bot, route it to the product team, or resolve it.');
+  }
+  if (row.status === 'accepted') {
     throw new CommandFailure('taken', `${row.assignee_name ?? 'Another agent'} already has this handoff.`);
   }
   const finished = FINISHED[row.status];
@@ -47,12 +52,13 @@ async function requireOffer(t: Tx, row: HandoffRow, agent: AgentRow): Promise<vo
     const where = row.status === 'offered' ? `it went to ${await agentNames(t, row.offer_agent_ids)}` : 'it is back in the queue';
     throw new CommandFailure('offer_expired', `Your offer for this handoff ended; ${where}.`);
   }
-  throw new CommandFailure(row.team === agent.team ? 'not_offered' : 'forbidden', 'This handoff was not offered to you.');
+  throw new CommandFailure('not_offered', 'This handoff was not offered to you.');
 }
 
 /** Only the agent who holds an accepted handoff may finish it. */
 function requireOwnership(row: HandoffRow, agent: AgentRow): void {
   if (row.status === 'accepted' && row.assignee_id === agent.id) return;
+  if (row.team !== agent.team) throw new CommandFailure('forbidden', 'This handoff belongs to another team.');
   const finished = FINISHED[row.status];
   if (finished) throw new CommandFailure('invalid_state', `This handoff ${finished}.`);
   if (row.status === 'accepted') throw new CommandFailure('forbidden', `This handoff belongs to ${row.assignee_name ?? 'another agent'}.`);
