@@ -1,4 +1,4 @@
-import type { AckOf, AgentView, CommandName, CommandPayload, ContextPacket, Handoff, HandoffAck } from '../../shared/protocol/index.ts';
+import type { AckOf, AgentView, CommandName, CommandPayload, CommandResult, ContextPacket, Handoff } from '../../shared/protocol/index.ts';
 import { COMMANDS, describeIssues } from '../../shared/protocol/index.ts';
 import { agentConnected, agentDisconnected, setPresence } from '../agents/presence.ts';
 import { SerialQueue } from '../core/serial.ts';
@@ -21,14 +21,23 @@ export interface ServiceOptions {
   onError?: (error: unknown, context: string) => void;
 }
 
-type HandoffCommand = Exclude<CommandName, 'presence:set'>;
-const HANDOFF_COMMANDS: { [C in HandoffCommand]: (t: Tx, agentId: string, payload: CommandPayload<C>) => Promise<Handoff> } = {
-  'handoff:accept': accept,
-  'handoff:decline': decline,
-  'handoff:returnToBot': returnToBot,
-  'handoff:routeToProduct': routeToProduct,
-  'handoff:resolve': resolve,
-  'handoff:reassign': reassign,
+/** How each command changes state; returns what its ack carries besides `ok: true`. */
+type CommandHandler<C extends CommandName> = (t: Tx, agentId: string, payload: CommandPayload<C>) => Promise<CommandResult<C>>;
+const handoffResult =
+  <P>(run: (t: Tx, agentId: string, payload: P) => Promise<Handoff>) =>
+  async (t: Tx, agentId: string, payload: P) => ({ handoff: await run(t, agentId, payload) });
+
+const COMMAND_HANDLERS: { [C in CommandName]: CommandHandler<C> } = {
+  'handoff:accept': handoffResult(accept),
+  'handoff:decline': handoffResult(decline),
+  'handoff:returnToBot': handoffResult(returnToBot),
+  'handoff:routeToProduct': handoffResult(routeToProduct),
+  'handoff:resolve': handoffResult(resolve),
+  'handoff:reassign': handoffResult(reassign),
+  'presence:set': async (t, agentId, { status }) => {
+    await setPresence(t, agentId, status);
+    return { agent: toAgentView((await findAgent(t.q, agentId))!) };
+  },
 };
 
 /**
@@ -150,17 +159,11 @@ export class HandoffService {
     const local: Tx = { q: t.q, now: t.now, fx: new Effects() };
     await t.q.query('savepoint command');
     try {
-      let ack: HandoffAck | AckOf<'presence:set'>;
-      if (name === 'presence:set') {
-        await setPresence(local, agentId, (payload as CommandPayload<'presence:set'>).status);
-        ack = { ok: true, agent: toAgentView((await findAgent(t.q, agentId))!) };
-      } else {
-        const run = HANDOFF_COMMANDS[name as HandoffCommand] as (t: Tx, agentId: string, p: unknown) => Promise<Handoff>;
-        ack = { ok: true, handoff: await run(local, agentId, payload) };
-      }
+      const handler = COMMAND_HANDLERS[name] as CommandHandler<C>;
+      const ack = { ok: true, ...(await handler(local, agentId, payload)) } as AckOf<C>;
       await t.q.query('release savepoint command');
       t.fx.absorb(local.fx);
-      return ack as AckOf<C>;
+      return ack;
     } catch (error) {
       if (!(error instanceof CommandFailure)) throw error;
       await t.q.query('rollback to savepoint command');

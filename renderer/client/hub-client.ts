@@ -7,9 +7,8 @@ import type { ProductKind } from '../../shared/protocol/handoff.ts';
 import {
   AGENTS_NAMESPACE,
   COMMANDS,
-  HandoffAck,
-  PresenceAck,
   SERVER_EVENTS,
+  ackSchema,
   type AckOf,
   type ClientToServerEvents,
   type CommandName,
@@ -216,7 +215,7 @@ export class HubClient {
       const why = error instanceof Error && /disconnected/.test(error.message) ? 'the connection dropped' : `no answer within ${timeoutMs} ms`;
       return fail(command, 'timeout', `${why}; it may or may not have been applied (retry with the same opId)`);
     }
-    const ack = (command === 'presence:set' ? PresenceAck : HandoffAck).safeParse(raw);
+    const ack = ackSchema(command).safeParse(raw);
     if (!ack.success) {
       const issues = describeIssues(ack.error);
       this.#report({ type: 'protocol_error', event: `${command} ack`, issues });

@@ -74,18 +74,33 @@ export const CommandError = z.object({
 });
 export type CommandError = z.infer<typeof CommandError>;
 
-export const HandoffAck = z.union([
-  z.object({ ok: z.literal(true), handoff: Handoff }),
-  z.object({ ok: z.literal(false), error: CommandError }),
-]);
-export type HandoffAck = z.infer<typeof HandoffAck>;
-export const PresenceAck = z.union([
-  z.object({ ok: z.literal(true), agent: AgentView }),
-  z.object({ ok: z.literal(false), error: CommandError }),
-]);
-export type PresenceAck = z.infer<typeof PresenceAck>;
+/** What a successful ack carries besides `ok: true`, per command. */
+const HandoffResult = z.object({ handoff: Handoff });
+export const COMMAND_RESULTS = {
+  'handoff:accept': HandoffResult,
+  'handoff:decline': HandoffResult,
+  'handoff:returnToBot': HandoffResult,
+  'handoff:routeToProduct': HandoffResult,
+  'handoff:resolve': HandoffResult,
+  'handoff:reassign': HandoffResult,
+  'presence:set': z.object({ agent: AgentView }),
+} as const satisfies { [C in CommandName]: z.ZodType };
+export type CommandResult<C extends CommandName> = z.infer<(typeof COMMAND_RESULTS)[C]>;
 
-export type AckOf<C extends CommandName> = C extends 'presence:set' ? PresenceAck : HandoffAck;
+export type AckOf<C extends CommandName> = ({ ok: true } & CommandResult<C>) | { ok: false; error: CommandError };
+
+/** The schema of a command's ack, for clients that check what the hub answers. */
+export function ackSchema<C extends CommandName>(command: C): z.ZodType<AckOf<C>> {
+  return z.union([
+    COMMAND_RESULTS[command].extend({ ok: z.literal(true) }),
+    z.object({ ok: z.literal(false), error: CommandError }),
+  ]) as unknown as z.ZodType<AckOf<C>>;
+}
+
+export const HandoffAck = ackSchema('handoff:accept');
+export type HandoffAck = AckOf<'handoff:accept'>;
+export const PresenceAck = ackSchema('presence:set');
+export type PresenceAck = AckOf<'presence:set'>;
 
 export const SessionEvent = z.object({ agent: AgentView, serverTime: z.iso.datetime({ offset: true }) });
 export const SnapshotEvent = z.object({ handoffs: z.array(Handoff) });
