@@ -8,6 +8,7 @@ import { IdempotencyConflict, PacketRejected, type Integration } from '../handof
 import { CommandFailure } from '../handoffs/effects.ts';
 import type { HandoffService } from '../handoffs/service.ts';
 import { botFrameworkToPacket } from '../ingress/botframework.ts';
+import { serveConsole } from './console.ts';
 import { HttpError, invalidPacket, sendError } from './errors.ts';
 
 export interface HttpOptions {
@@ -49,6 +50,7 @@ export function createHttpServer({ service, log }: HttpOptions) {
   app.setNotFoundHandler((request, reply) => sendError(reply, new HttpError(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.register(serveConsole);
 
   const authenticate = async (request: FastifyRequest): Promise<Integration> => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');

@@ -1,0 +1,82 @@
+import { useId, useMemo, useState } from 'react';
+import type { ProductKind } from '../../shared/protocol/handoff.ts';
+import type { ContextPacket } from '../../shared/protocol/packet.ts';
+import { SEVERITIES } from '../../shared/protocol/socket.ts';
+import { useController } from '../app/console-context.tsx';
+import { FieldError, FormShell } from './FormShell.tsx';
+import { routeDraft, type Severity } from './route-draft.ts';
+
+const KIND_LABEL: Record<ProductKind, string> = { feature_request: 'Feature request', bug_report: 'Bug report' };
+const SEVERITY_LABEL: Record<Severity, string> = { low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' };
+
+/** Sends the handoff to the product team as a feature request or bug report, prefilled from the packet. */
+export function RouteToProductForm({ handoffId, packet }: { handoffId: string; packet: ContextPacket }) {
+  const controller = useController();
+  const id = useId();
+  const draft = useMemo(() => routeDraft(packet), [packet]);
+  const [kind, setKind] = useState<ProductKind>(draft.kind);
+  const [title, setTitle] = useState(draft.title);
+  const [details, setDetails] = useState(draft.details);
+  const [severity, setSeverity] = useState<Severity>(draft.severity);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = (): boolean => {
+    if (title.trim() === '') {
+      setError('Give it a title.');
+      return false;
+    }
+    controller.routeToProduct(handoffId, {
+      kind,
+      title: title.trim(),
+      details,
+      ...(kind === 'bug_report' && { severity }),
+    });
+    return true;
+  };
+
+  return (
+    <FormShell label="Route to product" onSubmit={submit}>
+      <fieldset>
+        <legend>Kind</legend>
+        {(Object.keys(KIND_LABEL) as ProductKind[]).map((k) => (
+          <label key={k} className="choice">
+            <input type="radio" name={`${id}-kind`} value={k} checked={kind === k} onChange={() => setKind(k)} />
+            {KIND_LABEL[k]}
+          </label>
+        ))}
+      </fieldset>
+      <label className="field">
+        <span>Title</span>
+        <input
+          type="text"
+          value={title}
+          maxLength={200}
+          dir="auto"
+          aria-invalid={error !== null}
+          aria-describedby={`${id}-error`}
+          onChange={(e) => {
+            setTitle(e.target.value);
+            setError(null);
+          }}
+        />
+      </label>
+      <FieldError id={`${id}-error`} message={error} />
+      <label className="field">
+        <span>Details</span>
+        <textarea value={details} rows={8} maxLength={20_000} dir="auto" onChange={(e) => setDetails(e.target.value)} />
+      </label>
+      {kind === 'bug_report' && (
+        <label className="field">
+          <span>Severity</span>
+          <select value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {SEVERITY_LABEL[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+    </FormShell>
+  );
+}

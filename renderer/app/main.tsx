@@ -1,0 +1,28 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BRIDGE_GLOBAL } from '../../shared/protocol/bridge.ts';
+import { connectHub } from '../client/hub-client.ts';
+import { createElectronPlatform, isBatonBridge } from '../platform/electron-platform.ts';
+import { createWebPlatform } from '../platform/web-platform.ts';
+import { App } from './App.tsx';
+import { ConsoleProvider } from './console-context.tsx';
+import { createController } from './controller.ts';
+import './console.css';
+
+// Inside Electron the preload exposes the bridge; in a browser there is none.
+const bridge: unknown = Reflect.get(window, BRIDGE_GLOBAL);
+const platform = isBatonBridge(bridge) ? createElectronPlatform(bridge) : createWebPlatform({ window, version: __BATON_VERSION__ });
+
+// Served by a hub: that hub. Opened from a file (the desktop app): the usual local hub.
+const defaultHubUrl = window.location.protocol === 'http:' || window.location.protocol === 'https:' ? window.location.origin : 'http://127.0.0.1:7400';
+
+const controller = createController({ platform, connect: ({ url, token }) => connectHub({ url, token }), defaultHubUrl });
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <ConsoleProvider controller={controller} platform={platform}>
+      <App />
+    </ConsoleProvider>
+  </StrictMode>,
+);
+void controller.start();

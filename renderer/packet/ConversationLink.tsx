@@ -1,0 +1,46 @@
+import type { ContextPacket } from '../../shared/protocol/packet.ts';
+import { useController } from '../app/console-context.tsx';
+import { safeWebUrl } from '../platform/links.ts';
+import { Text } from './Text.tsx';
+
+/** Opens the conversation in the tool the agent already uses, through the Platform; web links only. */
+export function ConversationLink({ source }: { source: ContextPacket['source'] }) {
+  const controller = useController();
+  if (!source) return null;
+  const url = safeWebUrl(source.conversationUrl);
+  return (
+    <p className="source">
+      {url ? (
+        <a
+          href={url}
+          target="_blank"
+          rel="noopener noreferrer"
+          onClick={(event) => {
+            event.preventDefault();
+            controller.openLink(url);
+          }}
+        >
+          Open the conversation in <Text>{source.platform}</Text>
+        </a>
+      ) : (
+        <>
+          From <Text>{source.platform}</Text>
+          {source.conversationUrl !== undefined && (
+            <>
+              {' '}
+              (link not shown: not a web address: <Text>{source.conversationUrl}</Text>)
+            </>
+          )}
+        </>
+      )}
+      {source.conversationId !== undefined && (
+        <>
+          {' '}
+          <span className="muted">
+            · conversation <Text>{source.conversationId}</Text>
+          </span>
+        </>
+      )}
+    </p>
+  );
+}

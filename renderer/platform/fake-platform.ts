@@ -1,0 +1,76 @@
+import type { AppInfo, NotificationChoice, NotificationPermission, OfferNotice, Platform } from './platform.ts';
+import { safeWebUrl } from './links.ts';
+
+/** A Platform for tests: records what the console asked for and lets the test play the agent. */
+export interface FakePlatform extends Platform {
+  /** Notifications currently shown, by handoff id. */
+  readonly notices: Map<string, OfferNotice>;
+  /** Every notice ever shown, in order. */
+  readonly noticeLog: OfferNotice[];
+  readonly opened: string[];
+  readonly badge: { count: number };
+  readonly data: Map<string, string>;
+  /** The agent answers a notification. */
+  choose(id: string, choice: NotificationChoice): void;
+  /** A deep link arrives while the console is open. */
+  deepLink(url: string): void;
+  permission: NotificationPermission;
+}
+
+export function createFakePlatform(options: { initialDeepLink?: string | null; data?: Record<string, string> } = {}): FakePlatform {
+  const notices = new Map<string, OfferNotice>();
+  const noticeLog: OfferNotice[] = [];
+  const waiting = new Map<string, (choice: NotificationChoice) => void>();
+  const deepLinkListeners = new Set<(url: string) => void>();
+  const data = new Map(Object.entries(options.data ?? {}));
+  const opened: string[] = [];
+  const badge = { count: 0 };
+
+  const settle = (id: string, choice: NotificationChoice): void => {
+    const resolve = waiting.get(id);
+    waiting.delete(id);
+    notices.delete(id);
+    resolve?.(choice);
+  };
+
+  const fake: FakePlatform = {
+    shell: 'web',
+    notices,
+    noticeLog,
+    opened,
+    badge,
+    data,
+    permission: 'granted',
+    storage: {
+      get: async (key) => data.get(key) ?? null,
+      set: async (key, value) => void data.set(key, value),
+      remove: async (key) => void data.delete(key),
+    },
+    notifyOffer(notice) {
+      if (waiting.has(notice.id)) settle(notice.id, 'dismissed');
+      notices.set(notice.id, notice);
+      noticeLog.push(notice);
+      return new Promise((resolve) => waiting.set(notice.id, resolve));
+    },
+    closeNotification: (id) => settle(id, 'dismissed'),
+    notificationPermission: () => fake.permission,
+    requestNotificationPermission: async () => fake.permission,
+    setBadgeCount: (count) => void (badge.count = count),
+    async openExternal(url) {
+      const safe = safeWebUrl(url);
+      if (safe) opened.push(safe);
+      return safe !== null;
+    },
+    onDeepLink(listener) {
+      deepLinkListeners.add(listener);
+      return () => deepLinkListeners.delete(listener);
+    },
+    initialDeepLink: async () => options.initialDeepLink ?? null,
+    appInfo: async (): Promise<AppInfo> => ({ name: 'Baton', version: 'test', shell: 'web' }),
+    choose: settle,
+    deepLink: (url) => {
+      for (const listener of [...deepLinkListeners]) listener(url);
+    },
+  };
+  return fake;
+}

@@ -1,0 +1,40 @@
+import type { AppInfo, NotificationChoice, OfferNotice } from '../../shared/protocol/bridge.ts';
+
+export type { AppInfo, NotificationChoice, OfferNotice };
+
+export type NotificationPermission = 'granted' | 'denied' | 'default';
+
+/** Async key/value storage that survives a reload (localStorage, or the desktop's settings file). */
+export interface PlatformStorage {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+  remove(key: string): Promise<void>;
+}
+
+/**
+ * Everything the console needs from where it runs. Components and stores receive it; they never
+ * touch Electron or browser-only APIs themselves, so the same renderer runs in both (and in tests).
+ */
+export interface Platform {
+  readonly shell: AppInfo['shell'];
+  /**
+   * Shows a notification for an offer. Resolves with what the agent did: `accept` or `return`
+   * (notification buttons, where the OS has them), `open` (clicked it), or `dismissed` (closed it,
+   * or `closeNotification`, or notifications are not allowed).
+   */
+  notifyOffer(notice: OfferNotice): Promise<NotificationChoice>;
+  closeNotification(id: string): void;
+  notificationPermission(): NotificationPermission;
+  /** Asks the agent to allow notifications; call it from a click (browsers require a gesture). */
+  requestNotificationPermission(): Promise<NotificationPermission>;
+  /** The count on the dock/taskbar icon (or in the tab title); 0 clears it. */
+  setBadgeCount(count: number): void;
+  readonly storage: PlatformStorage;
+  /** Opens an http/https link outside the app; refuses (false) anything else. */
+  openExternal(url: string): Promise<boolean>;
+  /** Sign-in and handoff links (`baton://…`, or `/#token=…` in a browser); returns an unsubscribe. */
+  onDeepLink(listener: (url: string) => void): () => void;
+  /** The link the app was opened with, if any. */
+  initialDeepLink(): Promise<string | null>;
+  appInfo(): Promise<AppInfo>;
+}

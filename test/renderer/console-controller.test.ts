@@ -1,0 +1,142 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseDeepLink } from '../../renderer/app/deep-links.ts';
+import { offerNotice } from '../../renderer/notifications/offer-notifications.ts';
+import { connectionStore } from '../../renderer/state/connection.ts';
+import { handoffsStore, selectMine } from '../../renderer/state/handoffs.ts';
+import { PENDING_KEY, pendingStore } from '../../renderer/state/pending.ts';
+import { sessionStore } from '../../renderer/state/session.ts';
+import { DEFAULT_NOTIFICATIONS, TOKEN_KEY, settingsStore } from '../../renderer/state/settings.ts';
+import { uiStore } from '../../renderer/state/ui.ts';
+import { ana, makeHandoff } from '../support/console-fixtures.ts';
+import { HUB_URL, flushMicrotasks, resetStores, signedInConsole, signedInData, startConsole, type TestConsole } from '../support/console.ts';
+
+let consoles: TestConsole[] = [];
+beforeEach(resetStores);
+afterEach(() => {
+  for (const c of consoles) c.controller.dispose();
+  consoles = [];
+});
+const track = (c: TestConsole): TestConsole => (consoles.push(c), c);
+
+describe('signing in', () => {
+  it('a sign-in link signs that person in on the hub that served it', async () => {
+    const c = track(await startConsole({ data: {}, initialDeepLink: 'http://127.0.0.1:7400/#token=demo-ben' }));
+    expect(settingsStore.getState()).toMatchObject({ hubUrl: 'http://127.0.0.1:7400', token: 'demo-ben' });
+    await flushMicrotasks();
+    expect(c.platform.data.get(TOKEN_KEY)).toBe('demo-ben');
+    expect(c.clients).toHaveLength(1);
+  });
+
+  it('understands the hub’s and the desktop’s links, and nothing else', () => {
+    expect(parseDeepLink('http://127.0.0.1:7400/#token=demo-ana')).toEqual({ kind: 'signIn', token: 'demo-ana', hubUrl: 'http://127.0.0.1:7400' });
+    expect(parseDeepLink('baton://sign-in?token=t1&hub=https%3A%2F%2Fhub.example.com')).toEqual({ kind: 'signIn', token: 't1', hubUrl: 'https://hub.example.com' });
+    expect(parseDeepLink('baton://handoff/abc-123')).toEqual({ kind: 'handoff', handoffId: 'abc-123' });
+    expect(parseDeepLink('http://127.0.0.1:7400/')).toBeNull();
+    expect(parseDeepLink('javascript:alert(1)#token=x')).toBeNull();
+    expect(parseDeepLink('not a url')).toBeNull();
+  });
+
+  it('a saved token signs in again on start; a refused one is forgotten and the sign-in screen says why', async () => {
+    const c = track(await startConsole());
+    expect(c.clients).toHaveLength(1);
+    c.hub.setState({ status: 'unauthorized' });
+    await flushMicrotasks();
+    expect(connectionStore.getState()).toEqual({ status: 'unauthorized' });
+    expect(settingsStore.getState().token).toBeNull();
+    expect(c.platform.data.has(TOKEN_KEY)).toBe(false);
+  });
+
+  it('signing out closes the connection and drops everything that belonged to the session', async () => {
+    const offer = makeHandoff({ id: 'h1', offerFor: ana.id });
+    const c = track(await signedInConsole(ana, [offer]));
+    c.hub.drop();
+    c.controller.accept('h1');
+    await flushMicrotasks();
+    expect(c.platform.data.has(PENDING_KEY)).toBe(true);
+
+    await c.controller.signOut();
+    expect(c.hub.closed).toBe(true);
+    expect(connectionStore.getState()).toEqual({ status: 'signed_out' });
+    expect(settingsStore.getState()).toMatchObject({ token: null, hubUrl: HUB_URL });
+    expect(pendingStore.getState().queue).toEqual([]);
+    expect(c.platform.data.has(PENDING_KEY)).toBe(false);
+    expect(handoffsStore.getState()).toEqual({ byId: {}, recent: {} });
+    expect(sessionStore.getState().agent).toBeNull();
+  });
+});
+
+describe('connection state', () => {
+  it('shows reconnecting with the attempt count and keeps the handoffs on screen meanwhile', async () => {
+    const mine = makeHandoff({ id: 'h1', acceptedBy: ana });
+    const c = track(await signedInConsole(ana, [mine]));
+    c.hub.drop(2);
+    expect(connectionStore.getState()).toEqual({ status: 'reconnecting', attempt: 2 });
+    expect(selectMine(ana.id)(handoffsStore.getState()).map((h) => h.id)).toEqual(['h1']);
+    c.hub.setState({ status: 'disconnected', reason: 'io server disconnect' });
+    expect(connectionStore.getState()).toEqual({ status: 'offline', reason: 'io server disconnect' });
+    c.controller.reconnect();
+    expect(c.clients).toHaveLength(2);
+    expect(c.clients[0]!.closed).toBe(true);
+  });
+});
+
+describe('notifications', () => {
+  it('notify each offer once, and the agent’s choice comes back as an action', async () => {
+    const c = track(await signedInConsole(ana, []));
+    const offer = makeHandoff({ id: 'h1', offerFor: ana.id });
+    c.hub.emit('handoff:offered', { handoff: offer, offer: { id: offer.offer!.id, expiresAt: offer.offer!.expiresAt } });
+    c.hub.drop();
+    c.hub.connectAs(ana, [offer]); // the snapshot repeats it
+    expect(c.platform.noticeLog.map((n) => n.id)).toEqual(['h1']);
+    expect(c.platform.badge.count).toBe(1);
+
+    c.platform.choose('h1', 'accept');
+    await flushMicrotasks();
+    expect(c.hub.commands('handoff:accept').map((s) => s.payload)).toEqual([{ handoffId: 'h1' }]);
+    expect(uiStore.getState()).toMatchObject({ selectedId: 'h1', detailOpen: true });
+    expect(c.platform.badge.count).toBe(0);
+  });
+
+  it('“return” from a notification accepts and opens the note form, since returning needs a note', async () => {
+    const offer = makeHandoff({ id: 'h1', offerFor: ana.id });
+    const c = track(await signedInConsole(ana, [offer]));
+    c.platform.choose('h1', 'return');
+    await flushMicrotasks();
+    expect(c.hub.commands().map((s) => s.command)).toEqual(['handoff:accept']);
+    expect(uiStore.getState()).toMatchObject({ selectedId: 'h1', form: 'returnToBot' });
+  });
+
+  it('go away when the offer does', async () => {
+    const offer = makeHandoff({ id: 'h1', offerFor: ana.id });
+    const c = track(await signedInConsole(ana, [offer]));
+    expect(c.platform.notices.has('h1')).toBe(true);
+    c.hub.emit('handoff:withdrawn', { handoffId: 'h1', reason: 'timed_out' });
+    expect(c.platform.notices.has('h1')).toBe(false);
+  });
+
+  it('stay quiet with do-not-disturb', async () => {
+    const c = track(await signedInConsole(ana, [makeHandoff({ id: 'h1', offerFor: ana.id })], { data: signedInData({ doNotDisturb: true }) }));
+    expect(c.platform.noticeLog).toEqual([]);
+    expect(c.platform.badge.count).toBe(1);
+  });
+
+  it('in privacy mode carry no customer details', () => {
+    const offer = makeHandoff({ id: 'h1', offerFor: ana.id, packet: { summary: 'Dana’s card ending 4242 was charged twice' } });
+    const open = offerNotice(offer, DEFAULT_NOTIFICATIONS);
+    expect(open.title).toContain('Dana Whitfield');
+    expect(open.body).toContain('4242');
+    const kept = offerNotice(offer, { ...DEFAULT_NOTIFICATIONS, privacy: true, sound: false });
+    expect(JSON.stringify(kept)).not.toMatch(/Dana|4242|Whitfield/);
+    expect(kept).toMatchObject({ title: 'New handoff offer', silent: true, actions: ['accept', 'return'] });
+  });
+});
+
+describe('presence', () => {
+  it('is set through the hub and shown as the hub answers', async () => {
+    const c = track(await signedInConsole(ana, []));
+    expect(await c.controller.setPresence('away')).toBeNull();
+    expect(sessionStore.getState().agent?.presence).toBe('away');
+    c.hub.drop();
+    expect(await c.controller.setPresence('available')).toMatch(/Not connected/);
+  });
+});

@@ -1,0 +1,124 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  RECENT_LIMIT,
+  applyHandoff,
+  applySnapshot,
+  applyWithdrawal,
+  handoffsStore,
+  offersWithTimeLeft,
+  selectInboxOrder,
+  selectMine,
+  selectOffers,
+  selectRecentlyFinished,
+} from '../../renderer/state/handoffs.ts';
+import { ana, ben, makeHandoff } from '../support/console-fixtures.ts';
+import { resetStores } from '../support/console.ts';
+
+const now = Date.parse('2026-11-20T10:00:00Z');
+const ids = (list: Array<{ id: string }>): string[] => list.map((h) => h.id);
+const state = () => handoffsStore.getState();
+
+beforeEach(resetStores);
+
+describe('re-syncing from the snapshot', () => {
+  it('replaces the open handoffs in one update, so nothing flickers and nothing appears twice; what vanished is no longer the agent’s', () => {
+    const kept = makeHandoff({ id: 'kept', acceptedBy: ana, now });
+    const gone = makeHandoff({ id: 'gone', offerFor: ana.id, now });
+    applySnapshot([kept, gone]);
+
+    const updates: string[][] = [];
+    const stop = handoffsStore.subscribe((s) => updates.push(Object.keys(s.byId).sort()));
+    const keptLater = { ...kept, updatedAt: new Date(now + 1_000).toISOString() };
+    const fresh = makeHandoff({ id: 'fresh', offerFor: ana.id, now });
+    applySnapshot([keptLater, fresh, keptLater]);
+    stop();
+
+    expect(updates).toEqual([['fresh', 'kept']]);
+    expect(state().byId.kept).toBe(keptLater);
+    expect(selectInboxOrder(ana.id)(state())).toEqual(['fresh', 'kept', 'gone']);
+    expect(state().recent.gone?.outcome).toEqual({ kind: 'moved' });
+  });
+
+  it('keeps recently finished handoffs across a reconnect, unless the snapshot has them open again', () => {
+    const done = makeHandoff({ id: 'done', acceptedBy: ana, now });
+    const timedOut = makeHandoff({ id: 'again', offerFor: ana.id, now });
+    applySnapshot([done, timedOut]);
+    applyHandoff({ ...done, status: 'resolved' }, ana, now);
+    applyWithdrawal('again', 'timed_out', now);
+    expect(ids(selectRecentlyFinished(state()).map((e) => e.handoff))).toEqual(['again', 'done']);
+
+    applySnapshot([{ ...timedOut, offer: { ...timedOut.offer!, id: 'offer-2' } }]);
+
+    expect(ids(selectRecentlyFinished(state()).map((e) => e.handoff))).toEqual(['done']);
+    expect(ids(selectOffers(ana.id)(state()))).toEqual(['again']);
+    expect(selectInboxOrder(ana.id)(state())).toEqual(['again', 'done']);
+  });
+});
+
+describe('derived lists', () => {
+  it('lists offers first by time left, then the agent’s handoffs by priority and age, then recently finished, newest first', () => {
+    const later = makeHandoff({ id: 'offer-later', offerFor: ana.id, expiresInMs: 40_000, now });
+    const sooner = makeHandoff({ id: 'offer-sooner', offerFor: ana.id, expiresInMs: 10_000, now, packet: { priority: 'low' } });
+    const someoneElses = makeHandoff({ id: 'bens-offer', offerFor: ben.id, now });
+    const oldNormal = makeHandoff({ id: 'mine-old', acceptedBy: ana, now, createdAt: '2026-11-20T09:00:00Z', packet: { priority: 'normal' } });
+    const newUrgent = makeHandoff({ id: 'mine-urgent', acceptedBy: ana, now, createdAt: '2026-11-20T09:50:00Z', packet: { priority: 'urgent' } });
+    const bensHandoff = makeHandoff({ id: 'bens', acceptedBy: ben, now });
+    applySnapshot([later, sooner, someoneElses, oldNormal, newUrgent, bensHandoff]);
+    applyHandoff({ ...oldNormal, id: 'finished-1', status: 'resolved' }, ana, now - 2_000);
+    applyHandoff({ ...oldNormal, id: 'finished-2', status: 'returned_to_bot' }, ana, now - 1_000);
+
+    expect(ids(selectOffers(ana.id)(state()))).toEqual(['offer-sooner', 'offer-later']);
+    expect(ids(selectMine(ana.id)(state()))).toEqual(['mine-urgent', 'mine-old']);
+    expect(selectRecentlyFinished(state()).map((e) => e.handoff.id)).toEqual(['finished-2', 'finished-1']);
+    expect(selectInboxOrder(ana.id)(state())).toEqual(['offer-sooner', 'offer-later', 'mine-urgent', 'mine-old', 'finished-2', 'finished-1']);
+  });
+
+  it('gives each offer its time left on the hub’s clock, never below zero', () => {
+    const a = makeHandoff({ id: 'a', offerFor: ana.id, expiresInMs: 30_000, now });
+    const b = makeHandoff({ id: 'b', offerFor: ana.id, expiresInMs: 5_000, now });
+    expect(offersWithTimeLeft([a, b], now + 10_000).map((o) => [o.handoff.id, o.msLeft])).toEqual([
+      ['a', 20_000],
+      ['b', 0],
+    ]);
+  });
+
+  it('keeps no more than the last few finished handoffs', () => {
+    for (let i = 0; i < RECENT_LIMIT + 5; i++) applyHandoff(makeHandoff({ id: `f${i}`, acceptedBy: ana, now }), ana, now);
+    for (let i = 0; i < RECENT_LIMIT + 5; i++) applyHandoff({ ...state().byId[`f${i}`]!, status: 'resolved' }, ana, now + i);
+    expect(selectRecentlyFinished(state())).toHaveLength(RECENT_LIMIT);
+    expect(selectRecentlyFinished(state())[0]!.handoff.id).toBe(`f${RECENT_LIMIT + 4}`);
+  });
+});
+
+describe('changes from the hub', () => {
+  it('moves a handoff the agent finished to recently finished, with how it ended', () => {
+    const h = makeHandoff({ id: 'h', acceptedBy: ana, now });
+    applySnapshot([h]);
+    applyHandoff({ ...h, status: 'routed_to_product' }, ana, now);
+    expect(state().byId).toEqual({});
+    expect(state().recent.h?.outcome).toEqual({ kind: 'finished', status: 'routed_to_product' });
+  });
+
+  it('says why an offer went away when the hub withdraws it, even after its change arrived first', () => {
+    const h = makeHandoff({ id: 'h', offerFor: ana.id, now });
+    applySnapshot([h]);
+    applyHandoff({ ...h, status: 'accepted', offer: null, assignee: { id: ben.id, name: ben.name } }, ana, now);
+    expect(state().recent.h?.outcome).toEqual({ kind: 'moved' });
+    applyWithdrawal('h', 'taken', now + 5);
+    expect(state().recent.h?.outcome).toEqual({ kind: 'withdrawn', reason: 'taken' });
+    expect(state().recent.h?.at).toBe(now);
+  });
+
+  it('ignores news about handoffs that were never the agent’s', () => {
+    applyHandoff(makeHandoff({ id: 'x', offerFor: ben.id, now }), ana, now);
+    applyHandoff({ ...makeHandoff({ id: 'y', acceptedBy: ben, now }), status: 'resolved' }, ana, now);
+    applyWithdrawal('z', 'timed_out', now);
+    expect(state()).toEqual({ byId: {}, recent: {} });
+  });
+
+  it('keeps every open handoff of the team for a lead', () => {
+    const lee = { ...ana, id: 'lee', name: 'Lee', role: 'lead' as const };
+    applyHandoff(makeHandoff({ id: 'x', offerFor: ben.id, now }), lee, now);
+    expect(Object.keys(state().byId)).toEqual(['x']);
+  });
+});

@@ -1,0 +1,13 @@
+import { render, type RenderResult } from '@testing-library/react';
+import { App } from '../../renderer/app/App.tsx';
+import { ConsoleProvider } from '../../renderer/app/console-context.tsx';
+import type { TestConsole } from './console.ts';
+
+/** The whole console, as main.tsx mounts it, over a test console's fakes. */
+export function renderConsole(c: Pick<TestConsole, 'controller' | 'platform'>): RenderResult {
+  return render(
+    <ConsoleProvider controller={c.controller} platform={c.platform}>
+      <App />
+    </ConsoleProvider>,
+  );
+}
