@@ -12,6 +12,8 @@ import {
   upsertTeam,
   validateAdminInput,
 } from './admin/accounts.ts';
+import { ConnectorKind } from '../shared/protocol/index.ts';
+import { listConnectors, removeConnector, setConnector, validateConnectorInput } from './product/connectors/config.ts';
 import { startDemoBot } from './demo/demo-bot.ts';
 import { DEMO } from './demo/seed.ts';
 import { startHub, openStore } from './hub.ts';
@@ -37,6 +39,15 @@ Admin commands (run while the hub is stopped when using a PGlite data folder):
   integration create --name <name> [--team <team>] [--callback-url <url>]
   integration callback --name <name> --callback-url <url>
   team set --name <team> [--routing push|broadcast] [--offer-timeout <seconds>]
+  connector set --team <team> --kind github|jira|linear|webhook (--token-env <VAR> | --token <value>)
+                [--events-secret-env <VAR> | --events-secret <value>] [--base-url <url>]
+      github:  --repo <owner/name>                      (base URL default https://api.github.com)
+      jira:    --base-url https://<site>.atlassian.net --project <KEY> --email <account email>
+               [--bug-issue-type Bug] [--feature-issue-type Task]
+      linear:  --linear-team <team id>                  (base URL default https://api.linear.app)
+      webhook: --url <url>                              (the token is the signing secret)
+  connector remove --team <team> --kind <kind>
+  connector list
   list
 `;
 
@@ -56,6 +67,19 @@ const OPTIONS = {
   'callback-url': { type: 'string' },
   routing: { type: 'string' },
   'offer-timeout': { type: 'string' },
+  kind: { type: 'string' },
+  'base-url': { type: 'string' },
+  repo: { type: 'string' },
+  project: { type: 'string' },
+  email: { type: 'string' },
+  'bug-issue-type': { type: 'string' },
+  'feature-issue-type': { type: 'string' },
+  'linear-team': { type: 'string' },
+  url: { type: 'string' },
+  token: { type: 'string' },
+  'token-env': { type: 'string' },
+  'events-secret': { type: 'string' },
+  'events-secret-env': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -169,6 +193,41 @@ function planAdmin(command: string, values: Values): AdminTask {
         console.log(`Team ${team.name}: ${team.routing} routing, offers expire after ${team.offer_timeout_ms / 1000} s.`);
       };
     }
+    case 'connector set': {
+      // Secrets are checked here and stored; they are never printed.
+      const input = validateConnectorInput({
+        team: values.team,
+        kind: values.kind,
+        ...(values['base-url'] !== undefined && { baseUrl: values['base-url'] }),
+        ...(values.repo !== undefined && { repo: values.repo }),
+        ...(values.project !== undefined && { project: values.project }),
+        ...(values.email !== undefined && { email: values.email }),
+        ...(values['bug-issue-type'] !== undefined && { bugIssueType: values['bug-issue-type'] }),
+        ...(values['feature-issue-type'] !== undefined && { featureIssueType: values['feature-issue-type'] }),
+        ...(values['linear-team'] !== undefined && { linearTeam: values['linear-team'] }),
+        ...(values.url !== undefined && { url: values.url }),
+        ...(values.token !== undefined && { token: values.token }),
+        ...(values['token-env'] !== undefined && { tokenEnv: values['token-env'] }),
+        ...(values['events-secret'] !== undefined && { eventsSecret: values['events-secret'] }),
+        ...(values['events-secret-env'] !== undefined && { eventsSecretEnv: values['events-secret-env'] }),
+      });
+      return async (db) => {
+        const connector = await setConnector(db, input);
+        console.log(`Team ${connector.team}: product items now go to ${connector.kind} (connector ${connector.id}).`);
+        console.log(`Status events from the tool: POST <hub URL>/v1/connectors/${connector.id}/events`);
+      };
+    }
+    case 'connector remove': {
+      const team = required('team');
+      const kind = ConnectorKind.safeParse(values.kind);
+      if (!kind.success) throw new UsageError('connector remove needs --kind github|jira|linear|webhook.');
+      return async (db) => {
+        const removed = await removeConnector(db, team, kind.data);
+        console.log(removed ? `Removed the ${kind.data} connector of team ${team}.` : `Team ${team} has no ${kind.data} connector.`);
+      };
+    }
+    case 'connector list':
+      return async (db) => console.log(JSON.stringify(await listConnectors(db), null, 2));
     case 'list':
       return async (db) => console.log(JSON.stringify(await listAccounts(db), null, 2));
     default:

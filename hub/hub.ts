@@ -1,13 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import { setCallbackUrl } from './admin/accounts.ts';
 import { attachAgentsNamespace } from './agents/namespace.ts';
-import { seedDemo } from './demo/seed.ts';
+import { startDemoBot } from './demo/demo-bot.ts';
+import { DEMO, seedDemo } from './demo/seed.ts';
 import { HandoffService } from './handoffs/service.ts';
 import type { Emission } from './handoffs/effects.ts';
 import { createHttpServer } from './http/server.ts';
 import { silentLogger } from './log.ts';
 import { openPglite, openPostgres, type Db } from './store/db.ts';
+import { startConnectorDeliverer } from './product/connectors/deliverer.ts';
+import { announceProductItem } from './product/items.ts';
 import { migrate } from './store/migrate.ts';
 import { startWebhookDeliverer, type WebhookDelivererOptions } from './webhooks/deliverer.ts';
 
@@ -24,6 +28,10 @@ export interface HubOptions {
   log?: Logger;
   now?: () => Date;
   webhooks?: Partial<Pick<WebhookDelivererOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxAttempts' | 'requestTimeoutMs'>>;
+  /** Delivery of requests to product tools (GitHub, Jira, Linear, webhook): the same knobs as webhooks. */
+  connectors?: Partial<Pick<WebhookDelivererOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxAttempts' | 'requestTimeoutMs'>>;
+  /** Where connectors' `--token-env` / `--events-secret-env` variables are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningHub {
@@ -50,17 +58,30 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   // The namespace is created after the service, so emissions go through this late-bound sink.
   let sink: { emit(e: Emission): void; hasLeadsOnline(team: string): boolean } | undefined;
   const deliverer = startWebhookDeliverer({ db, log, ...options.webhooks, ...(options.now && { now: options.now }) });
+  // Late-bound too: an issue recorded for an item is announced through the service.
+  let announceItem: ((itemId: string) => void) | undefined;
+  const connectorDeliverer = startConnectorDeliverer({
+    db,
+    log,
+    ...options.connectors,
+    ...(options.now && { now: options.now }),
+    ...(options.env && { env: options.env }),
+    onIssueRecorded: (itemId) => announceItem?.(itemId),
+  });
   const service = new HandoffService({
     db,
     ...(options.now && { now: options.now }),
     emit: (emission) => sink?.emit(emission),
     hasLeadsOnline: (team) => sink?.hasLeadsOnline(team) ?? false,
     onWebhooksQueued: () => deliverer.wake(),
+    onConnectorsQueued: () => connectorDeliverer.wake(),
     onError: (error, context) => log.error({ err: error, context }, 'background task failed'),
   });
   await service.start();
+  announceItem = (itemId) =>
+    void service.change((t) => announceProductItem(t, itemId)).catch((error: unknown) => log.error({ err: error, productItemId: itemId }, 'could not announce a product item'));
 
-  const app = createHttpServer({ service, log });
+  const app = createHttpServer({ service, log, connectors: { ...(options.env && { env: options.env }), ...(options.now && { now: options.now }) } });
   const io = new Server(app.server, { serveClient: false, cors: { origin: false } });
   sink = attachAgentsNamespace(io, service, log);
   await app.listen({ port: options.port ?? 0, host });
@@ -77,9 +98,48 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
       await app.close();
       await service.close();
       await deliverer.stop();
+      await connectorDeliverer.stop();
+      await service.idle(); // announcements of issues the last deliveries recorded
       await db.close();
       log.info('hub stopped');
     })());
 
   return { url, port, db, service, close };
+}
+
+export interface RunningDemoHub extends RunningHub {
+  /** The demo agent Ana's token: what an app signs in with to see the demo. */
+  agentToken: string;
+}
+
+/**
+ * A hub with the demo accounts and the demo bot sending it handoffs and answering its webhooks:
+ * `--demo --demo-bot` in one call, for the desktop app's embedded hub. Loopback only.
+ */
+export async function startDemoHub(options: Omit<HubOptions, 'demo' | 'host'> = {}): Promise<RunningDemoHub> {
+  const log = options.log ?? silentLogger();
+  const hub = await startHub({ ...options, log, demo: true, host: '127.0.0.1' });
+  let bot: Awaited<ReturnType<typeof startDemoBot>> | undefined;
+  try {
+    bot = await startDemoBot({
+      hubUrl: hub.url,
+      integrationKey: DEMO.integration.key,
+      signingSecret: DEMO.integration.signingSecret,
+      log: log.child({ component: 'demo-bot' }),
+    });
+    await setCallbackUrl(hub.db, DEMO.integration.name, bot.callbackUrl);
+  } catch (error) {
+    await bot?.stop();
+    await hub.close();
+    throw error;
+  }
+  const running = bot;
+  return {
+    ...hub,
+    agentToken: DEMO.agents[0].token,
+    close: async () => {
+      await running.stop();
+      await hub.close();
+    },
+  };
 }

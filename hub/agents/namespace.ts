@@ -70,10 +70,11 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
     });
 
     service
-      .connected(agentId, (agent, handoffs, agents) => {
+      .connected(agentId, (agent, handoffs, leadView) => {
         socket.emit('session', { agent, serverTime: new Date().toISOString() });
+        if (leadView) socket.emit('team:changed', { team: leadView.team });
         socket.emit('handoffs:snapshot', { handoffs });
-        if (agents) socket.emit('agents:changed', { agents });
+        if (leadView) socket.emit('agents:changed', { agents: leadView.agents });
       })
       .catch((error: unknown) => {
         log.error({ err: error, agentId }, 'connect handling failed');

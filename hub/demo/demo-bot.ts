@@ -249,6 +249,13 @@ export async function startDemoBot(options: DemoBotOptions): Promise<DemoBot> {
       case 'handoff.cancelled':
         log.info(context, `handoff for ${who} cancelled`);
         return;
+      case 'product_item.updated': {
+        // One webhook per linked conversation: this is the customer to tell.
+        const { productItem, change } = payload;
+        const note = change.note ? ` (${change.note})` : '';
+        log.info({ ...context, productItemId: productItem.id, status: change.to }, `bot tells ${who} that "${productItem.title}" is now ${change.to.replace('_', ' ')}${note}`);
+        return;
+      }
     }
   }
 

@@ -1,9 +1,10 @@
 import type { CommandPayload, Handoff, HandoffStatus, WebhookType } from '../../shared/protocol/index.ts';
 import { releaseOffer, withdrawOffersOf } from '../routing/router.ts';
+import { announceProductItem, fileFromHandoff } from '../product/items.ts';
 import { findAgent, type AgentRow } from '../store/agents.ts';
-import { appendEvent, findHandoffRow, type HandoffRow, type NewEvent } from '../store/records.ts';
+import { appendEvent, findHandoffRow, listEvents, type HandoffRow, type NewEvent } from '../store/records.ts';
 import { announceChange, announceWithdrawal, currentHandoff, notifyIntegration } from './announce.ts';
-import { CommandFailure, type Tx } from './effects.ts';
+import { CommandFailure, agentRoom, type Tx } from './effects.ts';
 
 export const FINISHED: Partial<Record<HandoffStatus, string>> = {
   returned_to_bot: 'was returned to the bot',
@@ -80,7 +81,7 @@ export async function accept(t: Tx, agentId: string, { handoffId }: CommandPaylo
      where id = $1`,
     [row.id, agent.id, t.now.toISOString()],
   );
-  await t.q.query('update agents set missed_offers = 0, idle_since = $2 where id = $1', [agent.id, t.now.toISOString()]);
+  await t.q.query('update agents set missed_offers = 0, idle_since = $2, last_accepted_at = $2 where id = $1', [agent.id, t.now.toISOString()]);
   await appendEvent(t.q, row.id, { type: 'accepted', at: t.now, actor: { kind: 'agent', id: agent.id } });
   announceWithdrawal(t, row.id, others, 'taken');
   const handoff = await currentHandoff(t, row.id);
@@ -126,15 +127,28 @@ async function finish(
 export const returnToBot = (t: Tx, agentId: string, c: CommandPayload<'handoff:returnToBot'>) =>
   finish(t, agentId, c.handoffId, 'returned_to_bot', { note: c.note });
 
-export const routeToProduct = (t: Tx, agentId: string, c: CommandPayload<'handoff:routeToProduct'>) =>
-  finish(t, agentId, c.handoffId, 'routed_to_product', {
-    product: { kind: c.kind, title: c.title, details: c.details, ...(c.severity && { severity: c.severity }) },
-  });
+/**
+ * Routes the handoff to the product team and, in the same transaction, files it as a product item
+ * or adds it (and its customer) to an existing one; the event's `product` names the item.
+ */
+export async function routeToProduct(t: Tx, agentId: string, c: CommandPayload<'handoff:routeToProduct'>): Promise<Handoff> {
+  const agent = await loadActor(t, agentId);
+  const row = await lockHandoff(t, c.handoffId);
+  requireOwnership(row, agent);
+  const filed = await fileFromHandoff(t, row, agent, c);
+  const handoff = await finish(t, agentId, c.handoffId, 'routed_to_product', { product: filed.routed });
+  await announceProductItem(t, filed.item.id);
+  return handoff;
+}
 
 export const resolve = (t: Tx, agentId: string, c: CommandPayload<'handoff:resolve'>) =>
   finish(t, agentId, c.handoffId, 'resolved', { note: c.note });
 
-/** A lead moves an open handoff of their team to an agent of the team, or back to the queue. */
+/**
+ * A lead moves an open handoff of their team to an agent of the team, or back to the queue. The
+ * agent who gets it hears `handoff:changed` and then `handoff:reassigned` (with the history, who
+ * moved it and the note); those who lose it hear `handoff:withdrawn` (`reassigned`, with `by` and the note).
+ */
 export async function reassign(t: Tx, leadId: string, { handoffId, to, note }: CommandPayload<'handoff:reassign'>): Promise<Handoff> {
   const lead = await loadActor(t, leadId);
   if (lead.role !== 'lead') throw new CommandFailure('forbidden', 'Only a team lead can reassign handoffs.');
@@ -160,10 +174,11 @@ export async function reassign(t: Tx, leadId: string, { handoffId, to, note }: C
     if (row.status === 'queued' && row.skip_agent_ids.length === 0) {
       throw new CommandFailure('invalid_state', 'This handoff is already in the queue.');
     }
-    // Back to the queue starts afresh: everyone, including who declined it, may be offered it again.
+    // Back to the queue starts afresh: everyone, including who declined it, may be offered it again,
+    // and it waits from now on (queued_at), not since it was created.
     await t.q.query(
       `update handoffs set status = 'queued', assignee_id = null, offer_id = null, offer_agent_ids = '{}', offer_expires_at = null,
-         skip_agent_ids = '{}', updated_at = $2
+         skip_agent_ids = '{}', updated_at = $2, queued_at = $2
        where id = $1`,
       [row.id, t.now.toISOString()],
     );
@@ -172,9 +187,14 @@ export async function reassign(t: Tx, leadId: string, { handoffId, to, note }: C
   }
   const lost = previous.filter((id) => !('agentId' in to) || id !== to.agentId);
   for (const id of lost) t.fx.agentsChanged.add(id);
-  announceWithdrawal(t, row.id, lost, 'reassigned');
+  const by = { id: lead.id, name: lead.name };
+  announceWithdrawal(t, row.id, lost, 'reassigned', { by, note });
   const handoff = await currentHandoff(t, row.id);
   announceChange(t, handoff);
+  if ('agentId' in to) {
+    const withHistory = { ...handoff, events: await listEvents(t.q, row.id) };
+    t.fx.emit([agentRoom(to.agentId)], 'handoff:reassigned', { handoff: withHistory, by, ...(note !== undefined && { note }) });
+  }
   await notifyIntegration(t, row.integration_id, 'handoff.reassigned', handoff);
   return handoff;
 }

@@ -1,6 +1,6 @@
-import type { Handoff, WebhookType, WithdrawReason } from '../../shared/protocol/index.ts';
+import type { Handoff, Person, WebhookType, WithdrawReason } from '../../shared/protocol/index.ts';
 import { findHandoffRow, listEvents, toHandoff } from '../store/records.ts';
-import { enqueueWebhook } from '../webhooks/outbox.ts';
+import { enqueueWebhook, type ProductItemFields } from '../webhooks/outbox.ts';
 import { agentRoom, leadsRoom, type Tx } from './effects.ts';
 
 /** Reads the handoff as it now stands, for acks, events and webhooks. */
@@ -19,12 +19,20 @@ export function announceChange(t: Tx, handoff: Handoff, { also = [], leadsOnly =
   t.fx.emit([...[...agents].map(agentRoom), leadsRoom(handoff.team)], 'handoff:changed', { handoff });
 }
 
-export function announceWithdrawal(t: Tx, handoffId: string, agentIds: readonly string[], reason: WithdrawReason): void {
-  t.fx.emit(agentIds.map(agentRoom), 'handoff:withdrawn', { handoffId, reason });
+/** `reassigned` carries the lead who moved it (`by`) and their note. */
+export function announceWithdrawal(
+  t: Tx,
+  handoffId: string,
+  agentIds: readonly string[],
+  reason: WithdrawReason,
+  reassignment?: { by: Person; note?: string | undefined },
+): void {
+  const extra = reassignment && { by: reassignment.by, ...(reassignment.note !== undefined && { note: reassignment.note }) };
+  t.fx.emit(agentIds.map(agentRoom), 'handoff:withdrawn', { handoffId, reason, ...extra });
 }
 
 /** Queues a webhook carrying the handoff with its history, so the bot has the agent's note at hand. */
-export async function notifyIntegration(t: Tx, integrationId: string, type: WebhookType, handoff: Handoff): Promise<void> {
+export async function notifyIntegration(t: Tx, integrationId: string, type: WebhookType, handoff: Handoff, product?: ProductItemFields): Promise<void> {
   const withEvents = async () => ({ ...handoff, events: await listEvents(t.q, handoff.id) });
-  if (await enqueueWebhook(t.q, integrationId, type, withEvents, t.now)) t.fx.webhooks = true;
+  if (await enqueueWebhook(t.q, integrationId, type, withEvents, t.now, product)) t.fx.webhooks = true;
 }

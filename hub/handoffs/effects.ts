@@ -22,6 +22,8 @@ export class Effects {
   /** Direct answers to whoever asked (a connecting app's snapshot), sent before the emissions. */
   readonly replies: Array<() => void> = [];
   webhooks = false;
+  /** Requests to product tools (GitHub, Jira, Linear, webhook) were written to the connector outbox. */
+  connectors = false;
   earliestExpiry: Date | null = null;
 
   emit<E extends ServerEventName>(rooms: string[], event: E, payload: ServerEventPayload<E>): void {
@@ -39,6 +41,7 @@ export class Effects {
     for (const team of other.teamsToRoute) this.teamsToRoute.add(team);
     for (const id of other.agentsChanged) this.agentsChanged.add(id);
     this.webhooks ||= other.webhooks;
+    this.connectors ||= other.connectors;
     if (other.earliestExpiry) this.offerExpiresAt(other.earliestExpiry);
   }
 }

@@ -1,12 +1,27 @@
-import type { AckOf, AgentView, CommandName, CommandPayload, CommandResult, ContextPacket, Handoff } from '../../shared/protocol/index.ts';
-import { COMMANDS, describeIssues } from '../../shared/protocol/index.ts';
+import type {
+  AckOf,
+  AgentView,
+  CommandName,
+  CommandPayload,
+  CommandResult,
+  ContextPacket,
+  ConversationCountBody,
+  Handoff,
+  TeamAgentView,
+  TeamView,
+} from '../../shared/protocol/index.ts';
+import { COMMANDS, READ_COMMANDS, describeIssues } from '../../shared/protocol/index.ts';
 import { agentConnected, agentDisconnected, setPresence } from '../agents/presence.ts';
 import { SerialQueue } from '../core/serial.ts';
 import { expireOffers, nextOfferExpiry, routeTeam } from '../routing/router.ts';
-import { findAgent, listTeamAgents, toAgentView } from '../store/agents.ts';
+import { configureTeam, getHandoff, reassignMany, setAgentPresence } from '../lead/actions.ts';
+import { recordConversationCount } from '../lead/conversations.ts';
+import { findTeamView, teamAgentViews } from '../lead/board.ts';
+import { findAgent, toAgentView } from '../store/agents.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { findHandoffRow, findHandoffRows, listEvents, toHandoff } from '../store/records.ts';
 import { accept, decline, reassign, resolve, returnToBot, routeToProduct } from './agent-actions.ts';
+import { PRODUCT_HANDLERS } from '../product/commands.ts';
 import { cancelHandoff, createHandoff, type Integration } from './bot-actions.ts';
 import { CommandFailure, Effects, agentRoom, leadsRoom, type Emission, type Tx } from './effects.ts';
 
@@ -18,6 +33,8 @@ export interface ServiceOptions {
   /** Whether any lead of the team is connected, so `agents:changed` is only built when someone listens. */
   hasLeadsOnline?: (team: string) => boolean;
   onWebhooksQueued?: () => void;
+  /** Requests to product tools were queued (the connector deliverer should look). */
+  onConnectorsQueued?: () => void;
   onError?: (error: unknown, context: string) => void;
 }
 
@@ -38,7 +55,13 @@ const COMMAND_HANDLERS: { [C in CommandName]: CommandHandler<C> } = {
     await setPresence(t, agentId, status);
     return { agent: toAgentView((await findAgent(t.q, agentId))!) };
   },
+  'handoffs:reassign': reassignMany,
+  'agent:setPresence': setAgentPresence,
+  'team:configure': configureTeam,
+  'handoff:get': getHandoff,
+  ...PRODUCT_HANDLERS,
 };
+const READS: ReadonlySet<CommandName> = new Set(READ_COMMANDS);
 
 /**
  * The hub's one way to change state. Every change runs in a transaction, one at a time; what it
@@ -86,6 +109,11 @@ export class HandoffService {
     return this.mutate((t) => cancelHandoff(t, integrationId, handoffId, reason));
   }
 
+  /** A bot's count of the conversations it handled in a period (deflection metrics). */
+  recordConversationCount(integration: Integration, body: ConversationCountBody) {
+    return this.mutate((t) => recordConversationCount(t, integration, body));
+  }
+
   /** A handoff with its history, for the integration that created it. */
   async handoffWithEvents(integrationId: string, handoffId: string): Promise<Handoff | undefined> {
     const row = await findHandoffRow(this.options.db, handoffId);
@@ -105,15 +133,19 @@ export class HandoffService {
 
   /**
    * An app connected. `deliver` gets the session and snapshot as they stood at this commit, before
-   * anything later is announced, so the app never sees an event older than its snapshot.
+   * anything later is announced, so the app never sees an event older than its snapshot. Leads
+   * also get their team's people and settings.
    */
-  connected(agentId: string, deliver: (agent: AgentView, handoffs: Handoff[], teamAgents?: AgentView[]) => void): Promise<void> {
+  connected(
+    agentId: string,
+    deliver: (agent: AgentView, handoffs: Handoff[], lead?: { agents: TeamAgentView[]; team: TeamView }) => void,
+  ): Promise<void> {
     return this.mutate(async (t) => {
       await agentConnected(t, agentId);
       const agent = toAgentView((await findAgent(t.q, agentId))!);
       const handoffs = await this.snapshotFor(agent, t.q);
-      const teamAgents = agent.role === 'lead' ? (await listTeamAgents(t.q, agent.team)).map(toAgentView) : undefined;
-      t.fx.replies.push(() => deliver(agent, handoffs, teamAgents));
+      const lead = agent.role === 'lead' ? { agents: await teamAgentViews(t.q, agent.team), team: (await findTeamView(t.q, agent.team))! } : undefined;
+      t.fx.replies.push(() => deliver(agent, handoffs, lead));
     });
   }
 
@@ -133,6 +165,8 @@ export class HandoffService {
       return { ok: false, error: { code: 'invalid_command', message, issues } } as AckOf<C>;
     }
     const payload = parsed.data as CommandPayload<C>;
+    // A read has nothing to apply once: it is not recorded under its opId.
+    if (READS.has(name)) return this.mutate((t) => this.attempt(t, agentId, name, payload));
     return this.mutate(async (t) => {
       const { rows } = await t.q.query<{ agent_id: string; command: string; ack: AckOf<C> }>(
         'select agent_id, command, ack from agent_ops where op_id = $1',
@@ -171,6 +205,14 @@ export class HandoffService {
     }
   }
 
+  /**
+   * Runs a change that comes from outside the socket commands (a product tool's event, a
+   * connector's recorded issue) like any other: serialized, one transaction, announced after it.
+   */
+  change<T>(work: (t: Tx) => Promise<T>): Promise<T> {
+    return this.mutate(work);
+  }
+
   private mutate<T>(work: (t: Tx) => Promise<T>): Promise<T> {
     return this.serial.run(async () => {
       const t: Tx = { q: this.options.db, now: this.now(), fx: new Effects() };
@@ -197,7 +239,7 @@ export class HandoffService {
     }
     for (const team of teams) {
       if (!(this.options.hasLeadsOnline?.(team) ?? true)) continue;
-      t.fx.emit([leadsRoom(team)], 'agents:changed', { agents: (await listTeamAgents(t.q, team)).map(toAgentView) });
+      t.fx.emit([leadsRoom(team)], 'agents:changed', { agents: await teamAgentViews(t.q, team) });
     }
   }
 
@@ -205,6 +247,7 @@ export class HandoffService {
     for (const reply of fx.replies) reply();
     for (const emission of fx.emissions) this.options.emit(emission);
     if (fx.webhooks) this.options.onWebhooksQueued?.();
+    if (fx.connectors) this.options.onConnectorsQueued?.();
     if (fx.earliestExpiry) void this.scheduleExpiry(fx.earliestExpiry);
   }
 

@@ -8,18 +8,22 @@ import { IdempotencyConflict, PacketRejected, type Integration } from '../handof
 import { CommandFailure } from '../handoffs/effects.ts';
 import type { HandoffService } from '../handoffs/service.ts';
 import { botFrameworkToPacket } from '../ingress/botframework.ts';
+import { connectorEvents, type IncomingOptions } from '../product/incoming.ts';
+import { leadRoutes } from '../lead/http.ts';
 import { serveConsole } from './console.ts';
 import { HttpError, invalidPacket, sendError } from './errors.ts';
 
 export interface HttpOptions {
   service: HandoffService;
   log: Logger;
+  /** Incoming product tool events: where `*Env` secrets are read, and the clock their signatures are checked with. */
+  connectors?: Omit<IncomingOptions, 'service'>;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** The REST side of the hub: bots hand conversations over, read them back and cancel them. */
-export function createHttpServer({ service, log }: HttpOptions) {
+export function createHttpServer({ service, log, connectors }: HttpOptions) {
   const app = Fastify({ loggerInstance: log, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true });
 
   // Our own JSON parser so an empty body (cancel without a reason) is allowed and a syntax error
@@ -130,6 +134,11 @@ export function createHttpServer({ service, log }: HttpOptions) {
       throw error;
     }
   });
+
+  // Team metrics for leads, and the conversation counts bots report for deflection.
+  app.register(leadRoutes(service));
+  // Product tools (GitHub, Jira, Linear, webhook) report status changes of their issues.
+  app.register(connectorEvents({ service, ...connectors }));
 
   return app;
 }

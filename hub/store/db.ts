@@ -1,5 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
+import { SUGGESTION_THRESHOLD } from '../../shared/protocol/product.ts';
 
 /** The one shape the store is written against; PGlite and `pg` both satisfy it. */
 export interface Queryable {
@@ -13,10 +15,31 @@ export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
 }
 
-/** The embedded store: PGlite in `dataDir`, or in memory when `dataDir` is omitted. */
+/**
+ * The trigram similarity (0..1) from which pg_trgm's `%`, `<%` and `%>` operators call two texts
+ * similar: product suggestions use these operators, so a GIN trigram index can serve them.
+ * Every session gets it (see SESSION_SETTINGS); Postgres' defaults (0.3 and 0.6) would hide
+ * short queries that match a few words of a long item.
+ */
+export const TRIGRAM_THRESHOLD = SUGGESTION_THRESHOLD;
+const SESSION_SETTINGS: Record<string, string> = {
+  'pg_trgm.similarity_threshold': String(TRIGRAM_THRESHOLD),
+  'pg_trgm.word_similarity_threshold': String(TRIGRAM_THRESHOLD),
+};
+const SET_SESSION = `select ${Object.keys(SESSION_SETTINGS)
+  .map((name, i) => `set_config('${name}', $${i + 1}, false)`)
+  .join(', ')}`;
+
+/**
+ * The embedded store: PGlite in `dataDir`, or in memory when `dataDir` is omitted. pg_trgm is
+ * always loaded (migration 003 creates the extension; the product items' similarity needs it).
+ */
 export async function openPglite(dataDir?: string): Promise<Db> {
-  const db = dataDir ? new PGlite(dataDir) : new PGlite();
+  const options = { extensions: { pg_trgm } };
+  const db = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await db.waitReady;
+  // Custom settings may be set before the extension is created; it adopts them when it loads.
+  await db.query(SET_SESSION, Object.values(SESSION_SETTINGS));
   return {
     kind: 'pglite',
     query: async <Row>(text: string, params?: unknown[]) => db.query<Row>(text, params),
@@ -27,7 +50,11 @@ export async function openPglite(dataDir?: string): Promise<Db> {
 
 /** A PostgreSQL server (`DATABASE_URL`) through a `pg` pool. */
 export async function openPostgres(connectionString: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString });
+  // Every connection starts with the session settings (startup options, so no query races them).
+  const options = Object.entries(SESSION_SETTINGS)
+    .map(([name, value]) => `-c ${name}=${value}`)
+    .join(' ');
+  const pool = new pg.Pool({ connectionString, options });
   await pool.query('select 1');
   return {
     kind: 'postgres',

@@ -17,6 +17,8 @@ export interface HandoffRow {
   skip_agent_ids: string[];
   created_at: Date;
   updated_at: Date;
+  /** When a lead last sent it back to the queue; null: never. */
+  queued_at: Date | null;
 }
 
 const SELECT_HANDOFF = `
@@ -36,6 +38,7 @@ export function toHandoff(row: HandoffRow): Handoff {
         : null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    queuedAt: (row.queued_at ?? row.created_at).toISOString(),
   };
 }
 
@@ -61,7 +64,9 @@ export interface NewEvent {
   product?: HandoffEvent['product'] | undefined;
 }
 
+/** Appends an event; the handoff's `updated_at` is then at least its time (it is the time of the last event). */
 export async function appendEvent(q: Queryable, handoffId: string, event: NewEvent): Promise<void> {
+  await q.query('update handoffs set updated_at = $2 where id = $1 and updated_at < $2', [handoffId, event.at.toISOString()]);
   await q.query(
     `insert into handoff_events (handoff_id, type, at, actor_kind, actor_id, note, reason, agent_ids, product)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,

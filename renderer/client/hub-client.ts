@@ -4,6 +4,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import { describeIssues, type FieldIssue } from '../../shared/protocol/issues.ts';
 import type { Presence } from '../../shared/protocol/agent.ts';
 import type { ProductKind } from '../../shared/protocol/handoff.ts';
+import type { ProductStatus } from '../../shared/protocol/product.ts';
 import {
   AGENTS_NAMESPACE,
   COMMANDS,
@@ -17,9 +18,7 @@ import {
   type ServerEventName,
   type ServerEventPayload,
   type ServerToClientEvents,
-  type Severity,
 } from '../../shared/protocol/socket.ts';
-import type { z } from 'zod';
 
 export type ConnectionState =
   | { status: 'connecting' }
@@ -50,11 +49,17 @@ export interface SendOptions {
 
 export type CommandInput<C extends CommandName> = Omit<CommandPayload<C>, 'opId'>;
 
-export interface ProductRoute {
-  kind: ProductKind;
+/**
+ * What an agent sends the product team: a new item (`title` and `details` required), or, with
+ * `productItemId`, this customer added to an existing item of the same kind.
+ */
+export type ProductRoute = Omit<CommandInput<'handoff:routeToProduct'>, 'handoffId'>;
+
+/** What the routing form has typed so far, for `suggestProducts`. */
+export interface ProductQuery {
+  kind?: ProductKind;
   title: string;
-  details: string;
-  severity?: z.infer<typeof Severity>;
+  details?: string;
 }
 
 export interface HubClientOptions {
@@ -250,6 +255,46 @@ export class HubClient {
 
   setPresence(status: Presence, options?: SendOptions): Promise<AckOf<'presence:set'>> {
     return this.send('presence:set', { status }, options);
+  }
+
+  /** Leads: reassigns several handoffs at once; each is moved, or listed in the ack's `failures`. */
+  reassignMany(handoffIds: string[], to: ReassignTarget, note?: string, options?: SendOptions): Promise<AckOf<'handoffs:reassign'>> {
+    return this.send('handoffs:reassign', note === undefined ? { handoffIds, to } : { handoffIds, to, note }, options);
+  }
+
+  /** Leads: sets the presence of someone in their team. */
+  setAgentPresence(agentId: string, status: Presence, options?: SendOptions): Promise<AckOf<'agent:setPresence'>> {
+    return this.send('agent:setPresence', { agentId, status }, options);
+  }
+
+  /** Leads: changes the team's routing, offer timeout, capacity, skills or stalled-work targets, at once. */
+  configureTeam(settings: CommandInput<'team:configure'>, options?: SendOptions): Promise<AckOf<'team:configure'>> {
+    return this.send('team:configure', settings, options);
+  }
+
+  /** A handoff with its whole history, for its assignee, the agents it is offered to and its leads (a read: repeat it freely). */
+  getHandoff(handoffId: string, options?: SendOptions): Promise<AckOf<'handoff:get'>> {
+    return this.send('handoff:get', { handoffId }, options);
+  }
+
+  /** Similar items of your team while the routing form is filled in (a read: repeat it freely). */
+  suggestProducts(query: ProductQuery, options?: SendOptions): Promise<AckOf<'product:suggest'>> {
+    return this.send('product:suggest', { query }, options);
+  }
+
+  /** Leads: the team's product items, with their counts of customers and conversations. */
+  listProducts(request: CommandInput<'product:list'> = {}, options?: SendOptions): Promise<AckOf<'product:list'>> {
+    return this.send('product:list', request, options);
+  }
+
+  /** Leads: one item with its customers, linked handoffs (with packets) and history. */
+  getProduct(productItemId: string, options?: SendOptions): Promise<AckOf<'product:get'>> {
+    return this.send('product:get', { productItemId }, options);
+  }
+
+  /** Leads: changes an item's status; every linked handoff's bot is told. */
+  setProductStatus(productItemId: string, status: ProductStatus, note?: string, options?: SendOptions): Promise<AckOf<'product:setStatus'>> {
+    return this.send('product:setStatus', note === undefined ? { productItemId, status } : { productItemId, status, note }, options);
   }
 
   /** Disconnects for good and fails pending waitFor/ready calls. Safe to call twice. */

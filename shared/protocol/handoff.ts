@@ -57,6 +57,21 @@ export const PRODUCT_KINDS = ['feature_request', 'bug_report'] as const;
 export const ProductKind = z.enum(PRODUCT_KINDS);
 export type ProductKind = z.infer<typeof ProductKind>;
 
+/** What the agent sent when routing a handoff to the product team (the `routed_to_product` event's `product`). */
+export const RoutedProduct = z.object({
+  kind: ProductKind,
+  title: z.string(),
+  details: z.string(),
+  /** Bug reports only. */
+  severity: z.string().optional(),
+  stepsToReproduce: z.string().optional(),
+  expected: z.string().optional(),
+  actual: z.string().optional(),
+  /** The product item it was filed as or added to (added with product items; the hub always sends it). */
+  productItemId: z.string().optional(),
+});
+export type RoutedProduct = z.infer<typeof RoutedProduct>;
+
 export const HandoffEvent = z.object({
   type: HandoffEventType,
   at: z.iso.datetime({ offset: true }),
@@ -66,9 +81,7 @@ export const HandoffEvent = z.object({
   /** Agents the event concerns: who got an offer, who a handoff was reassigned to (empty: the queue). */
   agentIds: z.array(z.string()).optional(),
   /** What the agent sent to the product team, on `routed_to_product`. */
-  product: z
-    .object({ kind: ProductKind, title: z.string(), details: z.string(), severity: z.string().optional() })
-    .optional(),
+  product: RoutedProduct.optional(),
 });
 export type HandoffEvent = z.infer<typeof HandoffEvent>;
 
@@ -80,7 +93,14 @@ export const Handoff = z.object({
   assignee: Person.nullable(),
   offer: Offer.nullable(),
   createdAt: z.iso.datetime({ offset: true }),
+  /** The time of its last event: a lead's board counts an accepted handoff idle from here. */
   updatedAt: z.iso.datetime({ offset: true }),
+  /**
+   * When it last entered the queue: its creation, or a lead sending it back to the queue. Declines
+   * and expired offers do not reset it. A lead's board counts a queued or offered handoff waiting
+   * from here. (Added with the lead board; the hub always sends it.)
+   */
+  queuedAt: z.iso.datetime({ offset: true }).optional(),
   events: z.array(HandoffEvent).optional(),
 });
 export type Handoff = z.infer<typeof Handoff>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Handoff } from './handoff.ts';
+import { ProductItem, ProductStatusChange } from './product.ts';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -37,7 +38,7 @@ export type CancelBody = z.infer<typeof CancelBody>;
 
 export const HealthResponse = z.object({ status: z.literal('ok') });
 
-export const WEBHOOK_TYPES = [
+export const HANDOFF_WEBHOOK_TYPES = [
   'handoff.offered',
   'handoff.accepted',
   'handoff.returned_to_bot',
@@ -46,16 +47,34 @@ export const WEBHOOK_TYPES = [
   'handoff.reassigned',
   'handoff.cancelled',
 ] as const;
+export const WEBHOOK_TYPES = [...HANDOFF_WEBHOOK_TYPES, 'product_item.updated'] as const;
 export const WebhookType = z.enum(WEBHOOK_TYPES);
 export type WebhookType = z.infer<typeof WebhookType>;
+export type HandoffWebhookType = (typeof HANDOFF_WEBHOOK_TYPES)[number];
 
-/** What the hub POSTs to an integration's callback URL, signed with `Baton-Signature`. */
-export const WebhookPayload = z.object({
+/** A handoff moved on: `{id, type, at, handoff}`. */
+export const HandoffWebhookPayload = z.object({
   id: z.string(),
-  type: WebhookType,
+  type: z.enum(HANDOFF_WEBHOOK_TYPES),
   at: z.iso.datetime({ offset: true }),
   handoff: Handoff,
 });
+
+/**
+ * A product item this handoff was routed to changed status. One per linked handoff, each to the
+ * integration that created that handoff, so the bot can tell that customer in that conversation.
+ */
+export const ProductItemWebhookPayload = z.object({
+  id: z.string(),
+  type: z.literal('product_item.updated'),
+  at: z.iso.datetime({ offset: true }),
+  handoff: Handoff,
+  productItem: ProductItem,
+  change: ProductStatusChange,
+});
+
+/** What the hub POSTs to an integration's callback URL, signed with `Baton-Signature`. */
+export const WebhookPayload = z.discriminatedUnion('type', [HandoffWebhookPayload, ProductItemWebhookPayload]);
 export type WebhookPayload = z.infer<typeof WebhookPayload>;
 
 export const SIGNATURE_HEADER = 'Baton-Signature';

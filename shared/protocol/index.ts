@@ -3,5 +3,7 @@ export * from './botframework.ts';
 export * from './handoff.ts';
 export * from './http.ts';
 export * from './issues.ts';
+export * from './lead.ts';
 export * from './packet.ts';
+export * from './product.ts';
 export * from './socket.ts';

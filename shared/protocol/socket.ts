@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { AgentView, Presence } from './agent.ts';
-import { Handoff, ProductKind, WithdrawReason } from './handoff.ts';
+import { AgentView, Presence, RoutingMode } from './agent.ts';
+import { Handoff, Person, WithdrawReason } from './handoff.ts';
+import { ReassignedEvent, TeamAgentView, TeamChangedEvent, TeamView } from './lead.ts';
+import { PRODUCT_COMMANDS, PRODUCT_COMMAND_RESULTS, PRODUCT_READ_COMMANDS, ProductChangedEvent, RouteToProductCommand } from './product.ts';
 
 export const AGENTS_NAMESPACE = '/agents';
 
@@ -8,25 +10,12 @@ const opId = z.uuid();
 const handoffId = z.string().min(1).max(100);
 const note = z.string().trim().min(1, 'must not be empty').max(4_000);
 
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export const Severity = z.enum(SEVERITIES);
+// Defined with the product items; exported here too, where clients have always found them.
+export { RouteToProductCommand, SEVERITIES, Severity } from './product.ts';
 
 export const AcceptCommand = z.strictObject({ opId, handoffId });
 export const DeclineCommand = z.strictObject({ opId, handoffId, reason: z.string().trim().min(1).max(200) });
 export const ReturnToBotCommand = z.strictObject({ opId, handoffId, note });
-export const RouteToProductCommand = z
-  .strictObject({
-    opId,
-    handoffId,
-    kind: ProductKind,
-    title: z.string().trim().min(1, 'must not be empty').max(200),
-    details: z.string().max(20_000),
-    severity: Severity.optional(),
-  })
-  .refine((c) => c.kind === 'bug_report' || c.severity === undefined, {
-    path: ['severity'],
-    message: 'only bug reports have a severity',
-  });
 export const ResolveCommand = z.strictObject({ opId, handoffId, note: note.optional() });
 export const ReassignTarget = z.union([
   z.strictObject({ agentId: z.string().min(1) }),
@@ -35,6 +24,50 @@ export const ReassignTarget = z.union([
 export type ReassignTarget = z.infer<typeof ReassignTarget>;
 export const ReassignCommand = z.strictObject({ opId, handoffId, to: ReassignTarget, note: note.optional() });
 export const PresenceCommand = z.strictObject({ opId, status: Presence });
+
+// Lead commands (issue 5). Their data, events and HTTP bodies are in lead.ts.
+
+/** Up to 100 distinct handoffs in one command. */
+export const MAX_BULK_REASSIGN = 100;
+const distinct = (ids: readonly string[], ctx: z.RefinementCtx, path: (string | number)[]) => {
+  const seen = new Set<string>();
+  ids.forEach((id, i) => {
+    if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [...path, i], message: `${id} is listed twice` });
+    seen.add(id);
+  });
+};
+export const BulkReassignCommand = z
+  .strictObject({ opId, handoffIds: z.array(handoffId).min(1).max(MAX_BULK_REASSIGN), to: ReassignTarget, note: note.optional() })
+  .superRefine((c, ctx) => distinct(c.handoffIds, ctx, ['handoffIds']));
+export const AgentPresenceCommand = z.strictObject({ opId, agentId: z.string().min(1).max(200), status: Presence });
+const settingFields = ['routing', 'offerTimeoutSeconds', 'capacity', 'skills', 'stalledQueueSeconds', 'stalledAcceptedSeconds'] as const;
+export const TeamConfigureCommand = z
+  .strictObject({
+    opId,
+    /** Default: the lead's own team. */
+    team: z.string().min(1).max(200).optional(),
+    routing: RoutingMode.optional(),
+    offerTimeoutSeconds: z.number().min(1).max(24 * 3600).optional(),
+    capacity: z.array(z.strictObject({ agentId: z.string().min(1).max(200), capacity: z.number().int().min(0).max(100) })).max(500).optional(),
+    skills: z
+      .array(z.strictObject({ agentId: z.string().min(1).max(200), skills: z.array(z.string().trim().min(1).max(200)).max(100) }))
+      .max(500)
+      .optional(),
+    stalledQueueSeconds: z.number().min(1).max(7 * 24 * 3600).optional(),
+    stalledAcceptedSeconds: z.number().min(1).max(30 * 24 * 3600).optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (settingFields.every((field) => c[field] === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [], message: `name at least one setting to change (${settingFields.join(', ')})` });
+    }
+    distinct(c.capacity?.map((e) => e.agentId) ?? [], ctx, ['capacity']);
+    distinct(c.skills?.map((e) => e.agentId) ?? [], ctx, ['skills']);
+  });
+/** A read: `opId` is accepted (clients add one to every command) but nothing is stored. */
+export const GetHandoffCommand = z.strictObject({ opId: opId.optional(), handoffId });
+
+/** Commands that only read: they run without an opId record, so repeating one simply reads again. */
+export const READ_COMMANDS = ['handoff:get', ...PRODUCT_READ_COMMANDS] as const;
 
 /** Every client command: its event name and the schema of its payload. */
 export const COMMANDS = {
@@ -45,10 +78,16 @@ export const COMMANDS = {
   'handoff:resolve': ResolveCommand,
   'handoff:reassign': ReassignCommand,
   'presence:set': PresenceCommand,
+  'handoffs:reassign': BulkReassignCommand,
+  'agent:setPresence': AgentPresenceCommand,
+  'team:configure': TeamConfigureCommand,
+  'handoff:get': GetHandoffCommand,
+  ...PRODUCT_COMMANDS,
 } as const;
 export type CommandName = keyof typeof COMMANDS;
 export type CommandPayload<C extends CommandName> = z.infer<(typeof COMMANDS)[C]>;
-export type HandoffCommandName = Exclude<CommandName, 'presence:set'>;
+/** Commands about one handoff (they carry a `handoffId`). */
+export type HandoffCommandName = Exclude<CommandName, 'presence:set' | 'handoffs:reassign' | 'agent:setPresence' | 'team:configure' | keyof typeof PRODUCT_COMMANDS>;
 
 export const ERROR_CODES = [
   'invalid_command',
@@ -84,6 +123,16 @@ export const COMMAND_RESULTS = {
   'handoff:resolve': HandoffResult,
   'handoff:reassign': HandoffResult,
   'presence:set': z.object({ agent: AgentView }),
+  /** Applied one by one: `handoffs` as they now are (in the order asked), `failures` why the others were not moved. */
+  'handoffs:reassign': z.object({
+    handoffs: z.array(Handoff),
+    failures: z.array(z.object({ handoffId: z.string(), error: CommandError })),
+  }),
+  'agent:setPresence': z.object({ agent: AgentView }),
+  'team:configure': z.object({ team: TeamView, agents: z.array(TeamAgentView) }),
+  /** The handoff with its `events`. */
+  'handoff:get': HandoffResult,
+  ...PRODUCT_COMMAND_RESULTS,
 } as const satisfies { [C in CommandName]: z.ZodType };
 export type CommandResult<C extends CommandName> = z.infer<(typeof COMMAND_RESULTS)[C]>;
 
@@ -109,8 +158,14 @@ export const OfferedEvent = z.object({
   offer: z.object({ id: z.string(), expiresAt: z.iso.datetime({ offset: true }) }),
 });
 export const ChangedEvent = z.object({ handoff: Handoff });
-export const WithdrawnEvent = z.object({ handoffId: z.string(), reason: WithdrawReason });
-export const AgentsChangedEvent = z.object({ agents: z.array(AgentView) });
+export const WithdrawnEvent = z.object({
+  handoffId: z.string(),
+  reason: WithdrawReason,
+  /** On `reassigned`: the lead who moved it, and their note. */
+  by: Person.optional(),
+  note: z.string().optional(),
+});
+export const AgentsChangedEvent = z.object({ agents: z.array(TeamAgentView) });
 
 export const SERVER_EVENTS = {
   session: SessionEvent,
@@ -119,6 +174,9 @@ export const SERVER_EVENTS = {
   'handoff:changed': ChangedEvent,
   'handoff:withdrawn': WithdrawnEvent,
   'agents:changed': AgentsChangedEvent,
+  'handoff:reassigned': ReassignedEvent,
+  'team:changed': TeamChangedEvent,
+  'product:changed': ProductChangedEvent,
 } as const;
 export type ServerEventName = keyof typeof SERVER_EVENTS;
 export type ServerEventPayload<E extends ServerEventName> = z.infer<(typeof SERVER_EVENTS)[E]>;

@@ -368,7 +368,8 @@ describe('commands over /agents', () => {
       const feature = await acceptedBy(ana, 'route a feature request');
       const request = { kind: 'feature_request', title: 'Export invoices as CSV', details: 'For the accountant.' } as const;
       expect(await ana.routeToProduct(feature.id, request)).toMatchObject({ ok: true, handoff: { status: 'routed_to_product' } });
-      expect((await history(feature.id)).events.at(-1)?.product).toEqual(request);
+      // The event also names the product item the handoff was filed as.
+      expect((await history(feature.id)).events.at(-1)?.product).toEqual({ ...request, productItemId: expect.any(String) });
     });
 
     it('resolve: with or without a note', async () => {
@@ -532,7 +533,7 @@ describe('commands over /agents', () => {
       const ack = await lee.reassign(handoff.id, { agentId: 'demo-ben' }, 'Ben handled this customer last week.');
       expect(ack).toMatchObject({ ok: true, handoff: { status: 'accepted', assignee: { id: 'demo-ben', name: 'Ben' } } });
       expect((await benGetsIt).handoff).toMatchObject({ status: 'accepted', assignee: { id: 'demo-ben', name: 'Ben' } });
-      expect(await anaLosesIt).toEqual({ handoffId: handoff.id, reason: 'reassigned' });
+      expect(await anaLosesIt).toEqual({ handoffId: handoff.id, reason: 'reassigned', by: { id: 'demo-lee', name: 'Lee' }, note: 'Ben handled this customer last week.' });
       await leeSees;
       expect((await history(handoff.id)).events.at(-1)).toMatchObject({
         type: 'reassigned',
@@ -554,7 +555,7 @@ describe('commands over /agents', () => {
       const offeredAgain = ana.waitFor('handoff:offered', (p) => p.handoff.id === handoff.id);
       const ack = await lee.reassign(handoff.id, { queue: true });
       expect(ack).toMatchObject({ ok: true, handoff: { status: 'queued', assignee: null, offer: null } });
-      expect(await withdrawn).toEqual({ handoffId: handoff.id, reason: 'reassigned' });
+      expect(await withdrawn).toEqual({ handoffId: handoff.id, reason: 'reassigned', by: { id: 'demo-lee', name: 'Lee' } });
       expect((await offeredAgain).handoff.status).toBe('offered');
       const events = (await history(handoff.id)).events;
       expect(events.slice(-2)).toMatchObject([

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setCallbackUrl } from '../../hub/admin/accounts.ts';
 import type { HubClient } from '../../renderer/client/hub-client.ts';
-import { WebhookPayload, type Handoff, type HandoffEvent, type WebhookType } from '../../shared/protocol/index.ts';
+import { WebhookPayload, type Handoff, type HandoffEvent, type HandoffWebhookType, type WebhookType } from '../../shared/protocol/index.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { DEMO_SECRET, startTestHub, type TestHub } from '../support/hub.ts';
 import { VALID_BASE_PACKET } from '../support/malformed-packets.ts';
@@ -117,7 +117,7 @@ class Receiver {
 // ---------------------------------------------------------------------------------------------
 // Checks shared by the tests
 
-const WEBHOOK_EVENTS: Record<WebhookType, HandoffEvent['type']> = {
+const WEBHOOK_EVENTS: Record<HandoffWebhookType, HandoffEvent['type']> = {
   'handoff.offered': 'offered',
   'handoff.accepted': 'accepted',
   'handoff.returned_to_bot': 'returned_to_bot',
@@ -141,7 +141,7 @@ const withoutEvents = ({ events: _events, ...handoff }: Handoff): Handoff => han
  * the agent's ack or the socket said) with its history up to that transition, and stamped with
  * that transition's time. `final` is the handoff as GET /v1/handoffs/:id returns it now.
  */
-function expectWebhooks(deliveries: Delivery[], expected: Array<{ type: WebhookType; state: Handoff }>, final: Handoff): void {
+function expectWebhooks(deliveries: Delivery[], expected: Array<{ type: HandoffWebhookType; state: Handoff }>, final: Handoff): void {
   expect(deliveries.map((d) => d.type)).toEqual(expected.map((e) => e.type));
   const events = final.events!;
   for (const [i, delivery] of deliveries.entries()) {
@@ -249,7 +249,7 @@ describe('webhooks to the bot’s callback URL', () => {
       final,
     );
     expect(routed.status).toBe('routed_to_product');
-    expect((deliveries[2]!.payload as WebhookPayload).handoff.events!.at(-1)!.product).toEqual(route);
+    expect((deliveries[2]!.payload as WebhookPayload).handoff.events!.at(-1)!.product).toEqual({ ...route, productItemId: expect.any(String) });
   });
 
   it('resolved by the agent: handoff.resolved', async () => {

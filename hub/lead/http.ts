@@ -1,0 +1,83 @@
+// HTTP for leads and for deflection: metrics as JSON and CSV (a lead's agent token), and the
+// conversation counts bots report (an integration key).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodType } from 'zod';
+import { computeMetrics, metricsToCsv } from '../../shared/domain/metrics.ts';
+import { ConversationCountBody, MetricsQuery, describeIssues, type MetricsReport } from '../../shared/protocol/index.ts';
+import { hashSecret } from '../auth/secrets.ts';
+import type { Integration } from '../handoffs/bot-actions.ts';
+import type { HandoffService } from '../handoffs/service.ts';
+import { HttpError } from '../http/errors.ts';
+import { findAgentByTokenHash } from '../store/agents.ts';
+import { ConversationCountRefused } from './conversations.ts';
+import { loadMetricsInput } from './metrics-store.ts';
+
+function bearer(request: FastifyRequest, what: string): string {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  if (!match || match[1]!.length >= 500) throw new HttpError(401, 'unauthorized', `Send ${what} as "Authorization: Bearer <${what}>".`);
+  return match[1]!;
+}
+
+function parse<T>(schema: ZodType<T>, input: unknown, what: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = describeIssues(result.error);
+  throw new HttpError(400, 'invalid_request', `The ${what} is invalid: ${[...new Set(issues.map((i) => i.path || '(body)'))].join(', ')}.`, issues);
+}
+
+/** File-name friendly: 2026-03-02T09:00:00.000Z → 20260302T090000Z. */
+const compact = (iso: string): string => iso.replace(/\.\d+/, '').replace(/[-:]/g, '');
+
+export function leadRoutes(service: HandoffService) {
+  /** The lead of `team` the token belongs to: 401 for a token the hub does not know, 403 for anyone else. */
+  async function leadOf(request: FastifyRequest<{ Params: { team: string } }>) {
+    const token = bearer(request, "a team lead's agent token");
+    const agent = await findAgentByTokenHash(service.db, hashSecret(token));
+    if (!agent) throw new HttpError(401, 'unauthorized', 'The token is not known to this hub.');
+    if (agent.role !== 'lead') throw new HttpError(403, 'forbidden', 'Only team leads can read team metrics.');
+    if (agent.team !== request.params.team) throw new HttpError(403, 'forbidden', `You lead team ${agent.team}; you cannot read the metrics of team ${request.params.team}.`);
+    return agent;
+  }
+
+  async function report(request: FastifyRequest<{ Params: { team: string } }>): Promise<MetricsReport> {
+    await leadOf(request);
+    const query = parse(MetricsQuery, request.query, 'query');
+    const from = new Date(query.from).toISOString();
+    const to = new Date(query.to).toISOString();
+    return computeMetrics(await loadMetricsInput(service.db, request.params.team, from, to));
+  }
+
+  async function integrationOf(request: FastifyRequest): Promise<Integration> {
+    const key = bearer(request, 'the integration key');
+    const { rows } = await service.db.query<Integration>('select id, name, default_team, callback_url from integrations where key_hash = $1', [hashSecret(key)]);
+    if (!rows[0]) throw new HttpError(401, 'unauthorized', 'The integration key is not known to this hub.');
+    return rows[0];
+  }
+
+  return async function routes(app: FastifyInstance): Promise<void> {
+    app.get<{ Params: { team: string } }>('/v1/teams/:team/metrics', async (request) => report(request));
+
+    app.get<{ Params: { team: string } }>('/v1/teams/:team/metrics.csv', async (request, reply) => {
+      const metrics = await report(request);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="baton-metrics-${metrics.team}-${compact(metrics.from)}-${compact(metrics.to)}.csv"`)
+        .send(metricsToCsv(metrics));
+    });
+
+    app.post('/v1/stats/conversations', async (request, reply) => {
+      const integration = await integrationOf(request);
+      const body = parse(ConversationCountBody, request.body, 'request body');
+      try {
+        const result = await service.recordConversationCount(integration, body);
+        request.log.info({ integration: integration.name, ...result.conversations, replaced: result.replaced }, 'conversation count recorded');
+        return reply.code(result.replaced ? 200 : 201).send(result);
+      } catch (error) {
+        if (error instanceof ConversationCountRefused) {
+          throw error.kind === 'conflict' ? new HttpError(409, 'conflict', error.message) : new HttpError(400, 'invalid_request', error.message, error.issues);
+        }
+        throw error;
+      }
+    });
+  };
+}

@@ -1,0 +1,86 @@
+// Loads what shared/domain/metrics.ts needs for one team and period, with SQL.
+import type { ConversationReport, MetricsEvent, MetricsHandoff, MetricsInput } from '../../shared/domain/metrics.ts';
+import type { Actor, Channel, HandoffEventType, ProductKind, TriggerReason } from '../../shared/protocol/index.ts';
+import type { Queryable } from '../store/db.ts';
+
+interface HandoffMetricsRow {
+  id: string;
+  integration_id: string;
+  reason: TriggerReason;
+  channel: Channel | null;
+  created_at: Date;
+}
+
+interface EventMetricsRow {
+  handoff_id: string;
+  type: HandoffEventType;
+  at: Date;
+  actor_kind: Actor['kind'];
+  actor_id: string;
+  reason: string | null;
+  agent_ids: string[] | null;
+  product_kind: ProductKind | null;
+}
+
+/**
+ * The team's handoffs created in [from, to) or with an event in it, each with all its events (the
+ * earlier ones tell when it entered the queue); the team's agents and anyone else who acted; and
+ * the conversation counts reported for periods inside [from, to).
+ */
+export async function loadMetricsInput(q: Queryable, team: string, from: string, to: string): Promise<MetricsInput> {
+  const { rows: handoffRows } = await q.query<HandoffMetricsRow>(
+    `select h.id, h.integration_id, h.packet->'trigger'->>'reason' as reason, h.packet->>'channel' as channel, h.created_at
+     from handoffs h
+     where h.team = $1
+       and ((h.created_at >= $2 and h.created_at < $3)
+            or h.id in (select e.handoff_id from handoff_events e where e.at >= $2 and e.at < $3))
+     order by h.created_at, h.id`,
+    [team, from, to],
+  );
+  const ids = handoffRows.map((h) => h.id);
+  const { rows: eventRows } = await q.query<EventMetricsRow>(
+    `select handoff_id, type, at, actor_kind, actor_id, reason, agent_ids, product->>'kind' as product_kind
+     from handoff_events where handoff_id = any($1) order by id`,
+    [ids],
+  );
+  const events = new Map<string, MetricsEvent[]>(ids.map((id) => [id, []]));
+  const actors = new Set<string>();
+  for (const row of eventRows) {
+    const event: MetricsEvent = {
+      type: row.type,
+      at: row.at.toISOString(),
+      actor: { kind: row.actor_kind, id: row.actor_id },
+      ...(row.reason !== null && { reason: row.reason }),
+      ...(row.agent_ids !== null && { agentIds: row.agent_ids }),
+      ...(row.product_kind !== null && { product: { kind: row.product_kind } }),
+    };
+    events.get(row.handoff_id)!.push(event);
+    if (row.actor_kind === 'agent') actors.add(row.actor_id);
+    if (row.type === 'offer_expired' || row.type === 'reassigned') for (const id of row.agent_ids ?? []) actors.add(id);
+  }
+  const handoffs: MetricsHandoff[] = handoffRows.map((h) => ({
+    id: h.id,
+    integrationId: h.integration_id,
+    reason: h.reason,
+    channel: h.channel,
+    createdAt: h.created_at.toISOString(),
+    events: events.get(h.id)!,
+  }));
+
+  const { rows: agents } = await q.query<{ id: string; name: string }>(
+    `select id, name from agents where (team = $1 and role = 'agent') or id = any($2) order by name, id`,
+    [team, [...actors]],
+  );
+  const { rows: counts } = await q.query<{ integration_id: string; period_start: Date; period_end: Date; count: number }>(
+    `select integration_id, period_start, period_end, count from conversation_counts
+     where team = $1 and period_start >= $2 and period_end <= $3`,
+    [team, from, to],
+  );
+  const conversations: ConversationReport[] = counts.map((c) => ({
+    integrationId: c.integration_id,
+    from: c.period_start.toISOString(),
+    to: c.period_end.toISOString(),
+    count: c.count,
+  }));
+  return { team, from, to, agents, handoffs, conversations };
+}

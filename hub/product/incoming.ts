@@ -1,0 +1,91 @@
+// `POST /v1/connectors/:connectorId/events`: a product tool tells the hub that an issue changed
+// status (GitHub's `issues` webhook, Jira's `jira:issue_updated`, Linear's Issue update, or the
+// generic webhook's status event). Verified per tool against the raw body before anything is read.
+import type { FastifyInstance } from 'fastify';
+import type { ConnectorEventResponse, ConnectorKind } from '../../shared/protocol/index.ts';
+import type { Tx } from '../handoffs/effects.ts';
+import type { HandoffService } from '../handoffs/service.ts';
+import { HttpError } from '../http/errors.ts';
+import { CONNECTOR_SETTINGS, resolveSecret, type Credentials } from './connectors/config.ts';
+import { CONNECTORS } from './connectors/index.ts';
+import type { IncomingStatus } from './connectors/types.ts';
+import { changeStatus } from './items.ts';
+
+/** Product tools' payloads can be larger than a packet (a GitHub issue event carries the issue). */
+const MAX_EVENT_BYTES = 1024 * 1024;
+
+interface ConnectorRow {
+  id: string;
+  team: string;
+  kind: ConnectorKind;
+  settings: unknown;
+  credentials: Credentials;
+}
+
+export interface IncomingOptions {
+  service: HandoffService;
+  /** Where `*Env` secrets are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  now?: () => Date;
+}
+
+/** Applies a verified status change to the item whose issue it concerns. */
+async function applyStatus(t: Tx, connector: ConnectorRow, event: IncomingStatus, label: string): Promise<ConnectorEventResponse> {
+  let itemId: string | undefined;
+  if ('productItemId' in event.match) {
+    const { rows } = await t.q.query<{ id: string }>('select id from product_items where id = $1 and team = $2', [event.match.productItemId, connector.team]);
+    itemId = rows[0]?.id;
+  } else {
+    const { rows } = await t.q.query<{ item_id: string }>(
+      'select item_id from product_external_refs where connector_id = $1 and (external_id = $2 or external_key = $3) order by created_at limit 1',
+      [connector.id, event.match.externalId, event.match.key ?? null],
+    );
+    itemId = rows[0]?.item_id;
+  }
+  if (!itemId) return { result: 'ignored', reason: 'no Baton product item for this issue' };
+  const { item, changed } = await changeStatus(t, itemId, event.status, { kind: 'connector', id: connector.id, name: label }, event.note);
+  return { result: changed ? 'updated' : 'unchanged', productItemId: item.id, status: item.status };
+}
+
+export function connectorEvents(options: IncomingOptions) {
+  const env = options.env ?? process.env;
+  const now = options.now ?? (() => new Date());
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    // Signatures cover the bytes as sent: keep them, whatever the content type says.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_EVENT_BYTES }, (_request, body, done) => done(null, body));
+
+    app.post<{ Params: { connectorId: string } }>('/v1/connectors/:connectorId/events', { bodyLimit: MAX_EVENT_BYTES }, async (request) => {
+      const { rows } = await options.service.db.query<ConnectorRow>('select id, team, kind, settings, credentials from product_connectors where id = $1', [
+        request.params.connectorId,
+      ]);
+      const connector = rows[0];
+      if (!connector) throw new HttpError(404, 'not_found', `There is no connector ${request.params.connectorId}.`);
+      const spec = CONNECTORS[connector.kind] as (typeof CONNECTORS)['github'];
+      // A webhook connector verifies with its signing secret; the others with their events secret.
+      const secret = resolveSecret(connector.credentials, connector.kind === 'webhook' ? 'token' : 'eventsSecret', env);
+      if ('missing' in secret) {
+        throw new HttpError(403, 'forbidden', `Incoming events are off for this connector (${secret.missing}); set one with "connector set --events-secret-env".`);
+      }
+      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const incoming = { headers: request.headers, raw };
+      if (!spec.verify(incoming, secret.value, now())) {
+        throw new HttpError(401, 'unauthorized', `The request is not signed with this connector's secret (${spec.label}).`);
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw new HttpError(400, 'invalid_request', 'The body is not valid JSON.', [{ path: '', message: 'not valid JSON' }]);
+      }
+      const settings = CONNECTOR_SETTINGS[connector.kind].parse(connector.settings);
+      const event = spec.incoming(incoming, body, settings as never);
+      let response: ConnectorEventResponse;
+      if ('reject' in event) throw new HttpError(400, 'invalid_request', `The event is invalid: ${event.reject}.`);
+      if ('ignore' in event) response = { result: 'ignored', reason: event.ignore };
+      else response = await options.service.change((t) => applyStatus(t, connector, event, spec.label));
+      request.log.info({ connectorId: connector.id, kind: connector.kind, ...response }, 'connector event');
+      return response;
+    });
+  };
+}

@@ -1,0 +1,135 @@
+// Configuring a team's connector with the hub's command line, as an admin would: the secrets go
+// in (as values or as environment variable names) and never come out again, and a hub started on
+// that folder sends the team's items to the tool with the token from its environment.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectHub, type HubClient } from '../../renderer/client/hub-client.ts';
+import { REPO_ROOT } from '../support/fixtures.ts';
+import { DEMO_KEY } from '../support/hub.ts';
+import { startReceiver, type HttpReceiver } from '../support/http-receiver.ts';
+
+const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
+const READY_LINE = /^Baton hub listening on (http:\/\/127\.0\.0\.1:\d+)$/m;
+const GITHUB_TOKEN = 'ghp_CLIsecretTOKENfromTHEenvironment01';
+const JIRA_TOKEN = 'ATATT3xCLIstoredJIRAtoken0987654321';
+const EVENTS_SECRET = 'gh-events-CLI-secret-5e6f7a8b';
+
+interface Run {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<number | null>;
+}
+
+const children: Run[] = [];
+
+function cli(args: string[], env: Record<string, string> = {}): Run {
+  const child = spawn(TSX, ['hub/cli.ts', ...args], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const run = { child, stdout: () => stdout, stderr: () => stderr, exited };
+  children.push(run);
+  return run;
+}
+
+async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const handle = cli(args);
+  return { code: await handle.exited, stdout: handle.stdout(), stderr: handle.stderr() };
+}
+
+describe('npm run hub -- connector …', () => {
+  let root: string;
+  let dataDir: string;
+  let tools: HttpReceiver;
+  const clients: HubClient[] = [];
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'baton-product-cli-'));
+    dataDir = join(root, 'data');
+    await cp(inject('templateDataDir'), dataDir, { recursive: true });
+    tools = await startReceiver();
+    tools.respond = () => ({ status: 201, body: { id: 1, number: 7, html_url: 'https://github.com/acme/app/issues/7' } });
+  });
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    for (const { child, exited } of children) {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await exited;
+    }
+    await tools.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('sets connectors without ever printing a secret, lists where each secret is, and names bad flags', { timeout: 60_000 }, async () => {
+    const github = await run([
+      'connector', 'set', '--data-dir', dataDir, '--team', 'support', '--kind', 'github', '--repo', 'acme/app',
+      '--base-url', `${tools.url}/api`, '--token-env', 'GITHUB_TOKEN', '--events-secret', EVENTS_SECRET,
+    ]);
+    expect(github.code, github.stderr).toBe(0);
+    const id = /connector ([0-9a-f-]{36})/.exec(github.stdout)?.[1];
+    expect(github.stdout).toContain(`POST <hub URL>/v1/connectors/${id}/events`);
+
+    const list = await run(['connector', 'list', '--data-dir', dataDir]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([
+      expect.objectContaining({ id, team: 'support', kind: 'github', settings: { baseUrl: `${tools.url}/api`, repo: 'acme/app' }, token: 'from environment variable GITHUB_TOKEN', eventsSecret: 'stored in the hub', eventsPath: `/v1/connectors/${id}/events` }),
+    ]);
+
+    // Refused before the store is opened, naming the flags; the value given is not echoed.
+    const bad = await run(['connector', 'set', '--data-dir', dataDir, '--team', 'support', '--kind', 'jira', '--project', 'SUP', '--token', JIRA_TOKEN, '--repo', 'acme/app']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--repo does not apply to a jira connector');
+
+    for (const output of [github, list, bad]) {
+      for (const secret of [GITHUB_TOKEN, JIRA_TOKEN, EVENTS_SECRET]) {
+        expect(output.stdout + output.stderr).not.toContain(secret);
+      }
+    }
+  });
+
+  it('a hub on that folder files a routed item as a GitHub issue with the token from its environment, and logs no secret', { timeout: 60_000 }, async () => {
+    const hub = cli(['serve', '--port', '0', '--data-dir', dataDir], { GITHUB_TOKEN, LOG_LEVEL: 'debug' });
+    const url = await new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const match = READY_LINE.exec(hub.stdout());
+        if (match) resolve(match[1]!);
+      };
+      hub.child.stdout!.on('data', check);
+      void hub.exited.then((code) => reject(new Error(`serve exited with ${code}: ${hub.stderr()}`)));
+    });
+    const ana = connectHub({ url, token: 'demo-ana' });
+    clients.push(ana);
+    await ana.ready();
+    const offered = ana.waitFor('handoff:offered');
+    const created = await fetch(`${url}/v1/handoffs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${DEMO_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ summary: 'Customer wants recurring invoices.', trigger: { reason: 'feature_request' }, customer: { id: 'cus_cli' } }),
+    });
+    expect(created.status).toBe(201);
+    const handoff = (await offered).handoff;
+    expect((await ana.accept(handoff.id)).ok).toBe(true);
+    const recorded = ana.waitFor('product:changed', (p) => p.item.external.length === 1);
+    expect((await ana.routeToProduct(handoff.id, { kind: 'feature_request', title: 'Recurring invoices', details: 'Monthly, automatically.' })).ok).toBe(true);
+
+    const [request] = await tools.waitFor(1);
+    expect(request).toMatchObject({ method: 'POST', path: '/api/repos/acme/app/issues' });
+    expect(request!.headers.authorization).toBe(`Bearer ${GITHUB_TOKEN}`);
+    expect(request!.json).toMatchObject({ title: 'Recurring invoices', labels: ['enhancement'] });
+    expect((await recorded).item.external[0]).toMatchObject({ kind: 'github', key: 'acme/app#7' });
+
+    expect(hub.stderr()).toContain('connector request delivered');
+    expect(hub.stderr() + hub.stdout()).not.toContain(GITHUB_TOKEN);
+    expect(hub.stderr()).not.toContain(EVENTS_SECRET);
+  });
+});
