@@ -110,6 +110,8 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
 export interface RunningDemoHub extends RunningHub {
   /** The demo agent Ana's token: what an app signs in with to see the demo. */
   agentToken: string;
+  /** Every demo person's token (Ana, Ben, lead Lee). */
+  demoTokens: string[];
 }
 
 /**
@@ -137,6 +139,7 @@ export async function startDemoHub(options: Omit<HubOptions, 'demo' | 'host'> = 
   return {
     ...hub,
     agentToken: DEMO.agents[0].token,
+    demoTokens: DEMO.agents.map((person) => person.token),
     close: async () => {
       await running.stop();
       await hub.close();

@@ -1,3 +1,5 @@
+// First: must run before any zod schema is made (see zod-config.ts).
+import './zod-config.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BRIDGE_GLOBAL } from '../../shared/protocol/bridge.ts';

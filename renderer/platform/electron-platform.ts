@@ -1,6 +1,34 @@
-import { BRIDGE_EVENTS, BRIDGE_INVOKE, type BatonBridge, type BridgeEventName, type BridgeEventPayload } from '../../shared/protocol/bridge.ts';
+import type { ManagerOptions } from 'socket.io-client';
+import { BRIDGE_EVENTS, BRIDGE_INVOKE, type BatonBridge, type BridgeEventName, type BridgeEventPayload, type HubConnection } from '../../shared/protocol/bridge.ts';
 import type { NotificationChoice, Platform } from './platform.ts';
 import { safeWebUrl } from './links.ts';
+
+/**
+ * socket.io options for the desktop: WebSocket only. The console runs at app://baton, and a hub
+ * answers socket.io's HTTP long-polling without CORS headers for other origins, so polling would
+ * fail where WebSocket (not subject to CORS) works.
+ */
+export const DESKTOP_SOCKET_OPTIONS: Pick<ManagerOptions, 'transports'> = { transports: ['websocket'] };
+
+/** The hub the desktop offers (`hub:connection`); null when it cannot say. */
+export async function desktopHub(bridge: BatonBridge): Promise<HubConnection | null> {
+  try {
+    const parsed = BRIDGE_INVOKE['hub:connection'].result.safeParse(await bridge.invoke('hub:connection', {}));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The hub URL to offer on the sign-in screen in the desktop: its local hub or the configured one. */
+export async function desktopHubUrl(bridge: BatonBridge): Promise<string | null> {
+  const hub = await desktopHub(bridge);
+  return hub?.mode === 'embedded' || hub?.mode === 'configured' ? hub.hubUrl : null;
+}
+
+function signInLink(hubUrl: string, token: string): string {
+  return `baton://sign-in?token=${encodeURIComponent(token)}&hub=${encodeURIComponent(hubUrl)}`;
+}
 
 /** Whether `value` looks like the preload's bridge (window.baton). */
 export function isBatonBridge(value: unknown): value is BatonBridge {
@@ -10,6 +38,8 @@ export function isBatonBridge(value: unknown): value is BatonBridge {
 /** The console inside the desktop app: every call goes through the preload bridge. */
 export function createElectronPlatform(bridge: BatonBridge): Platform {
   const waiting = new Map<string, (choice: NotificationChoice) => void>();
+  // A launch link held back while the console signs in to the desktop's local hub first.
+  let heldLink: string | null = null;
   // What comes from the main process is checked like anything else that crosses a boundary.
   const on = <E extends BridgeEventName>(event: E, listener: (payload: BridgeEventPayload<E>) => void): (() => void) =>
     bridge.on(event, (payload) => {
@@ -72,11 +102,23 @@ export function createElectronPlatform(bridge: BatonBridge): Platform {
     },
 
     onDeepLink(listener) {
-      return on('deepLink:open', ({ url }) => listener(url));
+      const stop = on('deepLink:open', ({ url }) => listener(url));
+      if (heldLink) {
+        const link = heldLink;
+        heldLink = null;
+        queueMicrotask(() => listener(link));
+      }
+      return stop;
     },
 
+    // With the desktop's local demo hub, the console signs in there as the demo agent (a sign-in
+    // link the console already understands), unless it was launched with a sign-in link of its own.
     async initialDeepLink() {
-      return BRIDGE_INVOKE['deepLink:initial'].result.parse(await bridge.invoke('deepLink:initial', {})).url;
+      const launch = BRIDGE_INVOKE['deepLink:initial'].result.parse(await bridge.invoke('deepLink:initial', {})).url;
+      const hub = await desktopHub(bridge);
+      if (hub?.mode !== 'embedded' || hub.token === null || launch?.startsWith('baton://sign-in')) return launch;
+      heldLink = launch;
+      return signInLink(hub.hubUrl, hub.token);
     },
 
     async appInfo() {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { HttpUrl } from './packet.ts';
+import { Presence } from './agent.ts';
+import { HttpUrl, Priority } from './packet.ts';
 
 // The Electron preload bridge: what the renderer may ask of the desktop, and what the desktop tells
 // the renderer. One map, so the preload, the main process and the renderer cannot drift apart.
@@ -24,6 +25,8 @@ export const OfferNotice = z.strictObject({
   /** No sound (the agent's setting). */
   silent: z.boolean(),
   actions: z.array(z.enum(NOTIFICATION_ACTIONS)),
+  /** The packet's priority; the desktop turns it into the notification's urgency where the OS has one. */
+  priority: Priority.optional(),
 });
 export type OfferNotice = z.infer<typeof OfferNotice>;
 
@@ -33,6 +36,34 @@ export const AppInfo = z.object({
   shell: z.enum(['web', 'desktop']),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
+
+/** Storage keys whose values are secrets: the desktop encrypts them (safeStorage) before they reach the disk. */
+export const SECRET_STORAGE_KEYS = ['baton.token'] as const;
+
+/** Which hub the desktop offers the console (`hub:connection`). */
+export const HubConnection = z.discriminatedUnion('mode', [
+  /**
+   * The desktop runs a local demo hub. `token` signs the console in as the demo agent; it is null
+   * when the agent already signed in with another account, which the console keeps.
+   */
+  z.strictObject({ mode: z.literal('embedded'), hubUrl: HttpUrl, token: z.string().min(1).max(500).nullable() }),
+  /** A hub set in the desktop's settings: the console signs in there. */
+  z.strictObject({ mode: z.literal('configured'), hubUrl: HttpUrl }),
+  /** The agent signed in to a hub of their own; the console's saved sign-in decides. */
+  z.strictObject({ mode: z.literal('saved') }),
+  /** The local hub could not start; `message` says why, in words the agent can act on. */
+  z.strictObject({ mode: z.literal('unavailable'), message: z.string() }),
+]);
+export type HubConnection = z.infer<typeof HubConnection>;
+
+/** Why the desktop thinks the agent stepped away. */
+export const DESKTOP_AWAY_REASONS = ['lock-screen', 'suspend', 'idle'] as const;
+export const DesktopPresence = z.discriminatedUnion('state', [
+  z.strictObject({ state: z.literal('away'), reason: z.enum(DESKTOP_AWAY_REASONS) }),
+  /** Every reason to be away has ended (unlocked, resumed, active again). */
+  z.strictObject({ state: z.literal('back') }),
+]);
+export type DesktopPresence = z.infer<typeof DesktopPresence>;
 
 const StorageKey = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/, 'letters, digits and . _ : - only');
 
@@ -49,12 +80,20 @@ export const BRIDGE_INVOKE = {
   'app:info': { args: z.strictObject({}), result: AppInfo },
   /** The deep link the app was launched with, if any (it may arrive before the renderer listens). */
   'deepLink:initial': { args: z.strictObject({}), result: z.object({ url: z.string().nullable() }) },
+  /** The hub to use; waits until the desktop's own hub is up when it runs one. */
+  'hub:connection': { args: z.strictObject({}), result: HubConnection },
+  /** The agent's presence as the hub last said (null: signed out), for the tray's presence switch. */
+  'presence:current': { args: z.strictObject({ status: Presence.nullable() }), result: z.undefined() },
 } as const;
 
 /** Main → renderer (`webContents.send` / `ipcRenderer.on`). */
 export const BRIDGE_EVENTS = {
   'notification:choice': z.object({ id: z.string(), choice: NotificationChoice }),
   'deepLink:open': z.object({ url: z.string().max(4_000) }),
+  /** The screen locked, the computer slept or the agent went idle; or all of that ended. */
+  'presence:desktop': DesktopPresence,
+  /** The agent picked a presence in the tray menu. */
+  'presence:request': z.strictObject({ status: Presence.exclude(['offline']) }),
 } as const;
 
 export type BridgeInvokeChannel = keyof typeof BRIDGE_INVOKE;
