@@ -3,7 +3,9 @@ import type { ProductKind } from '../../shared/protocol/handoff.ts';
 import type { ContextPacket } from '../../shared/protocol/packet.ts';
 import { SEVERITIES } from '../../shared/protocol/socket.ts';
 import { useController } from '../app/console-context.tsx';
+import { ProductSuggestions } from '../product/ProductSuggestions.tsx';
 import { FieldError, FormShell } from './FormShell.tsx';
+import { Text } from '../packet/Text.tsx';
 import { routeDraft, type Severity } from './route-draft.ts';
 
 const KIND_LABEL: Record<ProductKind, string> = { feature_request: 'Feature request', bug_report: 'Bug report' };
@@ -19,6 +21,8 @@ export function RouteToProductForm({ handoffId, packet }: { handoffId: string; p
   const [details, setDetails] = useState(draft.details);
   const [severity, setSeverity] = useState<Severity>(draft.severity);
   const [error, setError] = useState<string | null>(null);
+  // An existing item picked from the suggestions: this customer is added to it instead of filing a new one.
+  const [picked, setPicked] = useState<{ id: string; title: string } | null>(null);
 
   const submit = (): boolean => {
     if (title.trim() === '') {
@@ -30,6 +34,7 @@ export function RouteToProductForm({ handoffId, packet }: { handoffId: string; p
       title: title.trim(),
       details,
       ...(kind === 'bug_report' && { severity }),
+      ...(picked && { productItemId: picked.id }),
     });
     return true;
   };
@@ -40,7 +45,11 @@ export function RouteToProductForm({ handoffId, packet }: { handoffId: string; p
         <legend>Kind</legend>
         {(Object.keys(KIND_LABEL) as ProductKind[]).map((k) => (
           <label key={k} className="choice">
-            <input type="radio" name={`${id}-kind`} value={k} checked={kind === k} onChange={() => setKind(k)} />
+            <input type="radio" name={`${id}-kind`} value={k} checked={kind === k} onChange={() => {
+                setKind(k);
+                setPicked(null);
+              }}
+            />
             {KIND_LABEL[k]}
           </label>
         ))}
@@ -61,6 +70,18 @@ export function RouteToProductForm({ handoffId, packet }: { handoffId: string; p
         />
       </label>
       <FieldError id={`${id}-error`} message={error} />
+      <ProductSuggestions
+        kind={kind}
+        title={title}
+        details={details}
+        pickedId={picked?.id ?? null}
+        onPick={(s) => setPicked(s ? { id: s.item.id, title: s.item.title } : null)}
+      />
+      {picked && (
+        <p className="lead-meta" role="status">
+          This customer will be added to “<Text>{picked.title}</Text>”.
+        </p>
+      )}
       <label className="field">
         <span>Details</span>
         <textarea value={details} rows={8} maxLength={20_000} dir="auto" onChange={(e) => setDetails(e.target.value)} />

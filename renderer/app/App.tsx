@@ -1,3 +1,8 @@
+import { useState } from 'react';
+import { LeadBoard } from '../lead/LeadBoard.tsx';
+import { ReassignedBanners } from '../lead/ReassignedBanners.tsx';
+import { ProductInbox } from '../product/ProductInbox.tsx';
+import { useSession } from '../state/session.ts';
 import { HandoffPane } from '../packet/HandoffPane.tsx';
 import { Inbox } from '../inbox/Inbox.tsx';
 import { SettingsView } from '../settings/SettingsView.tsx';
@@ -14,10 +19,42 @@ function Workspace() {
   const detailOpen = useUi((s) => s.detailOpen);
   // Wide: inbox and handoff side by side. Narrow: one at a time (console.css), by `data-detail`.
   return (
-    <main className="workspace" data-detail={detailOpen ? 'open' : 'closed'}>
-      <Inbox />
-      <HandoffPane />
-    </main>
+    <>
+      <ReassignedBanners />
+      <main className="workspace" data-detail={detailOpen ? 'open' : 'closed'}>
+        <Inbox />
+        <HandoffPane />
+      </main>
+    </>
+  );
+}
+
+type LeadTab = 'board' | 'product';
+
+/** A lead's console: the team board and the product inbox. */
+function LeadShell() {
+  const view = useUi((s) => s.view);
+  const [tab, setTab] = useState<LeadTab>('board');
+  return (
+    <div className="shell">
+      <TopBar />
+      {view === 'settings' ? (
+        <SettingsView />
+      ) : (
+        <div className="lead-shell">
+          <nav className="lead-tabs" aria-label="Lead views">
+            <button type="button" aria-pressed={tab === 'board'} onClick={() => setTab('board')}>
+              Board
+            </button>
+            <button type="button" aria-pressed={tab === 'product'} onClick={() => setTab('product')}>
+              Product inbox
+            </button>
+          </nav>
+          {tab === 'board' ? <LeadBoard /> : <ProductInbox />}
+        </div>
+      )}
+      <StatusTray />
+    </div>
   );
 }
 
@@ -38,7 +75,9 @@ function Shell() {
 export function App() {
   const loaded = useSettings((s) => s.loaded);
   const signedIn = useSettings((s) => s.token !== null);
+  const isLead = useSession((s) => s.agent?.role === 'lead');
   useTheme();
   if (!loaded) return <p className="boot">Loading…</p>;
-  return signedIn ? <Shell /> : <SignIn />;
+  if (!signedIn) return <SignIn />;
+  return isLead ? <LeadShell /> : <Shell />;
 }

@@ -1,6 +1,11 @@
 import type { Presence } from '../../shared/protocol/agent.ts';
 import type { ConnectHub, HubPort } from '../client/hub-port.ts';
-import type { ProductRoute } from '../client/hub-client.ts';
+import type { ProductQuery, ProductRoute } from '../client/hub-client.ts';
+import type { ReassignTarget } from '../../shared/protocol/socket.ts';
+import type { ProductStatus, ProductSuggestion } from '../../shared/protocol/product.ts';
+import type { AckOf } from '../../shared/protocol/socket.ts';
+import { applyProduct, clearProducts, productStore, replaceProducts } from '../state/product.ts';
+import { applyAgents, applyReassigned, applyTeam, clearReassigned, clearTeam } from '../state/team.ts';
 import { createOfferNotifier, type OfferNotifier } from '../notifications/offer-notifications.ts';
 import type { Platform } from '../platform/platform.ts';
 import { clearConflicts } from '../state/conflicts.ts';
@@ -13,6 +18,8 @@ import { forgetToken, loadSettings, normaliseHubUrl, persistSettings, setCredent
 import { syncStores, type Sync } from '../state/sync.ts';
 import { openForm, resetUi, selectHandoffRow } from '../state/ui.ts';
 import { parseDeepLink } from './deep-links.ts';
+
+const NOT_CONNECTED = 'Not connected to the hub; try again once it is back.';
 
 export interface ControllerOptions {
   platform: Platform;
@@ -38,6 +45,16 @@ export interface Controller {
   /** Resolves with a message when the hub could not be told. */
   setPresence(status: Exclude<Presence, 'offline'>): Promise<string | null>;
   openLink(url: string): void;
+  /** Leads: moves handoffs to an agent or back to the queue; resolves with a message when any could not be moved. */
+  reassign(handoffIds: string[], to: ReassignTarget, note?: string): Promise<string | null>;
+  /** Similar product items for the routing form; none when the hub could not be asked. */
+  suggestProducts(query: ProductQuery): Promise<ProductSuggestion[]>;
+  /** Leads: (re)loads the product inbox; resolves with a message on failure. */
+  loadProducts(): Promise<string | null>;
+  /** Leads: one item with its customers and linked packets, or a message. */
+  getProduct(productItemId: string): Promise<Extract<AckOf<'product:get'>, { ok: true }> | string>;
+  /** Leads: changes an item's status; resolves with a message on failure. */
+  setProductStatus(productItemId: string, status: ProductStatus, note?: string): Promise<string | null>;
   dispose(): void;
 }
 
@@ -46,6 +63,7 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
   let client: HubPort | null = null;
   let sync: Sync | null = null;
   let stopClientState: (() => void) | null = null;
+  let stopLeadEvents: Array<() => void> = [];
   const cleanups: Array<() => void> = [];
 
   const outbox: Outbox = createOutbox({
@@ -66,10 +84,12 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
     },
   });
 
+  const connected = (): HubPort | null => (client && connectionStore.getState().status === 'connected' ? client : null);
   const myId = (): string | undefined => sessionStore.getState().agent?.id;
 
   function disconnect(): void {
     stopClientState?.();
+    for (const stop of stopLeadEvents.splice(0)) stop();
     sync?.stop();
     client?.close();
     stopClientState = null;
@@ -97,6 +117,12 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
       },
       onWithdrawn: (handoffId) => notifier.settled(handoffId),
     });
+    stopLeadEvents = [
+      current.on('team:changed', ({ team }) => applyTeam(team)),
+      current.on('agents:changed', ({ agents }) => applyAgents(agents)),
+      current.on('product:changed', ({ item }) => applyProduct(item)),
+      current.on('handoff:reassigned', (event) => applyReassigned(event)),
+    ];
     stopClientState = current.onState((state) => {
       // A refused token will not work next time either: forget it, and the sign-in screen shows why.
       if (state.status !== 'unauthorized') return;
@@ -110,6 +136,9 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
     clearSession();
     clearConflicts();
     resetUi();
+    clearTeam();
+    clearReassigned();
+    clearProducts();
   }
 
   const controller: Controller = {
@@ -171,6 +200,47 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
     },
 
     openLink: (url) => void platform.openExternal(url),
+
+    async reassign(handoffIds, to, note) {
+      const live = connected();
+      if (!live) return NOT_CONNECTED;
+      const ack = await live.send('handoffs:reassign', note ? { handoffIds, to, note } : { handoffIds, to });
+      if (!ack.ok) return ack.error.message;
+      if (ack.failures.length === 0) return null;
+      return ack.failures.map((f) => f.error.message).join(' ');
+    },
+
+    async suggestProducts(query) {
+      const live = connected();
+      if (!live || query.title.trim() === '') return [];
+      const ack = await live.send('product:suggest', { query });
+      return ack.ok ? ack.suggestions : [];
+    },
+
+    async loadProducts() {
+      const live = connected();
+      if (!live) return NOT_CONNECTED;
+      const ack = await live.send('product:list', {});
+      if (!ack.ok) return ack.error.message;
+      replaceProducts(ack.items);
+      return null;
+    },
+
+    async getProduct(productItemId) {
+      const live = connected();
+      if (!live) return NOT_CONNECTED;
+      const ack = await live.send('product:get', { productItemId });
+      return ack.ok ? ack : ack.error.message;
+    },
+
+    async setProductStatus(productItemId, status, note) {
+      const live = connected();
+      if (!live) return NOT_CONNECTED;
+      const ack = await live.send('product:setStatus', note ? { productItemId, status, note } : { productItemId, status });
+      if (!ack.ok) return ack.error.message;
+      if (productStore.getState().items[ack.item.id]) applyProduct(ack.item);
+      return null;
+    },
 
     dispose() {
       disconnect();

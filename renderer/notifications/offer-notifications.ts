@@ -20,6 +20,7 @@ export function offerNotice(handoff: Handoff, prefs: NotificationPrefs): OfferNo
     body: prefs.privacy ? `${facts.join(' · ')}. Open Baton to read it.` : `${facts.join(' · ')}\n${summary}`,
     silent: !prefs.sound,
     actions: ['accept', 'return'],
+    ...(packet.priority && { priority: packet.priority }),
   };
 }
 

@@ -84,7 +84,7 @@ describe.each(sizes)('screenshots at the $name width ($viewport.width × $viewpo
 
   it('a team lead signed in', async () => {
     const page = await openConsole(browsing, t.url, 'demo-lee', { viewport });
-    await page.getByText('Signed in as a team lead').waitFor();
+    await page.getByRole('heading', { name: /^Agents/ }).waitFor();
     await shoot(page, 'lead');
   });
 });

@@ -11,6 +11,8 @@ import { replacePending } from '../../renderer/state/pending.ts';
 import { clearSession } from '../../renderer/state/session.ts';
 import { DEFAULT_NOTIFICATIONS, SETTINGS_KEY, TOKEN_KEY, settingsStore, type NotificationPrefs } from '../../renderer/state/settings.ts';
 import { resetUi } from '../../renderer/state/ui.ts';
+import { clearProducts } from '../../renderer/state/product.ts';
+import { clearReassigned, clearTeam } from '../../renderer/state/team.ts';
 import { FakeHubClient } from './fake-hub-client.ts';
 
 export const HUB_URL = 'http://hub.test:7400';
@@ -22,6 +24,9 @@ export function resetStores(): void {
   replacePending([]);
   clearConflicts();
   resetUi();
+  clearTeam();
+  clearReassigned();
+  clearProducts();
   showSignedOut();
   settingsStore.setState({ hubUrl: '', token: null, notifications: DEFAULT_NOTIFICATIONS, theme: 'system', loaded: false }, true);
 }

@@ -1,5 +1,6 @@
 import type { AgentView } from '../../shared/protocol/agent.ts';
 import type { Handoff } from '../../shared/protocol/handoff.ts';
+import type { ProductItem } from '../../shared/protocol/product.ts';
 import type { AckOf, CommandName, CommandPayload, ServerEventName, ServerEventPayload } from '../../shared/protocol/socket.ts';
 import type { CommandInput, ConnectionState, SendOptions } from '../../renderer/client/hub-client.ts';
 import type { HubPort } from '../../renderer/client/hub-port.ts';
@@ -23,6 +24,8 @@ export class FakeHubClient implements HubPort {
   closed = false;
   agent: AgentView | null = null;
   readonly handoffs = new Map<string, Handoff>();
+  /** The team's product items, for the product commands (suggest answers with all of the asked kind). */
+  readonly products = new Map<string, ProductItem>();
   respond: Responder = (command, payload) => this.actLikeHub(command, payload);
   readonly #listeners = new Map<string, Set<(payload: never) => void>>();
   readonly #stateListeners = new Set<(state: ConnectionState) => void>();
@@ -91,6 +94,31 @@ export class FakeHubClient implements HubPort {
       const agent = { ...this.agent!, presence: (payload as CommandPayload<'presence:set'>).status };
       this.agent = agent;
       return { ok: true, agent };
+    }
+    if (command === 'handoffs:reassign') {
+      const { handoffIds, to } = payload as CommandPayload<'handoffs:reassign'>;
+      const moved = handoffIds.map((id) => {
+        const h = this.handoffs.get(id)!;
+        const next: Handoff =
+          'agentId' in to
+            ? { ...h, status: 'accepted', assignee: { id: to.agentId, name: to.agentId }, offer: null }
+            : { ...h, status: 'queued', assignee: null, offer: null };
+        this.handoffs.set(id, next);
+        return next;
+      });
+      return { ok: true, handoffs: moved, failures: [] };
+    }
+    if (command === 'product:suggest') {
+      const { query } = payload as CommandPayload<'product:suggest'>;
+      const items = [...this.products.values()].filter((i) => !query.kind || i.kind === query.kind);
+      return { ok: true, suggestions: items.map((item) => ({ item, score: 0.5 })) };
+    }
+    if (command === 'product:list') return { ok: true, items: [...this.products.values()] };
+    if (command === 'product:setStatus') {
+      const { productItemId, status } = payload as CommandPayload<'product:setStatus'>;
+      const item = { ...this.products.get(productItemId)!, status };
+      this.products.set(item.id, item);
+      return { ok: true, item };
     }
     const handoff = this.handoffs.get(String(payload.handoffId));
     if (!handoff) return { ok: false, error: { code: 'not_found', message: `There is no handoff ${String(payload.handoffId)}.` } };

@@ -1,0 +1,43 @@
+import { useStore } from 'zustand';
+import { customerLabel } from '../packet/labels.ts';
+import { Text } from '../packet/Text.tsx';
+import { useHandoffs } from '../state/handoffs.ts';
+import { dismissReassigned, reassignedStore } from '../state/team.ts';
+import { selectHandoffRow } from '../state/ui.ts';
+
+/** "Reassigned to you by Lee", with the lead's note, for each handoff a lead gave this agent. */
+export function ReassignedBanners() {
+  const notices = useStore(reassignedStore);
+  const byId = useHandoffs((s) => s.byId);
+  // Only while the handoff is still open and here.
+  const shown = Object.entries(notices).filter(([id]) => byId[id]);
+  if (shown.length === 0) return null;
+  return (
+    <div className="reassigned-banners">
+      {shown.map(([id, notice]) => (
+        <section key={id} role="status" className="reassigned-banner" aria-label={`Reassigned: ${customerLabel(byId[id]!.packet)}`}>
+          <p>
+            <strong>
+              Reassigned to you by <Text>{notice.by.name}</Text>
+            </strong>
+            {' · '}
+            <Text>{customerLabel(byId[id]!.packet)}</Text>
+          </p>
+          {notice.note && (
+            <Text as="blockquote" className="reassigned-note">
+              {notice.note}
+            </Text>
+          )}
+          <div className="reassigned-actions">
+            <button type="button" onClick={() => selectHandoffRow(id, true)}>
+              Open
+            </button>
+            <button type="button" onClick={() => dismissReassigned(id)}>
+              Dismiss
+            </button>
+          </div>
+        </section>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,12 @@
+import type { ProductKind } from '../../shared/protocol/handoff.ts';
+import type { ProductStatus } from '../../shared/protocol/product.ts';
+
+export const PRODUCT_KIND_LABEL: Record<ProductKind, string> = { feature_request: 'Feature request', bug_report: 'Bug report' };
+
+export const PRODUCT_STATUS_LABEL: Record<ProductStatus, string> = {
+  new: 'New',
+  planned: 'Planned',
+  in_progress: 'In progress',
+  done: 'Done',
+  wont_do: 'Won’t do',
+};
