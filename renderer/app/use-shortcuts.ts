@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { availableActions } from '../actions/available.ts';
 import { runAction } from '../actions/run-action.ts';
 import { rowId } from '../inbox/InboxRow.tsx';
-import { safeWebUrl } from '../platform/links.ts';
+import { safeWebUrl } from '../../shared/domain/links.ts';
 import { handoffsStore, selectHandoff, selectInboxOrder } from '../state/handoffs.ts';
 import { pendingStore, selectPendingFor } from '../state/pending.ts';
 import { sessionStore } from '../state/session.ts';

@@ -1,6 +1,6 @@
 import type { ContextPacket } from '../../shared/protocol/packet.ts';
 import { useController } from '../app/console-context.tsx';
-import { safeWebUrl } from '../platform/links.ts';
+import { safeWebUrl } from '../../shared/domain/links.ts';
 import { Text } from './Text.tsx';
 
 /** Opens the conversation in the tool the agent already uses, through the Platform; web links only. */

@@ -1,7 +1,7 @@
 import type { ManagerOptions } from 'socket.io-client';
 import { BRIDGE_EVENTS, BRIDGE_INVOKE, type BatonBridge, type BridgeEventName, type BridgeEventPayload, type HubConnection } from '../../shared/protocol/bridge.ts';
 import type { NotificationChoice, Platform } from './platform.ts';
-import { safeWebUrl } from './links.ts';
+import { safeWebUrl } from '../../shared/domain/links.ts';
 
 /**
  * socket.io options for the desktop: WebSocket only. The console runs at app://baton, and a hub

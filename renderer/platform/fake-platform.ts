@@ -1,5 +1,5 @@
 import type { AppInfo, NotificationChoice, NotificationPermission, OfferNotice, Platform } from './platform.ts';
-import { safeWebUrl } from './links.ts';
+import { safeWebUrl } from '../../shared/domain/links.ts';
 
 /** A Platform for tests: records what the console asked for and lets the test play the agent. */
 export interface FakePlatform extends Platform {

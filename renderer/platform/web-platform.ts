@@ -1,5 +1,5 @@
 import type { AppInfo, NotificationChoice, NotificationPermission, OfferNotice, Platform, PlatformStorage } from './platform.ts';
-import { safeWebUrl } from './links.ts';
+import { safeWebUrl } from '../../shared/domain/links.ts';
 
 export interface WebPlatformOptions {
   window: Window;

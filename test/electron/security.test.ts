@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { CONSOLE_CSP, CONSOLE_URL, createConsoleHandler, isConsoleUrl } from '../../electron/console/console-protocol.ts';
-import { openExternalSafely, safeExternalUrl } from '../../electron/security/external-links.ts';
+import { openExternalSafely } from '../../electron/security/external-links.ts';
+import { safeWebUrl } from '../../shared/domain/links.ts';
 import { hardenWebContents, restrictPermissions } from '../../electron/security/harden.ts';
 import { REQUIRED_WEB_PREFERENCES, insecureWebPreferences, secureWebPreferences } from '../../electron/security/web-preferences.ts';
 import { mainWindowOptions } from '../../electron/window/main-window.ts';
@@ -120,7 +121,7 @@ describe('external links', () => {
     ['https://example.com/\n', null],
     ['not a url', null],
   ])('%s → %s', (text, expected) => {
-    expect(safeExternalUrl(text)).toBe(expected);
+    expect(safeWebUrl(text)).toBe(expected);
   });
 
   it('shell.openExternal is called only for http and https', async () => {

@@ -2,8 +2,8 @@
  * The link as an absolute http/https URL, or null. Everything else (javascript:, data:, file:,
  * relative paths) is never turned into a link or opened.
  */
-export function safeWebUrl(text: string | undefined | null): string | null {
-  if (!text || /[\s\u0000-\u001f\u007f]/.test(text)) return null;
+export function safeWebUrl(text: unknown): string | null {
+  if (typeof text !== 'string' || text.length > 2_000 || /[\s\u0000-\u001f\u007f]/.test(text)) return null;
   let url: URL;
   try {
     url = new URL(text);
