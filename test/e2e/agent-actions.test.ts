@@ -1,45 +1,33 @@
 // The agent console in Chromium against a real hub in demo mode: what an agent sees and does with
 // a handoff, checked in the page and in the hub's own history (GET /v1/handoffs/:id).
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { OPEN_STATUSES, type HandoffEvent } from '../../shared/protocol/handoff.ts';
+import { describe, expect, it } from 'vitest';
+import type { HandoffEvent } from '../../shared/protocol/handoff.ts';
 import type { ContextPacket } from '../../shared/protocol/packet.ts';
 import { EVENTUALLY, consoleOf, openConsole, useBrowser } from '../support/browser.ts';
 import { readFixture } from '../support/fixtures.ts';
-import { startTestHub, type TestHub } from '../support/hub.ts';
+import { useSharedHub } from '../support/hub.ts';
 
 const browsing = useBrowser();
 
 // One hub for the file. Every test starts with Ana and Ben signed out, nothing offered and nothing
 // accepted: the bot cancels whatever a test left open.
-let t: TestHub;
-const posted: string[] = [];
-beforeAll(async () => {
-  t = await startTestHub();
-});
-afterEach(async () => {
-  for (const id of posted.splice(0)) {
-    const { body } = await t.request('GET', `/v1/handoffs/${id}`);
-    if (OPEN_STATUSES.includes(body.handoff.status)) {
-      expect((await t.request('POST', `/v1/handoffs/${id}/cancel`)).status).toBe(200);
-    }
-  }
-});
-afterAll(() => t?.stop());
+const shared = useSharedHub();
+const posted = shared.posted;
 
 const billing = readFixture<ContextPacket>('packets/billing-dispute-chat.json');
 const bug = readFixture<ContextPacket>('packets/bug-report-social.json');
 const featureRequest = readFixture<ContextPacket>('packets/feature-request-email.json');
 
 async function post(packet: ContextPacket): Promise<string> {
-  const created = await t.request('POST', '/v1/handoffs', { body: packet });
+  const created = await shared.t.request('POST', '/v1/handoffs', { body: packet });
   expect(created.status).toBe(201);
   posted.push(created.body.handoff.id);
   return created.body.handoff.id as string;
 }
 
 async function history(handoffId: string): Promise<{ status: string; assignee: { id: string } | null; events: HandoffEvent[] }> {
-  const { status, body } = await t.request('GET', `/v1/handoffs/${handoffId}`);
+  const { status, body } = await shared.t.request('GET', `/v1/handoffs/${handoffId}`);
   expect(status).toBe(200);
   return body.handoff;
 }
@@ -54,7 +42,7 @@ async function acceptInPage(page: Page, handoffId: string): Promise<void> {
 
 describe('the agent console against a real hub', () => {
   it('a packet posted over HTTP appears as an offer with its packet, and Accept moves it to My handoffs', async () => {
-    const page = await openConsole(browsing, t.url, 'demo-ana');
+    const page = await openConsole(browsing, shared.t.url, 'demo-ana');
     const c = consoleOf(page);
     await page.getByText('No offers right now.').waitFor();
 
@@ -105,7 +93,7 @@ describe('the agent console against a real hub', () => {
   });
 
   it('Return to bot needs a note, and the hub’s history shows returned_to_bot with that note', async () => {
-    const page = await openConsole(browsing, t.url, 'demo-ana');
+    const page = await openConsole(browsing, shared.t.url, 'demo-ana');
     const c = consoleOf(page);
     const id = await post(billing);
     await acceptInPage(page, id);
@@ -133,7 +121,7 @@ describe('the agent console against a real hub', () => {
   });
 
   it('Route to product opens a form prefilled from the packet, and the history shows routed_to_product with its kind and title', async () => {
-    const page = await openConsole(browsing, t.url, 'demo-ana');
+    const page = await openConsole(browsing, shared.t.url, 'demo-ana');
     const c = consoleOf(page);
     const id = await post(bug);
     await acceptInPage(page, id);
@@ -167,12 +155,12 @@ describe('the agent console against a real hub', () => {
 
   it('Decline with a reason moves the offer to the other agent: Ben’s console shows it', async () => {
     // Only Ana is signed in when the packet arrives, so the (push) offer is hers.
-    const ana = await openConsole(browsing, t.url, 'demo-ana');
+    const ana = await openConsole(browsing, shared.t.url, 'demo-ana');
     const id = await post(billing);
     const a = consoleOf(ana);
     await a.offers.locator(a.row(id)).click();
 
-    const ben = await openConsole(browsing, t.url, 'demo-ben');
+    const ben = await openConsole(browsing, shared.t.url, 'demo-ben');
     const b = consoleOf(ben);
     await ben.getByText('No offers right now.').waitFor();
 
@@ -198,7 +186,7 @@ describe('the agent console against a real hub', () => {
   });
 
   it('keyboard: j and k move through the inbox, a accepts the selected offer, ? lists the shortcuts', async () => {
-    const page = await openConsole(browsing, t.url, 'demo-ana');
+    const page = await openConsole(browsing, shared.t.url, 'demo-ana');
     const c = consoleOf(page);
     const first = await post(billing);
     await c.offers.locator(c.row(first)).waitFor();

@@ -2,50 +2,38 @@
 // reassigns from the board and the agent sees it; two agents route similar bug reports, the second
 // adds the customer to the first's item, and the lead's product inbox counts both customers.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { OPEN_STATUSES, type HandoffEvent } from '../../shared/protocol/handoff.ts';
+import { describe, expect, it } from 'vitest';
+import type { HandoffEvent } from '../../shared/protocol/handoff.ts';
 import type { ContextPacket } from '../../shared/protocol/packet.ts';
 import { EVENTUALLY, consoleOf, openConsole, useBrowser } from '../support/browser.ts';
 import { readFixture } from '../support/fixtures.ts';
-import { startTestHub, type TestHub } from '../support/hub.ts';
+import { useSharedHub } from '../support/hub.ts';
 
 const browsing = useBrowser();
 
 // One hub for the file; the bot cancels whatever a test left open.
-let t: TestHub;
-const posted: string[] = [];
-beforeAll(async () => {
-  t = await startTestHub();
-});
-afterEach(async () => {
-  for (const id of posted.splice(0)) {
-    const { body } = await t.request('GET', `/v1/handoffs/${id}`);
-    if (OPEN_STATUSES.includes(body.handoff.status)) {
-      expect((await t.request('POST', `/v1/handoffs/${id}/cancel`)).status).toBe(200);
-    }
-  }
-});
-afterAll(() => t?.stop());
+const shared = useSharedHub();
+const posted = shared.posted;
 
 const billing = readFixture<ContextPacket>('packets/billing-dispute-chat.json');
 const bug = readFixture<ContextPacket>('packets/bug-report-social.json');
 
 async function post(packet: ContextPacket): Promise<string> {
-  const created = await t.request('POST', '/v1/handoffs', { body: packet });
+  const created = await shared.t.request('POST', '/v1/handoffs', { body: packet });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   posted.push(created.body.handoff.id);
   return created.body.handoff.id as string;
 }
 
 async function history(handoffId: string): Promise<{ status: string; assignee: { id: string } | null; events: HandoffEvent[] }> {
-  const { status, body } = await t.request('GET', `/v1/handoffs/${handoffId}`);
+  const { status, body } = await shared.t.request('GET', `/v1/handoffs/${handoffId}`);
   expect(status).toBe(200);
   return body.handoff;
 }
 
 /** Whether the hub counts this person as connected (an app of theirs is open). */
 async function connected(agentId: string): Promise<boolean> {
-  const { rows } = await t.hub.db.query<{ connected: boolean }>('select connected from agents where id = $1', [agentId]);
+  const { rows } = await shared.t.hub.db.query<{ connected: boolean }>('select connected from agents where id = $1', [agentId]);
   return rows[0]!.connected;
 }
 
@@ -60,18 +48,18 @@ async function acceptInPage(page: Page, handoffId: string): Promise<void> {
 describe('the lead’s console and the product inbox against a real hub', () => {
   it('the lead reassigns a handoff from Ana to Ben on the board and Ben’s console shows it with the lead’s note', async () => {
     // Only Ana is signed in when the packet arrives, so the (push) offer is hers.
-    const ana = await t.signIn('demo-ana');
+    const ana = await shared.t.signIn('demo-ana');
     const offered = ana.waitFor('handoff:offered');
     const id = await post(billing);
     expect((await offered).handoff.id).toBe(id);
     expect((await ana.accept(id)).ok).toBe(true);
 
-    const ben = await openConsole(browsing, t.url, 'demo-ben');
+    const ben = await openConsole(browsing, shared.t.url, 'demo-ben');
     const b = consoleOf(ben);
     await ben.getByText('No offers right now.').waitFor();
     expect(await b.row(id).count()).toBe(0);
 
-    const lee = await openConsole(browsing, t.url, 'demo-lee');
+    const lee = await openConsole(browsing, shared.t.url, 'demo-lee');
     const accepted = lee.getByRole('list', { name: 'Accepted' });
     const row = accepted.getByRole('listitem', { name: 'Dana Whitfield' });
     await row.waitFor();
@@ -107,7 +95,7 @@ describe('the lead’s console and the product inbox against a real hub', () => 
 
   it('an agent routes a bug report, a second agent routes a similar one and picks the suggested item, and the lead’s product inbox shows one item with two customers', async () => {
     // Ana alone: the first bug report is offered to her, and she routes it with the form as prefilled.
-    const ana = await openConsole(browsing, t.url, 'demo-ana');
+    const ana = await openConsole(browsing, shared.t.url, 'demo-ana');
     const first = await post(bug);
     await acceptInPage(ana, first);
     const a = consoleOf(ana);
@@ -124,7 +112,7 @@ describe('the lead’s console and the product inbox against a real hub', () => 
     await expect.poll(() => connected('demo-ana'), EVENTUALLY).toBe(false);
 
     // Ben alone: the same crash from another customer.
-    const ben = await openConsole(browsing, t.url, 'demo-ben');
+    const ben = await openConsole(browsing, shared.t.url, 'demo-ben');
     const b = consoleOf(ben);
     const second = await post({ ...bug, customer: { id: 'cus_5120', name: 'Mara Lind', email: 'mara@example.com', authenticated: true } });
     await acceptInPage(ben, second);
@@ -142,14 +130,14 @@ describe('the lead’s console and the product inbox against a real hub', () => 
     expect((await history(second)).status).toBe('routed_to_product');
 
     // The hub made one item, and both conversations are linked to it.
-    const { rows: items } = await t.hub.db.query<{ n: number }>('select count(*)::int as n from product_items');
+    const { rows: items } = await shared.t.hub.db.query<{ n: number }>('select count(*)::int as n from product_items');
     expect(items[0]!.n).toBe(1);
-    const { rows: links } = await t.hub.db.query<{ handoff_id: string; item_id: string }>('select handoff_id, item_id from product_item_handoffs order by linked_at');
+    const { rows: links } = await shared.t.hub.db.query<{ handoff_id: string; item_id: string }>('select handoff_id, item_id from product_item_handoffs order by linked_at');
     expect(links.map((l) => l.handoff_id)).toEqual([first, second]);
     expect(new Set(links.map((l) => l.item_id)).size).toBe(1);
 
     // Lee's product inbox: one item, two customers, two conversations.
-    const lee = await openConsole(browsing, t.url, 'demo-lee');
+    const lee = await openConsole(browsing, shared.t.url, 'demo-lee');
     await lee.getByRole('button', { name: 'Product inbox', exact: true }).click();
     const list = lee.getByRole('list', { name: 'Product items' });
     await list.waitFor();

@@ -1,7 +1,8 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
+import { OPEN_STATUSES } from '../../shared/protocol/handoff.ts';
 import { startHub, type HubOptions, type RunningHub } from '../../hub/hub.ts';
 import { connectHub, type HubClient } from '../../renderer/client/hub-client.ts';
 
@@ -89,4 +90,32 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
     },
   };
   return testHub;
+}
+
+/**
+ * One hub for a whole test file. Tests push the ids they post to `posted`; after each test the
+ * bot cancels whichever of them are still open, so the next test starts with nothing pending.
+ */
+export function useSharedHub(options: Partial<HubOptions> = {}): { readonly t: TestHub; posted: string[] } {
+  let hub: TestHub | undefined;
+  const posted: string[] = [];
+  beforeAll(async () => {
+    hub = await startTestHub(options);
+  });
+  afterEach(async () => {
+    for (const id of posted.splice(0)) {
+      const { body } = await hub!.request('GET', `/v1/handoffs/${id}`);
+      if (OPEN_STATUSES.includes(body.handoff.status)) {
+        expect((await hub!.request('POST', `/v1/handoffs/${id}/cancel`)).status).toBe(200);
+      }
+    }
+  });
+  afterAll(() => hub?.stop());
+  return {
+    get t() {
+      if (!hub) throw new Error('the shared hub is started in beforeAll');
+      return hub;
+    },
+    posted,
+  };
 }
