@@ -14,9 +14,7 @@ import {
 } from './admin/accounts.ts';
 import { ConnectorKind } from '../shared/protocol/index.ts';
 import { listConnectors, removeConnector, setConnector, validateConnectorInput } from './product/connectors/config.ts';
-import { startDemoBot } from './demo/demo-bot.ts';
-import { DEMO } from './demo/seed.ts';
-import { startHub, openStore } from './hub.ts';
+import { startDemoHub, startHub, openStore } from './hub.ts';
 import type { Db } from './store/db.ts';
 import { createLogger } from './log.ts';
 import { acquireDataDirLock, DataDirLocked } from './store/lock.ts';
@@ -111,11 +109,9 @@ async function serve(values: Values): Promise<void> {
   const store = storeOptions(values);
   const release = store.dataDir ? acquireDataDirLock(store.dataDir) : () => undefined;
   const log = createLogger();
-  const hub = await startHub({ ...store, port, host, demo: values.demo ?? false, log });
-  const bot = values['demo-bot']
-    ? await startDemoBot({ hubUrl: hub.url, integrationKey: DEMO.integration.key, signingSecret: DEMO.integration.signingSecret, log: log.child({ component: 'demo-bot' }) })
-    : undefined;
-  if (bot) await setCallbackUrl(hub.db, DEMO.integration.name, bot.callbackUrl);
+  const hub = values['demo-bot']
+    ? await startDemoHub({ ...store, port, host, log })
+    : await startHub({ ...store, port, host, demo: values.demo ?? false, log });
   console.log(`Baton hub listening on ${hub.url}`);
   if (values.demo) console.log(`Demo sign-in: ${hub.url}/#token=demo-ana (Ana), demo-ben (Ben), demo-lee (lead Lee)`);
 
@@ -124,7 +120,6 @@ async function serve(values: Values): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    await bot?.stop();
     await hub.close();
     release();
     process.exit(0);

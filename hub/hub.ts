@@ -116,11 +116,12 @@ export interface RunningDemoHub extends RunningHub {
 
 /**
  * A hub with the demo accounts and the demo bot sending it handoffs and answering its webhooks:
- * `--demo --demo-bot` in one call, for the desktop app's embedded hub. Loopback only.
+ * `--demo --demo-bot` in one call, for the CLI and the desktop app's embedded hub. The callers keep
+ * it on loopback: its credentials are published.
  */
-export async function startDemoHub(options: Omit<HubOptions, 'demo' | 'host'> = {}): Promise<RunningDemoHub> {
+export async function startDemoHub(options: Omit<HubOptions, 'demo'> = {}): Promise<RunningDemoHub> {
   const log = options.log ?? silentLogger();
-  const hub = await startHub({ ...options, log, demo: true, host: '127.0.0.1' });
+  const hub = await startHub({ ...options, log, demo: true, host: options.host ?? '127.0.0.1' });
   let bot: Awaited<ReturnType<typeof startDemoBot>> | undefined;
   try {
     bot = await startDemoBot({
