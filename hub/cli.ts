@@ -14,7 +14,8 @@ import {
 } from './admin/accounts.ts';
 import { ConnectorKind } from '../shared/protocol/index.ts';
 import { listConnectors, removeConnector, setConnector, validateConnectorInput } from './product/connectors/config.ts';
-import { startDemoHub, startHub, openStore } from './hub.ts';
+import { startDemoHub, startHub, openStore, type HubOptions } from './hub.ts';
+import { CorsOrigin } from './http/security.ts';
 import type { Db } from './store/db.ts';
 import { createLogger } from './log.ts';
 import { acquireDataDirLock, DataDirLocked } from './store/lock.ts';
@@ -31,6 +32,14 @@ Serve (the default):
   --demo                 seed team "support", Ana (demo-ana), Ben (demo-ben), lead Lee (demo-lee)
                          and the integration demo-bot (key demo-integration-key)
   --demo-bot             also run a bot that sends realistic handoffs and answers webhooks
+  --cors-origin <origin> a browser origin allowed to call the hub across origins, e.g.
+                         https://console.example.com (repeat for more; default none)
+  --trust-proxy          behind a reverse proxy: clients' addresses come from X-Forwarded-For
+  --ingress-limit <n>    requests per integration key per window (default 1200; 0 = off)
+  --ingress-window <s>   its window in seconds (default 1)
+  --sign-in-limit <n>    failed sign-ins per client address per window before it is refused
+                         (default 20; 0 = off)
+  --sign-in-window <s>   its window in seconds (default 60)
 
 Admin commands (run while the hub is stopped when using a PGlite data folder):
   agent create --name <name> --team <team> [--role agent|lead] [--skills a,b] [--capacity <n>] [--id <id>]
@@ -56,6 +65,12 @@ const OPTIONS = {
   'database-url': { type: 'string' },
   demo: { type: 'boolean' },
   'demo-bot': { type: 'boolean' },
+  'cors-origin': { type: 'string', multiple: true },
+  'trust-proxy': { type: 'boolean' },
+  'ingress-limit': { type: 'string' },
+  'ingress-window': { type: 'string' },
+  'sign-in-limit': { type: 'string' },
+  'sign-in-window': { type: 'string' },
   name: { type: 'string' },
   team: { type: 'string' },
   role: { type: 'string' },
@@ -92,6 +107,36 @@ function number(value: string | undefined, flag: string): number | undefined {
   return n;
 }
 
+function count(value: string | undefined, flag: string): number | undefined {
+  const n = number(value, flag);
+  if (n !== undefined && (!Number.isInteger(n) || n < 0)) throw new UsageError(`--${flag} must be a whole number, 0 or more (got ${value}).`);
+  return n;
+}
+
+function windowMs(value: string | undefined, flag: string): number | undefined {
+  const n = number(value, flag);
+  if (n !== undefined && (n <= 0 || n > 24 * 3600)) throw new UsageError(`--${flag} must be more than 0 and at most 86400 seconds (got ${value}).`);
+  return n === undefined ? undefined : Math.round(n * 1000);
+}
+
+/** CORS, proxy and rate-limit flags as startHub options (only those given: the rest keep their defaults). */
+function accessOptions(values: Values): Pick<HubOptions, 'corsOrigins' | 'trustProxy' | 'rateLimits'> {
+  const corsOrigins = (values['cors-origin'] ?? []).map((origin) => {
+    const parsed = CorsOrigin.safeParse(origin);
+    if (!parsed.success) throw new UsageError(`--cors-origin ${origin}: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+    return parsed.data;
+  });
+  const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return {
+    ...(corsOrigins.length > 0 && { corsOrigins }),
+    ...(values['trust-proxy'] && { trustProxy: true }),
+    rateLimits: {
+      ingress: defined({ max: count(values['ingress-limit'], 'ingress-limit'), windowMs: windowMs(values['ingress-window'], 'ingress-window') }),
+      signIn: defined({ maxFailures: count(values['sign-in-limit'], 'sign-in-limit'), windowMs: windowMs(values['sign-in-window'], 'sign-in-window') }),
+    },
+  };
+}
+
 function storeOptions(values: Values) {
   const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
   const dataDir = resolve(values['data-dir'] ?? process.env.BATON_DATA_DIR ?? '.data/hub');
@@ -106,12 +151,13 @@ async function serve(values: Values): Promise<void> {
     throw new UsageError('--demo uses published credentials, so it binds to loopback only (127.0.0.1, localhost or ::1).');
   }
   if (values['demo-bot'] && !values.demo) throw new UsageError('--demo-bot needs --demo (the bot signs in as the demo integration).');
+  const access = accessOptions(values);
   const store = storeOptions(values);
   const release = store.dataDir ? acquireDataDirLock(store.dataDir) : () => undefined;
   const log = createLogger();
   const hub = values['demo-bot']
-    ? await startDemoHub({ ...store, port, host, log })
-    : await startHub({ ...store, port, host, demo: values.demo ?? false, log });
+    ? await startDemoHub({ ...store, ...access, port, host, log })
+    : await startHub({ ...store, ...access, port, host, demo: values.demo ?? false, log });
   console.log(`Baton hub listening on ${hub.url}`);
   if (values.demo) console.log(`Demo sign-in: ${hub.url}/#token=demo-ana (Ana), demo-ben (Ben), demo-lee (lead Lee)`);
 

@@ -7,6 +7,8 @@ import { startDemoBot } from './demo/demo-bot.ts';
 import { DEMO, seedDemo } from './demo/seed.ts';
 import { HandoffService } from './handoffs/service.ts';
 import type { Emission } from './handoffs/effects.ts';
+import { rateLimitsWith, SignInLimiter, type IngressLimit, type SignInLimit } from './http/rate-limits.ts';
+import { secureSocketIo, socketIoCors } from './http/security.ts';
 import { createHttpServer } from './http/server.ts';
 import { silentLogger } from './log.ts';
 import { openPglite, openPostgres, type Db } from './store/db.ts';
@@ -32,6 +34,15 @@ export interface HubOptions {
   connectors?: Partial<Pick<WebhookDelivererOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxAttempts' | 'requestTimeoutMs'>>;
   /** Where connectors' `--token-env` / `--events-secret-env` variables are read (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Browser origins (`scheme://host[:port]`) allowed to call the API and socket.io long-polling
+   * across origins (CORS). Default none: bots call server to server, and the hub serves its console.
+   */
+  corsOrigins?: readonly string[];
+  /** Behind a reverse proxy: take the client's address from X-Forwarded-For (the sign-in limit keys on it). */
+  trustProxy?: boolean;
+  /** Defaults in DEFAULT_RATE_LIMITS (hub/http/rate-limits.ts); `max`/`maxFailures` 0 turns a limit off. */
+  rateLimits?: { ingress?: Partial<IngressLimit>; signIn?: Partial<SignInLimit> };
 }
 
 export interface RunningHub {
@@ -81,9 +92,21 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   announceItem = (itemId) =>
     void service.change((t) => announceProductItem(t, itemId)).catch((error: unknown) => log.error({ err: error, productItemId: itemId }, 'could not announce a product item'));
 
-  const app = createHttpServer({ service, log, connectors: { ...(options.env && { env: options.env }), ...(options.now && { now: options.now }) } });
-  const io = new Server(app.server, { serveClient: false, cors: { origin: false } });
-  sink = attachAgentsNamespace(io, service, log);
+  const limits = rateLimitsWith(options.rateLimits);
+  const signIns = new SignInLimiter(limits.signIn, log, options.now);
+  const trustProxy = options.trustProxy ?? false;
+  const app = await createHttpServer({
+    service,
+    log,
+    connectors: { ...(options.env && { env: options.env }), ...(options.now && { now: options.now }) },
+    ...(options.corsOrigins && { corsOrigins: options.corsOrigins }),
+    trustProxy,
+    ingressLimit: limits.ingress,
+    signIns,
+  });
+  const io = new Server(app.server, { serveClient: false, cors: socketIoCors(options.corsOrigins) });
+  secureSocketIo(io);
+  sink = attachAgentsNamespace(io, service, log, { limiter: signIns, trustProxy });
   await app.listen({ port: options.port ?? 0, host });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -93,6 +116,10 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   const close = () =>
     (closing ??= (async () => {
       log.info('hub stopping');
+      // Closing the server closes the connections idle at that moment; one whose request is still
+      // being answered would then stay open, kept alive, for Fastify's 72 s keep-alive timeout, and
+      // the close with it. From now on an answered connection is closed at once.
+      app.server.keepAliveTimeout = 1;
       // socket.io first (it closes the HTTP server too), then let queued writes finish.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close();

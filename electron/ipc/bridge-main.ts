@@ -29,6 +29,13 @@ export class BridgeRefused extends Error {
 
 export type IpcMainPort = Pick<IpcMain, 'handle' | 'removeHandler'>;
 
+/** The fields an issue is about: a field the map does not have is named too, not just its object. */
+function fieldsOf(issue: z.core.$ZodIssue): string[] {
+  const at = issue.path.join('.');
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => (at ? `${at}.${key}` : key));
+  return [at || '(message)'];
+}
+
 /**
  * Answers every invoke channel of the bridge map, and only those. Each call is checked twice
  * before its handler runs: the sender must be the console (`isTrusted`), and the message must
@@ -54,7 +61,7 @@ export function registerBridge({
       }
       const parsed = rest.length === 1 ? BRIDGE_INVOKE[channel].args.safeParse(rest[0]) : undefined;
       if (!parsed?.success) {
-        const where = parsed?.error.issues.map((i) => i.path.join('.') || '(message)').join(', ') ?? 'expected exactly one argument';
+        const where = parsed?.error.issues.flatMap(fieldsOf).join(', ') ?? 'expected exactly one argument';
         log.warn('Refused a malformed bridge call.', { channel, where });
         throw new BridgeRefused('invalid_message', `${channel}: ${where}.`);
       }

@@ -9,7 +9,7 @@ import { startEmbeddedHub, type EmbeddedHub, type ForkUtility } from '../embedde
 import { createHubConnection } from '../embedded-hub/hub-connection.ts';
 import { createBridgeEvents, registerBridge, type IpcMainPort } from '../ipc/bridge-main.ts';
 import type { Log } from '../logging/log.ts';
-import { createOfferNotifications, type NotificationFactory, type OfferNotifications } from '../notifications/offer-notifications.ts';
+import { createNativeNotifications, type NativeNotifications, type NotificationFactory } from '../notifications/native-notifications.ts';
 import { watchDesktopPresence, type PowerMonitorPort, type Timers } from '../presence/desktop-presence.ts';
 import { openExternalSafely } from '../security/external-links.ts';
 import { hardenWebContents, restrictPermissions, type SessionPort, type WebContentsPort as HardenedContents } from '../security/harden.ts';
@@ -78,7 +78,7 @@ export interface DesktopDeps {
 export interface Desktop {
   readonly mainWindow: MainWindow;
   readonly tray: TrayController;
-  readonly notifications: OfferNotifications;
+  readonly notifications: NativeNotifications;
   readonly settings: SettingsStore;
   readonly hub: EmbeddedHub | null;
   /** Quits for real (the tray's Quit): the window closes, the local hub stops. */
@@ -89,7 +89,7 @@ const TOKEN_KEY = SECRET_STORAGE_KEYS[0];
 
 /**
  * Baton's main process: one instance, a console window that hides to the tray, native
- * notifications for offers, the badge and tray count, desktop presence, the newest-offer
+ * notifications (offers, reassignments, product news), the badge and tray count, desktop presence, the newest-offer
  * shortcut, `baton://` links, settings with the token encrypted, the local demo hub when no hub
  * is configured, and the security rules for everything the console can reach.
  * Resolves with null when another Baton already runs (it was told, and this one quits).
@@ -173,7 +173,7 @@ export async function startDesktop(deps: DesktopDeps): Promise<Desktop | null> {
     },
   });
 
-  const notifications = createOfferNotifications({
+  const notifications = createNativeNotifications({
     createNotification: deps.createNotification,
     supported: deps.notificationsSupported(),
     platform,
@@ -207,7 +207,7 @@ export async function startDesktop(deps: DesktopDeps): Promise<Desktop | null> {
     log,
     onPress: () => {
       showWindow();
-      const newest = notifications.newest();
+      const newest = notifications.newestOffer();
       if (newest) send('deepLink:open', { url: handoffLink(newest) });
     },
   });

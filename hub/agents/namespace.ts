@@ -10,6 +10,8 @@ import {
 import { hashSecret } from '../auth/secrets.ts';
 import { agentRoom, leadsRoom, type Emission } from '../handoffs/effects.ts';
 import type { HandoffService } from '../handoffs/service.ts';
+import { describeUnstorable, unstorableText } from '../http/storable-text.ts';
+import type { SignInLimiter } from '../http/rate-limits.ts';
 import { findAgentByTokenHash } from '../store/agents.ts';
 
 interface SocketData {
@@ -19,11 +21,25 @@ interface SocketData {
 }
 type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
+export interface SignIns {
+  limiter: SignInLimiter;
+  /** Behind a reverse proxy: the client is the first address in X-Forwarded-For, as Fastify reads it. */
+  trustProxy: boolean;
+}
+
+/** Where a handshake came from, for the sign-in limit. */
+function clientAddress(handshake: Socket['handshake'], trustProxy: boolean): string {
+  const forwarded = handshake.headers['x-forwarded-for'];
+  const first = trustProxy && typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : '';
+  return first || handshake.address;
+}
+
 /**
  * The `/agents` namespace: authenticates apps by token, sends `session` and the snapshot on every
- * connect, and turns commands into service calls with their acks.
+ * connect, and turns commands into service calls with their acks. A failed token counts against
+ * its address's sign-in limit; a locked address is refused whatever the token.
  */
-export function attachAgentsNamespace(io: Server, service: HandoffService, log: Logger) {
+export function attachAgentsNamespace(io: Server, service: HandoffService, log: Logger, signIns?: SignIns) {
   const nsp = io.of(AGENTS_NAMESPACE);
   const sockets = new Map<string, number>();
   const leadsOnline = new Map<string, number>();
@@ -35,9 +51,16 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
   };
 
   nsp.use(async (socket: AgentSocket, next) => {
+    const address = clientAddress(socket.handshake, signIns?.trustProxy ?? false);
+    const locked = signIns?.limiter.locked(address);
+    // socket.io hands the client the `message` and `data` of a middleware's error.
+    if (locked) return next(Object.assign(new Error('rate_limited'), { data: { code: 'rate_limited', ...locked } }));
     const token: unknown = socket.handshake.auth?.token;
     const agent = typeof token === 'string' && token.length > 0 && token.length < 500 ? await findAgentByTokenHash(service.db, hashSecret(token)) : undefined;
-    if (!agent) return next(new Error('unauthorized'));
+    if (!agent) {
+      signIns?.limiter.failed(address);
+      return next(new Error('unauthorized'));
+    }
     socket.data = { agentId: agent.id, team: agent.team, lead: agent.role === 'lead' };
     next();
   });
@@ -49,8 +72,17 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
     if (lead) bump(leadsOnline, team, 1);
 
     for (const name of Object.keys(COMMANDS) as CommandName[]) {
-      socket.on(name, async (payload: unknown, ack: unknown) => {
+      // The ack is the last argument, whatever came before it: a command sent without a payload
+      // (invalid_command) or with an extra argument is answered instead of left to time out.
+      socket.on(name, async (...args: unknown[]) => {
+        const ack = args.at(-1);
         if (typeof ack !== 'function') return; // without an ack the client could never learn the outcome
+        const payload = args.length > 1 ? args[0] : undefined;
+        const unstorable = unstorableText(payload);
+        if (unstorable.length > 0) {
+          ack({ ok: false, error: { code: 'invalid_command', message: `Invalid ${name}: ${describeUnstorable(unstorable)}`, issues: unstorable } });
+          return;
+        }
         try {
           ack(await service.command(agentId, name, payload));
         } catch (error) {

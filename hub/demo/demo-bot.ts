@@ -8,6 +8,7 @@ import {
   OPEN_STATUSES,
   WebhookPayload,
   type ContextPacket,
+  type ConversationCountBody,
 } from '../../shared/protocol/index.ts';
 import { verifyWebhookSignature } from '../webhooks/signature.ts';
 import { demoPacket } from './conversations.ts';
@@ -31,6 +32,13 @@ export interface DemoBotOptions {
   maxOpen?: number;
   /** How long a handoff may wait queued/offered before the "customer leaves". Default 3 min. */
   cancelAfterMs?: number;
+  /**
+   * Conversations the bot settles itself each tick, [min, max], besides those it hands off: what
+   * it reports to `POST /v1/stats/conversations`, so the demo has a deflection rate. Default [1, 4].
+   */
+  selfServedPerTick?: [number, number];
+  /** The periods it reports conversation counts for, aligned to multiples of this. Default one hour. */
+  conversationPeriodMs?: number;
   random?: () => number;
 }
 
@@ -72,7 +80,10 @@ export async function startDemoBot(options: DemoBotOptions): Promise<DemoBot> {
   const [minInterval, maxInterval] = options.intervalMs ?? [8_000, 20_000];
   const maxOpen = options.maxOpen ?? 8;
   const cancelAfterMs = options.cancelAfterMs ?? 3 * 60_000;
+  const [minSelfServed, maxSelfServed] = options.selfServedPerTick ?? [1, 4];
+  const periodMs = options.conversationPeriodMs ?? 3_600_000;
   const random = options.random ?? Math.random;
+  const startedAt = Date.now();
 
   const open = new Map<string, Tracked>();
   // Finished ids, so a late, older webhook cannot make a finished handoff look open again.
@@ -89,6 +100,9 @@ export async function startDemoBot(options: DemoBotOptions): Promise<DemoBot> {
   let full = false;
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> | undefined;
+  // Conversations handled per period (by its aligned start), and what the hub has of each.
+  // The current period's count grows; reporting the same period again replaces it at the hub.
+  const conversations = new Map<number, { from: number; count: number; reported: number; refused: boolean }>();
 
   function remember<T>(set: Set<T>, value: T): void {
     set.add(value);
@@ -145,6 +159,37 @@ export async function startDemoBot(options: DemoBotOptions): Promise<DemoBot> {
     return undefined;
   }
 
+  /** Counts conversations the bot handled now, handed off or not. */
+  function handled(count: number): void {
+    const now = Date.now();
+    const start = now - (now % periodMs);
+    const period = conversations.get(start) ?? { from: Math.max(start, startedAt), count: 0, reported: 0, refused: false };
+    period.count += count;
+    conversations.set(start, period);
+  }
+
+  /**
+   * Reports each period whose count the hub does not have yet. The first period starts when the
+   * bot did, so a restarted bot never replaces a count it no longer knows with a smaller one: the
+   * hub refuses that overlap (409), and the bot leaves that period be.
+   */
+  async function reportConversations(): Promise<void> {
+    for (const [start, period] of [...conversations]) {
+      if (period.refused || period.count === period.reported) {
+        if (start + periodMs <= Date.now()) conversations.delete(start);
+        continue;
+      }
+      const body: ConversationCountBody = { from: new Date(period.from).toISOString(), to: new Date(start + periodMs).toISOString(), count: period.count };
+      const res = await call('POST', '/v1/stats/conversations', body);
+      if (res.status === 200 || res.status === 201) period.reported = body.count;
+      else {
+        // Refused for good (an overlap, or a hub without the endpoint): the next period tries again.
+        period.refused = res.status === 409 || res.status === 400 || res.status === 404;
+        log.warn({ status: res.status, error: res.body, ...body }, 'hub did not take the conversation count');
+      }
+    }
+  }
+
   async function sendNext(): Promise<void> {
     pending ??= { packet: demoPacket(sequence), key: randomUUID() };
     const { packet, key } = pending;
@@ -155,6 +200,7 @@ export async function startDemoBot(options: DemoBotOptions): Promise<DemoBot> {
       pending = undefined;
       sequence++;
       sentCount++;
+      handled(1);
       track(handoff);
       log.info(
         { handoffId: handoff.id, reason: packet.trigger.reason, channel: packet.channel, priority: packet.priority },
@@ -199,6 +245,8 @@ export async function startDemoBot(options: DemoBotOptions): Promise<DemoBot> {
         full = true;
         log.info({ open: open.size }, `${open.size} demo handoffs open; bot waits for agents before sending more`);
       }
+      handled(Math.round(minSelfServed + random() * (maxSelfServed - minSelfServed)));
+      await reportConversations();
     } catch (err) {
       if (!stopped) log.warn({ err: String(err), hubUrl }, 'demo bot could not reach the hub; retrying on the next tick');
     }

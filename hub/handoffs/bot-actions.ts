@@ -58,7 +58,8 @@ export async function createHandoff(
     if (earlier) return { handoff: await currentHandoff(t, earlier.id), created: false };
   }
   const teamName = packet.team ?? integration.default_team;
-  if (!(await findTeam(t.q, teamName))) {
+  const team = await findTeam(t.q, teamName);
+  if (!team) {
     const { rows } = await t.q.query<{ name: string }>('select name from teams order by name');
     throw new PacketRejected([{ path: 'team', message: `no team "${teamName}" on this hub (teams: ${rows.map((r) => r.name).join(', ')})` }]);
   }
@@ -69,9 +70,10 @@ export async function createHandoff(
     [id, integration.id, teamName, body, packet.priority ?? 'normal', packet.skills ?? [], idempotencyKey ?? null, requestHash, t.now.toISOString()],
   );
   await appendEvent(t.q, id, { type: 'created', at: t.now, actor: { kind: 'bot', id: integration.id } });
-  await routeTeam(t, teamName);
+  const offered = (await routeTeam(t, teamName, team)).get(id);
+  if (offered) return { handoff: offered, created: true };
   const handoff = await currentHandoff(t, id);
-  if (handoff.status === 'queued') announceChange(t, handoff);
+  announceChange(t, handoff);
   return { handoff, created: true };
 }
 

@@ -14,7 +14,7 @@ import { COMMANDS, READ_COMMANDS, describeIssues } from '../../shared/protocol/i
 import { agentConnected, agentDisconnected, setPresence } from '../agents/presence.ts';
 import { SerialQueue } from '../core/serial.ts';
 import { expireOffers, nextOfferExpiry, routeTeam } from '../routing/router.ts';
-import { configureTeam, getHandoff, reassignMany, setAgentPresence } from '../lead/actions.ts';
+import { configureTeam, getHandoff, reassignMany, setAgentPresence, teamMetrics } from '../lead/actions.ts';
 import { recordConversationCount } from '../lead/conversations.ts';
 import { findTeamView, teamAgentViews } from '../lead/board.ts';
 import { findAgent, toAgentView } from '../store/agents.ts';
@@ -59,6 +59,7 @@ const COMMAND_HANDLERS: { [C in CommandName]: CommandHandler<C> } = {
   'agent:setPresence': setAgentPresence,
   'team:configure': configureTeam,
   'handoff:get': getHandoff,
+  'team:metrics': teamMetrics,
   ...PRODUCT_HANDLERS,
 };
 const READS: ReadonlySet<CommandName> = new Set(READ_COMMANDS);

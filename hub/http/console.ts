@@ -2,18 +2,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { CONSOLE_ROUTE_HELMET } from './security.ts';
 
 /** Where `npm run build:console` writes the agent console. */
 export const CONSOLE_DIR = fileURLToPath(new URL('../../dist/console/', import.meta.url));
 
-// The console runs no inline code and loads nothing from elsewhere: even if a packet's text were
-// ever put in the page as HTML, it could not run a script, load an image or send data away.
-export const CONSOLE_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-} as const;
+// The console's CSP and headers are set with every other security header, in one place.
+export { CONSOLE_HEADERS } from './security.ts';
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Baton</title></head>
@@ -23,13 +18,13 @@ const NOT_BUILT = `<!doctype html>
 `;
 
 /**
- * Serves the built agent console at `/` with a strict Content-Security-Policy; before it is built,
- * `/` says how to build it. Encapsulated: the headers apply to console responses only.
+ * Serves the built agent console at `/` under the console's strict Content-Security-Policy
+ * (security.ts, applied by the hub's helmet); before it is built, `/` says how to build it.
+ * Encapsulated: only the console's own routes are marked for that policy.
  */
 export async function serveConsole(app: FastifyInstance, { dir = CONSOLE_DIR }: { dir?: string } = {}): Promise<void> {
-  app.addHook('onSend', async (_request, reply, payload) => {
-    reply.headers(CONSOLE_HEADERS);
-    return payload;
+  app.addHook('onRoute', (route) => {
+    route.config = { ...route.config, helmet: CONSOLE_ROUTE_HELMET };
   });
 
   if (!existsSync(`${dir}/index.html`)) {

@@ -8,14 +8,22 @@ export class HttpError extends Error {
     readonly code: HttpErrorCode,
     message: string,
     readonly issues?: FieldIssue[],
+    /** `429 rate_limited`: sent as the `Retry-After` header and `error.retryAfterSeconds`. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
 }
 
 export function sendError(reply: FastifyReply, error: HttpError): FastifyReply {
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   return reply.code(error.status).send({
-    error: { code: error.code, message: error.message, ...(error.issues && { issues: error.issues }) },
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.issues && { issues: error.issues }),
+      ...(error.retryAfterSeconds !== undefined && { retryAfterSeconds: error.retryAfterSeconds }),
+    },
   });
 }
 

@@ -12,19 +12,39 @@ import { connectorEvents, type IncomingOptions } from '../product/incoming.ts';
 import { leadRoutes } from '../lead/http.ts';
 import { serveConsole } from './console.ts';
 import { HttpError, invalidPacket, sendError } from './errors.ts';
+import { describeUnstorable, unstorableText } from './storable-text.ts';
+import { bearerToken, ingressRateLimit, signInLockedError, type IngressLimit, type SignInLimiter } from './rate-limits.ts';
+import { securityHeaders } from './security.ts';
 
 export interface HttpOptions {
   service: HandoffService;
   log: Logger;
   /** Incoming product tool events: where `*Env` secrets are read, and the clock their signatures are checked with. */
   connectors?: Omit<IncomingOptions, 'service'>;
+  /** Browser origins allowed to call the hub (CORS); none by default. */
+  corsOrigins?: readonly string[];
+  /** Behind a reverse proxy: the client's address is the first of X-Forwarded-For. */
+  trustProxy?: boolean;
+  ingressLimit: IngressLimit;
+  signIns: SignInLimiter;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** The REST side of the hub: bots hand conversations over, read them back and cancel them. */
-export function createHttpServer({ service, log, connectors }: HttpOptions) {
-  const app = Fastify({ loggerInstance: log, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true });
+export async function createHttpServer({ service, log, connectors, corsOrigins, trustProxy = false, ingressLimit, signIns }: HttpOptions) {
+  // Fastify's own two lines per request are replaced by one, at info only when something went
+  // wrong: a created handoff already logs "handoff received", and at hundreds a second the log
+  // should not cost more than the work.
+  const app = Fastify({ loggerInstance: log, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true, trustProxy, disableRequestLogging: true });
+  app.addHook('onResponse', async (request, reply) => {
+    const line = { method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (reply.statusCode >= 400) request.log.info(line, 'request refused or failed');
+    else request.log.debug(line, 'request');
+  });
+  // Loaded before any route is declared, so their hooks reach every route.
+  await securityHeaders(app, corsOrigins);
+  await ingressRateLimit(app, ingressLimit);
 
   // Our own JSON parser so an empty body (cancel without a reason) is allowed and a syntax error
   // is reported in the protocol's error shape like any other invalid body.
@@ -32,11 +52,15 @@ export function createHttpServer({ service, log, connectors }: HttpOptions) {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch (error) {
-      done(new HttpError(400, 'invalid_packet', `The body is not valid JSON: ${(error as Error).message}.`, [{ path: '', message: 'not valid JSON' }]), undefined);
+      return done(new HttpError(400, 'invalid_packet', `The body is not valid JSON: ${(error as Error).message}.`, [{ path: '', message: 'not valid JSON' }]), undefined);
     }
+    const unstorable = unstorableText(parsed);
+    if (unstorable.length > 0) return done(new HttpError(400, 'invalid_packet', `The body has ${describeUnstorable(unstorable)}.`, unstorable), undefined);
+    done(null, parsed);
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -56,14 +80,20 @@ export function createHttpServer({ service, log, connectors }: HttpOptions) {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.register(serveConsole);
 
+  // A wrong key is a failed sign-in of the client's address, like a wrong agent token.
   const authenticate = async (request: FastifyRequest): Promise<Integration> => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (!match) throw new HttpError(401, 'unauthorized', 'Send the integration key as "Authorization: Bearer <key>".');
-    const { rows } = await service.db.query<Integration>(
-      'select id, name, default_team, callback_url from integrations where key_hash = $1',
-      [hashSecret(match[1]!)],
-    );
-    if (!rows[0]) throw new HttpError(401, 'unauthorized', 'The integration key is not known to this hub.');
+    const locked = signIns.locked(request.ip);
+    if (locked) throw signInLockedError(locked);
+    const key = bearerToken(request.headers.authorization);
+    if (key === undefined) {
+      signIns.failed(request.ip);
+      throw new HttpError(401, 'unauthorized', 'Send the integration key as "Authorization: Bearer <key>".');
+    }
+    const { rows } = await service.db.query<Integration>('select id, name, default_team, callback_url from integrations where key_hash = $1', [hashSecret(key)]);
+    if (!rows[0]) {
+      signIns.failed(request.ip);
+      throw new HttpError(401, 'unauthorized', 'The integration key is not known to this hub.');
+    }
     return rows[0];
   };
 
@@ -136,7 +166,7 @@ export function createHttpServer({ service, log, connectors }: HttpOptions) {
   });
 
   // Team metrics for leads, and the conversation counts bots report for deflection.
-  app.register(leadRoutes(service));
+  app.register(leadRoutes(service, signIns));
   // Product tools (GitHub, Jira, Linear, webhook) report status changes of their issues.
   app.register(connectorEvents({ service, ...connectors }));
 

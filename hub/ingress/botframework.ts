@@ -29,7 +29,9 @@ function present(value: string | null | undefined): string | undefined {
 
 function channelOf(channelId: string | undefined): Channel {
   if (!channelId) return 'chat';
-  return CHANNELS[channelId.toLowerCase()] ?? 'other';
+  const id = channelId.toLowerCase();
+  // Own keys only: "constructor" or "__proto__" are channel ids like any other, not the prototype's.
+  return Object.hasOwn(CHANNELS, id) ? CHANNELS[id]! : 'other';
 }
 
 export function botFrameworkToPacket(activity: BotFrameworkHandoffActivity): ContextPacket {

@@ -1,7 +1,7 @@
 // What team leads do over /agents besides `handoff:reassign`: move several handoffs at once, set
-// an agent's presence, change the team's routing and targets; and `handoff:get`, the one read,
-// which agents use too.
-import type { CommandPayload, CommandResult, Handoff } from '../../shared/protocol/index.ts';
+// an agent's presence, change the team's routing and targets, read the team's metrics; and
+// `handoff:get`, a read agents use too.
+import type { CommandPayload, CommandResult, Handoff, Person } from '../../shared/protocol/index.ts';
 import { setPresence } from '../agents/presence.ts';
 import { loadActor, reassign } from '../handoffs/agent-actions.ts';
 import { announceWithdrawal } from '../handoffs/announce.ts';
@@ -10,6 +10,7 @@ import { releaseOffer } from '../routing/router.ts';
 import { findAgent, listTeamAgents, toAgentView, type AgentRow } from '../store/agents.ts';
 import { findHandoffRow, findHandoffRows, listEvents, toHandoff } from '../store/records.ts';
 import { findTeamView, teamAgentViews } from './board.ts';
+import { teamMetricsReport } from './metrics-store.ts';
 
 async function requireLead(t: Tx, agentId: string, what: string): Promise<AgentRow> {
   const actor = await loadActor(t, agentId);
@@ -118,6 +119,22 @@ async function withdrawOffersNoLongerEligible(t: Tx, agent: AgentRow): Promise<v
     await releaseOffer(t, row, [agent.id], { type: 'offer_withdrawn', reason: 'unavailable', skip: false });
     announceWithdrawal(t, row.id, [agent.id], 'unavailable');
   }
+}
+
+/**
+ * The lead's own team's metrics over [from, to), computed exactly as `GET /v1/teams/:team/metrics`
+ * does; with `agentId`, the report lists only that person of the team.
+ */
+export async function teamMetrics(t: Tx, leadId: string, { from, to, agentId }: CommandPayload<'team:metrics'>): Promise<CommandResult<'team:metrics'>> {
+  const lead = await requireLead(t, leadId, 'read team metrics');
+  let agent: Person | undefined;
+  if (agentId !== undefined) {
+    const row = await findAgent(t.q, agentId);
+    if (!row) throw new CommandFailure('not_found', `There is no agent ${agentId}.`);
+    if (row.team !== lead.team) throw new CommandFailure('forbidden', `${row.name} is not in your team (${lead.team}).`);
+    agent = { id: row.id, name: row.name };
+  }
+  return { report: await teamMetricsReport(t.q, lead.team, { from, to }, agent) };
 }
 
 /**

@@ -2,20 +2,21 @@
 // conversation counts bots report (an integration key).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
-import { computeMetrics, metricsToCsv } from '../../shared/domain/metrics.ts';
+import { metricsCsvFileName, metricsToCsv } from '../../shared/domain/metrics.ts';
 import { ConversationCountBody, MetricsQuery, describeIssues, type MetricsReport } from '../../shared/protocol/index.ts';
 import { hashSecret } from '../auth/secrets.ts';
 import type { Integration } from '../handoffs/bot-actions.ts';
 import type { HandoffService } from '../handoffs/service.ts';
 import { HttpError } from '../http/errors.ts';
+import { bearerToken, signInLockedError, type SignInLimiter } from '../http/rate-limits.ts';
 import { findAgentByTokenHash } from '../store/agents.ts';
 import { ConversationCountRefused } from './conversations.ts';
-import { loadMetricsInput } from './metrics-store.ts';
+import { teamMetricsReport } from './metrics-store.ts';
 
 function bearer(request: FastifyRequest, what: string): string {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  if (!match || match[1]!.length >= 500) throw new HttpError(401, 'unauthorized', `Send ${what} as "Authorization: Bearer <${what}>".`);
-  return match[1]!;
+  const token = bearerToken(request.headers.authorization);
+  if (token === undefined || token.length >= 500) throw new HttpError(401, 'unauthorized', `Send ${what} as "Authorization: Bearer <${what}>".`);
+  return token;
 }
 
 function parse<T>(schema: ZodType<T>, input: unknown, what: string): T {
@@ -25,15 +26,25 @@ function parse<T>(schema: ZodType<T>, input: unknown, what: string): T {
   throw new HttpError(400, 'invalid_request', `The ${what} is invalid: ${[...new Set(issues.map((i) => i.path || '(body)'))].join(', ')}.`, issues);
 }
 
-/** File-name friendly: 2026-03-02T09:00:00.000Z → 20260302T090000Z. */
-const compact = (iso: string): string => iso.replace(/\.\d+/, '').replace(/[-:]/g, '');
+/** `signIns`: every 401 here counts as a failed sign-in of the client's address, and a locked address is refused (429). */
+export function leadRoutes(service: HandoffService, signIns?: SignInLimiter) {
+  /** The credential's owner, or 401; a locked address is refused before the credential is looked at. */
+  async function signIn<T>(request: FastifyRequest, what: string, unknown: string, find: (token: string) => Promise<T | undefined>): Promise<T> {
+    const locked = signIns?.locked(request.ip);
+    if (locked) throw signInLockedError(locked);
+    try {
+      const found = await find(bearer(request, what));
+      if (found === undefined) throw new HttpError(401, 'unauthorized', unknown);
+      return found;
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 401) signIns?.failed(request.ip);
+      throw error;
+    }
+  }
 
-export function leadRoutes(service: HandoffService) {
   /** The lead of `team` the token belongs to: 401 for a token the hub does not know, 403 for anyone else. */
   async function leadOf(request: FastifyRequest<{ Params: { team: string } }>) {
-    const token = bearer(request, "a team lead's agent token");
-    const agent = await findAgentByTokenHash(service.db, hashSecret(token));
-    if (!agent) throw new HttpError(401, 'unauthorized', 'The token is not known to this hub.');
+    const agent = await signIn(request, "a team lead's agent token", 'The token is not known to this hub.', (token) => findAgentByTokenHash(service.db, hashSecret(token)));
     if (agent.role !== 'lead') throw new HttpError(403, 'forbidden', 'Only team leads can read team metrics.');
     if (agent.team !== request.params.team) throw new HttpError(403, 'forbidden', `You lead team ${agent.team}; you cannot read the metrics of team ${request.params.team}.`);
     return agent;
@@ -41,17 +52,14 @@ export function leadRoutes(service: HandoffService) {
 
   async function report(request: FastifyRequest<{ Params: { team: string } }>): Promise<MetricsReport> {
     await leadOf(request);
-    const query = parse(MetricsQuery, request.query, 'query');
-    const from = new Date(query.from).toISOString();
-    const to = new Date(query.to).toISOString();
-    return computeMetrics(await loadMetricsInput(service.db, request.params.team, from, to));
+    return teamMetricsReport(service.db, request.params.team, parse(MetricsQuery, request.query, 'query'));
   }
 
   async function integrationOf(request: FastifyRequest): Promise<Integration> {
-    const key = bearer(request, 'the integration key');
-    const { rows } = await service.db.query<Integration>('select id, name, default_team, callback_url from integrations where key_hash = $1', [hashSecret(key)]);
-    if (!rows[0]) throw new HttpError(401, 'unauthorized', 'The integration key is not known to this hub.');
-    return rows[0];
+    return signIn(request, 'the integration key', 'The integration key is not known to this hub.', async (key) => {
+      const { rows } = await service.db.query<Integration>('select id, name, default_team, callback_url from integrations where key_hash = $1', [hashSecret(key)]);
+      return rows[0];
+    });
   }
 
   return async function routes(app: FastifyInstance): Promise<void> {
@@ -61,7 +69,7 @@ export function leadRoutes(service: HandoffService) {
       const metrics = await report(request);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="baton-metrics-${metrics.team}-${compact(metrics.from)}-${compact(metrics.to)}.csv"`)
+        .header('content-disposition', `attachment; filename="${metricsCsvFileName(metrics)}"`)
         .send(metricsToCsv(metrics));
     });
 

@@ -1,7 +1,19 @@
-// Loads what shared/domain/metrics.ts needs for one team and period, with SQL.
-import type { ConversationReport, MetricsEvent, MetricsHandoff, MetricsInput } from '../../shared/domain/metrics.ts';
-import type { Actor, Channel, HandoffEventType, ProductKind, TriggerReason } from '../../shared/protocol/index.ts';
+// Loads what shared/domain/metrics.ts needs for one team and period, with SQL, and computes the
+// report: the one path behind `GET /v1/teams/:team/metrics` (and .csv) and `team:metrics`.
+import { computeMetrics, type ConversationReport, type MetricsEvent, type MetricsHandoff, type MetricsInput } from '../../shared/domain/metrics.ts';
+import type { Actor, Channel, HandoffEventType, MetricsReport, Person, ProductKind, TriggerReason } from '../../shared/protocol/index.ts';
 import type { Queryable } from '../store/db.ts';
+
+/**
+ * The team's metrics over [from, to) (ISO 8601, any offset; already validated). With `agent`,
+ * the report lists only that person, with zeros if they did nothing in the period.
+ */
+export async function teamMetricsReport(q: Queryable, team: string, period: { from: string; to: string }, agent?: Person): Promise<MetricsReport> {
+  const input = await loadMetricsInput(q, team, new Date(period.from).toISOString(), new Date(period.to).toISOString());
+  if (!agent) return computeMetrics(input);
+  const agents = input.agents.some((a) => a.id === agent.id) ? input.agents : [...input.agents, agent];
+  return computeMetrics({ ...input, agents, agentId: agent.id });
+}
 
 interface HandoffMetricsRow {
   id: string;

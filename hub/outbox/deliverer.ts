@@ -90,6 +90,8 @@ export interface OutboxChannel<Row extends OutboxRow, Result = never> {
 }
 
 const CONCURRENCY = 8;
+/** How long past the request timeout a claim holds: time to record the outcome of the request. */
+const LEASE_MARGIN_MS = 5_000;
 // Upper bound on the sleep between passes, so rows written by another process (or while a
 // restart happened) are picked up without a wake().
 const MAX_SLEEP_MS = 1_000;
@@ -108,8 +110,10 @@ export function startOutboxDeliverer<Row extends OutboxRow, Result = never>(
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   const batchSize = options.batchSize ?? 50;
   // A claimed row is pushed this far ahead, so another hub process leaves it alone while we send
-  // it, and retries it if this process dies mid-request (at least once).
-  const leaseMs = 2 * requestTimeoutMs + 30_000;
+  // it, and retries it if this process dies mid-request (at least once). The request and reading
+  // its answer are cut off at requestTimeoutMs, so the lease only has to cover that and recording
+  // the outcome: a longer one only delays the retry after a crash (and, with it, the rest of the lane).
+  const leaseMs = requestTimeoutMs + LEASE_MARGIN_MS;
 
   const inFlight = new Map<string, Promise<void>>(); // lane → delivery
   let stopped = false;
@@ -256,7 +260,11 @@ export function startOutboxDeliverer<Row extends OutboxRow, Result = never>(
   return { wake, stop };
 }
 
-/** A short reason from an error: fetch's "fetch failed" says little, its cause says more. */
+/**
+ * A short reason from an error: fetch's "fetch failed" says little, its cause says more. A URL's
+ * user name and password are cut out before anything is shortened (fetch refuses a URL with
+ * credentials and names the whole URL in its error), so no part of them is stored or logged.
+ */
 export function describeError(error: unknown): string {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
   const text =
@@ -265,5 +273,5 @@ export function describeError(error: unknown): string {
       : error instanceof Error
         ? `${error.name}: ${error.message}`
         : String(error);
-  return text.slice(0, 200);
+  return text.replace(/\/\/[^\s/?#@]*@/g, '//[redacted]@').slice(0, 200);
 }

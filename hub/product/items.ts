@@ -13,6 +13,7 @@ import type {
   ProductKind,
   ProductLink,
   ProductStatus,
+  ProductStatusChange,
   ProductSuggestion,
   RoutedProduct,
   Severity,
@@ -224,12 +225,25 @@ export async function fileFromHandoff(t: Tx, handoff: HandoffRow, agent: AgentRo
   return { routed, item, created };
 }
 
-/** Tells the team's leads and every agent who routed a handoff to the item that it changed. */
-export async function announceProductItem(t: Tx, itemId: string): Promise<ProductItem | undefined> {
+/**
+ * Tells the team's leads and every agent who routed a handoff to the item that it changed: each
+ * agent with the handoffs they routed to it (what their app opens), and `change` when the status
+ * changed, so apps tell the agents about that and not about every new handoff or issue.
+ */
+export async function announceProductItem(t: Tx, itemId: string, change?: ProductStatusChange): Promise<ProductItem | undefined> {
   const item = await findItem(t.q, itemId);
   if (!item) return undefined;
-  const { rows } = await t.q.query<{ routed_by: string }>('select distinct routed_by from product_item_handoffs where item_id = $1', [itemId]);
-  t.fx.emit([leadsRoom(item.team), ...rows.map((r) => agentRoom(r.routed_by))], 'product:changed', { item });
+  const event = { item, ...(change && { change }) };
+  // The team's leads hear it in their room, so one who routed a handoff (after a reassignment) is not told twice.
+  const { rows } = await t.q.query<{ routed_by: string; handoff_ids: string[] }>(
+    `select l.routed_by, array_agg(l.handoff_id order by l.linked_at, l.handoff_id) as handoff_ids
+     from product_item_handoffs l join agents a on a.id = l.routed_by
+     where l.item_id = $1 and not (a.role = 'lead' and a.team = $2)
+     group by l.routed_by`,
+    [itemId, item.team],
+  );
+  t.fx.emit([leadsRoom(item.team)], 'product:changed', event);
+  for (const { routed_by, handoff_ids } of rows) t.fx.emit([agentRoom(routed_by)], 'product:changed', { ...event, handoffIds: handoff_ids });
   return item;
 }
 
@@ -258,7 +272,7 @@ export async function changeStatus(
   for (const row of handoffs) {
     await notifyIntegration(t, row.integration_id, 'product_item.updated', toHandoff(row), { productItem: item, change });
   }
-  await announceProductItem(t, itemId);
+  await announceProductItem(t, itemId, change);
   return { item, changed: true };
 }
 

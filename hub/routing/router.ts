@@ -1,52 +1,89 @@
 import { randomUUID } from 'node:crypto';
 import { planOffers, type QueuedHandoff, type RoutableAgent } from '../../shared/domain/routing.ts';
-import type { Priority, WithdrawReason } from '../../shared/protocol/index.ts';
+import type { Handoff, Priority, WithdrawReason } from '../../shared/protocol/index.ts';
 import { announceChange, announceWithdrawal, currentHandoff, notifyIntegration } from '../handoffs/announce.ts';
 import { agentRoom, type Tx } from '../handoffs/effects.ts';
 import { findTeam, type TeamRow } from '../store/agents.ts';
-import { appendEvent, findHandoffRows, type HandoffRow } from '../store/records.ts';
+import { appendEvent, findHandoffRow, findHandoffRows, toHandoff, type HandoffRow } from '../store/records.ts';
 
 const ROUTER = { kind: 'system', id: 'router' } as const;
 /** An agent who lets this many offers in a row expire is set away. */
 export const MISSED_OFFERS_BEFORE_AWAY = 2;
 /** How much of the queue one routing pass looks at; the rest waits for the next pass. */
 const QUEUE_WINDOW = 500;
+/** Who has room for another offer: push counts the offers an agent holds, broadcast only accepted work. */
+const ROOM: Record<TeamRow['routing'], string> = { push: 'capacity > load + held_offers', broadcast: 'capacity > load' };
+/** Beyond this many different skill sets in the queue, routing reads all free agents at once. */
+const MAX_SKILL_SET_READS = 4;
+/** Push reads this many agents beyond what the queue needs, so ties and skips have room. */
+const PUSH_SPARE_CANDIDATES = 20;
 
-interface EligibleAgentRow {
+interface QueuedRow {
+  id: string;
+  priority: Priority;
+  created_at: Date;
+  skills: string[];
+  skip_agent_ids: string[];
+}
+
+interface RoutableAgentRow {
   id: string;
   skills: string[];
   capacity: number;
   idle_since: Date | null;
+  load: number;
+  held_offers: number;
 }
 
-/** Offers the team's queued handoffs to its available agents, following the team's routing mode. */
-export async function routeTeam(t: Tx, teamName: string): Promise<void> {
-  const team = await findTeam(t.q, teamName);
-  if (!team) return;
-  const { rows: available } = await t.q.query<EligibleAgentRow>(
-    `select id, skills, capacity, idle_since from agents
-     where team = $1 and role = 'agent' and connected and presence = 'available' and capacity > 0`,
-    [teamName],
-  );
-  if (available.length === 0) return;
-  const load = await countByAgent(t, `select assignee_id as agent_id, count(*)::int as n from handoffs where team = $1 and status = 'accepted' group by 1`, teamName);
-  const pending = await countByAgent(
-    t,
-    `select agent_id, count(*)::int as n from handoffs, unnest(offer_agent_ids) as agent_id where team = $1 and status = 'offered' group by 1`,
-    teamName,
-  );
-  const agents: RoutableAgent[] = available.map((a) => ({
-    id: a.id,
-    skills: a.skills,
-    capacity: a.capacity,
-    load: load.get(a.id) ?? 0,
-    pendingOffers: pending.get(a.id) ?? 0,
-    idleSince: a.idle_since?.toISOString() ?? null,
-  }));
-  const room = team.routing === 'push' ? agents.some((a) => a.load + a.pendingOffers < a.capacity) : agents.some((a) => a.load < a.capacity);
-  if (!room) return;
+/**
+ * The team's available agents who could take one of these handoffs, with their load and held
+ * offers (kept on the agent by a trigger, see migration 004). Push needs only the best few per
+ * skill set (enough for every queued handoff even if each skipped its own agents), so a team of a
+ * thousand agents costs a few rows per handoff, not a thousand; broadcast offers to everyone
+ * eligible, so it reads them all.
+ */
+async function candidates(t: Tx, team: TeamRow, queue: readonly QueuedRow[]): Promise<RoutableAgent[]> {
+  const bySkills = new Map<string, { skills: readonly string[]; want: number }>();
+  for (const h of queue) {
+    const key = JSON.stringify([...h.skills].sort());
+    const entry = bySkills.get(key) ?? { skills: h.skills, want: 0 };
+    entry.want += 1 + h.skip_agent_ids.length;
+    bySkills.set(key, entry);
+  }
+  const agents = new Map<string, RoutableAgent>();
+  // Many different skill sets waiting at once: one read of everyone free beats a read per set.
+  const reads = bySkills.size > MAX_SKILL_SET_READS ? [{ skills: [], want: Number.POSITIVE_INFINITY }] : bySkills.values();
+  for (const { skills, want } of reads) {
+    const limited = team.routing === 'push' && Number.isFinite(want);
+    const { rows } = await t.q.query<RoutableAgentRow>(
+      `select id, skills, capacity, idle_since, load, held_offers from agents
+       where team = $1 and role = 'agent' and connected and presence = 'available' and ${ROOM[team.routing]} and skills @> $2::text[]
+       order by load + held_offers, idle_since nulls first, id
+       ${limited ? 'limit $3' : ''}`,
+      limited ? [team.name, skills, want + PUSH_SPARE_CANDIDATES] : [team.name, skills],
+    );
+    for (const a of rows) {
+      agents.set(a.id, { id: a.id, skills: a.skills, capacity: a.capacity, load: a.load, pendingOffers: a.held_offers, idleSince: a.idle_since?.toISOString() ?? null });
+    }
+  }
+  return [...agents.values()];
+}
 
-  const { rows: queued } = await t.q.query<{ id: string; priority: Priority; created_at: Date; skills: string[]; skip_agent_ids: string[] }>(
+/**
+ * Offers the team's queued handoffs to its available agents, following the team's routing mode.
+ * Returns the handoffs it offered, as they now stand.
+ */
+export async function routeTeam(t: Tx, teamName: string, known?: TeamRow): Promise<Map<string, Handoff>> {
+  const offered = new Map<string, Handoff>();
+  const team = known ?? (await findTeam(t.q, teamName));
+  if (!team) return offered;
+  // Cheap checks first: with nobody free (a queue building up) or nothing queued (an agent
+  // connects, a handoff is accepted) there is nothing to read.
+  const { rows: free } = await t.q.query(`select 1 from agents where team = $1 and role = 'agent' and connected and presence = 'available' and ${ROOM[team.routing]} limit 1`, [
+    teamName,
+  ]);
+  if (free.length === 0) return offered;
+  const { rows: queued } = await t.q.query<QueuedRow>(
     `select id, priority, created_at, skills, skip_agent_ids from handoffs
      where team = $1 and status = 'queued'
      order by case priority when 'urgent' then 3 when 'high' then 2 when 'normal' then 1 else 0 end desc, created_at, id
@@ -54,6 +91,9 @@ export async function routeTeam(t: Tx, teamName: string): Promise<void> {
      for update skip locked`,
     [teamName],
   );
+  if (queued.length === 0) return offered;
+  const agents = await candidates(t, team, queued);
+  if (agents.length === 0) return offered;
   const queue: QueuedHandoff[] = queued.map((h) => ({
     id: h.id,
     priority: h.priority,
@@ -61,28 +101,25 @@ export async function routeTeam(t: Tx, teamName: string): Promise<void> {
     skills: h.skills,
     skip: h.skip_agent_ids,
   }));
-  for (const offer of planOffers(team.routing, queue, agents)) await makeOffer(t, team, offer.handoffId, offer.agentIds);
+  for (const offer of planOffers(team.routing, queue, agents)) offered.set(offer.handoffId, await makeOffer(t, team, offer.handoffId, offer.agentIds));
+  return offered;
 }
 
-async function countByAgent(t: Tx, sql: string, team: string): Promise<Map<string, number>> {
-  const { rows } = await t.q.query<{ agent_id: string; n: number }>(sql, [team]);
-  return new Map(rows.map((r) => [r.agent_id, r.n]));
-}
-
-async function makeOffer(t: Tx, team: TeamRow, handoffId: string, agentIds: string[]): Promise<void> {
+async function makeOffer(t: Tx, team: TeamRow, handoffId: string, agentIds: string[]): Promise<Handoff> {
   const expiresAt = new Date(t.now.getTime() + team.offer_timeout_ms);
   const offerId = randomUUID();
-  const { rows } = await t.q.query<{ integration_id: string }>(
+  const { rows } = await t.q.query<HandoffRow>(
     `update handoffs set status = 'offered', offer_id = $2, offer_agent_ids = $3, offer_expires_at = $4, updated_at = $5
-     where id = $1 returning integration_id`,
+     where id = $1 returning *, (select name from agents where id = assignee_id) as assignee_name`,
     [handoffId, offerId, agentIds, expiresAt.toISOString(), t.now.toISOString()],
   );
   await appendEvent(t.q, handoffId, { type: 'offered', at: t.now, actor: ROUTER, agentIds });
-  const handoff = await currentHandoff(t, handoffId);
+  const handoff = toHandoff(rows[0]!);
   t.fx.emit(agentIds.map(agentRoom), 'handoff:offered', { handoff, offer: { id: offerId, expiresAt: expiresAt.toISOString() } });
   announceChange(t, handoff, { leadsOnly: true }); // the agents just got the offer itself
   t.fx.offerExpiresAt(expiresAt);
   await notifyIntegration(t, rows[0]!.integration_id, 'handoff.offered', handoff);
+  return handoff;
 }
 
 /**
@@ -130,8 +167,11 @@ export async function expireOffers(t: Tx): Promise<void> {
     [t.now.toISOString()],
   );
   if (due.length === 0) return;
-  const rows = await findHandoffRows(t.q, 'h.id = any($1)', [due.map((d) => d.id)]);
-  for (const row of rows) {
+  for (const { id } of due) {
+    // Read each one afresh: an earlier expiry may have set its agent away, which already took
+    // this offer back (it must not expire a second time).
+    const row = await findHandoffRow(t.q, id);
+    if (!row || row.status !== 'offered' || !row.offer_expires_at || row.offer_expires_at > t.now) continue;
     const team = await findTeam(t.q, row.team);
     const push = team?.routing !== 'broadcast';
     const holders = row.offer_agent_ids;

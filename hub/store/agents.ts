@@ -16,8 +16,7 @@ export interface AgentRow {
 }
 
 const SELECT_AGENT = `
-  select a.id, a.name, a.role, a.team, a.skills, a.capacity, a.presence, a.connected, a.missed_offers, a.idle_since,
-    (select count(*)::int from handoffs h where h.assignee_id = a.id and h.status = 'accepted') as load
+  select a.id, a.name, a.role, a.team, a.skills, a.capacity, a.presence, a.connected, a.missed_offers, a.idle_since, a.load
   from agents a`;
 
 /** What the apps see: an agent with no app connected is offline, whatever they last chose. */

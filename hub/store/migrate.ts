@@ -23,11 +23,22 @@ export async function migrate(db: Db): Promise<number[]> {
   return ran;
 }
 
-// Extended-protocol queries take one statement each; migrations keep to plain statements
-// separated by semicolons at line ends (no function bodies), so a simple split is enough.
+// Extended-protocol queries take one statement each. Statements end with a semicolon at the end
+// of a line; inside a dollar-quoted function body ($$ … $$) semicolons do not end anything.
 function splitStatements(sql: string): string[] {
-  return sql
-    .split(/;\s*$/m)
-    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
-    .filter(Boolean);
+  const statements: string[] = [];
+  let current: string[] = [];
+  let inBody = false;
+  for (const line of sql.split('\n')) {
+    if (/^\s*--/.test(line) && !inBody) continue;
+    current.push(line);
+    if ((line.match(/\$\$/g)?.length ?? 0) % 2 === 1) inBody = !inBody;
+    if (!inBody && /;\s*$/.test(line)) {
+      statements.push(current.join('\n').replace(/;\s*$/, '').trim());
+      current = [];
+    }
+  }
+  const rest = current.join('\n').trim();
+  if (rest) statements.push(rest);
+  return statements.filter(Boolean);
 }

@@ -66,9 +66,10 @@ export interface NewEvent {
 
 /** Appends an event; the handoff's `updated_at` is then at least its time (it is the time of the last event). */
 export async function appendEvent(q: Queryable, handoffId: string, event: NewEvent): Promise<void> {
-  await q.query('update handoffs set updated_at = $2 where id = $1 and updated_at < $2', [handoffId, event.at.toISOString()]);
+  // One statement for both: this runs several times for every handoff.
   await q.query(
-    `insert into handoff_events (handoff_id, type, at, actor_kind, actor_id, note, reason, agent_ids, product)
+    `with touched as (update handoffs set updated_at = $3 where id = $1 and updated_at < $3)
+     insert into handoff_events (handoff_id, type, at, actor_kind, actor_id, note, reason, agent_ids, product)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       handoffId,

@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { LeadBoard } from '../lead/LeadBoard.tsx';
 import { ReassignedBanners } from '../lead/ReassignedBanners.tsx';
 import { ProductInbox } from '../product/ProductInbox.tsx';
+import { ProductStatusBanners } from '../product/ProductStatusBanners.tsx';
 import { useSession } from '../state/session.ts';
 import { HandoffPane } from '../packet/HandoffPane.tsx';
 import { Inbox } from '../inbox/Inbox.tsx';
@@ -21,6 +22,7 @@ function Workspace() {
   return (
     <>
       <ReassignedBanners />
+      <ProductStatusBanners />
       <main className="workspace" data-detail={detailOpen ? 'open' : 'closed'}>
         <Inbox />
         <HandoffPane />
@@ -29,9 +31,12 @@ function Workspace() {
   );
 }
 
-type LeadTab = 'board' | 'product';
+type LeadTab = 'board' | 'product' | 'metrics';
 
-/** A lead's console: the team board and the product inbox. */
+// Its own chunk, with Chart.js: only a lead who opens Metrics loads it.
+const MetricsView = lazy(() => import('../lead/MetricsView.tsx').then((module) => ({ default: module.MetricsView })));
+
+/** A lead's console: the team board, the product inbox and the team's metrics. */
 function LeadShell() {
   const view = useUi((s) => s.view);
   const [tab, setTab] = useState<LeadTab>('board');
@@ -49,8 +54,19 @@ function LeadShell() {
             <button type="button" aria-pressed={tab === 'product'} onClick={() => setTab('product')}>
               Product inbox
             </button>
+            <button type="button" aria-pressed={tab === 'metrics'} onClick={() => setTab('metrics')}>
+              Metrics
+            </button>
           </nav>
-          {tab === 'board' ? <LeadBoard /> : <ProductInbox />}
+          {tab === 'board' ? (
+            <LeadBoard />
+          ) : tab === 'product' ? (
+            <ProductInbox />
+          ) : (
+            <Suspense fallback={<p className="boot">Loading metrics…</p>}>
+              <MetricsView />
+            </Suspense>
+          )}
         </div>
       )}
       <StatusTray />

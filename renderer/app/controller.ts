@@ -1,22 +1,25 @@
 import type { Presence } from '../../shared/protocol/agent.ts';
 import type { ConnectHub, HubPort } from '../client/hub-port.ts';
-import type { ProductQuery, ProductRoute } from '../client/hub-client.ts';
+import type { CommandInput, ProductQuery, ProductRoute } from '../client/hub-client.ts';
 import type { ReassignTarget } from '../../shared/protocol/socket.ts';
 import type { ProductStatus, ProductSuggestion } from '../../shared/protocol/product.ts';
-import type { AckOf } from '../../shared/protocol/socket.ts';
+import type { AckOf, CommandError } from '../../shared/protocol/socket.ts';
+import type { MetricsReport } from '../../shared/protocol/lead.ts';
 import { applyProduct, clearProducts, productStore, replaceProducts } from '../state/product.ts';
-import { applyAgents, applyReassigned, applyTeam, clearReassigned, clearTeam } from '../state/team.ts';
-import { createOfferNotifier, type OfferNotifier } from '../notifications/offer-notifications.ts';
+import { applyAgents, applyReassigned, applyTeam, clearReassigned, clearTeam, teamStore } from '../state/team.ts';
+import { createNotifier, type Notifier } from '../notifications/notifier.ts';
+import { heldBefore } from '../../shared/domain/handoff-history.ts';
+import { applyProductChange, clearProductNotices } from '../state/product-notices.ts';
 import type { Platform } from '../platform/platform.ts';
 import { clearConflicts } from '../state/conflicts.ts';
 import { connectionStore, showConnecting, showSignedOut } from '../state/connection.ts';
-import { clearHandoffs, handoffsStore, isOfferFor, selectOffers } from '../state/handoffs.ts';
+import { applyHandoff, clearHandoffs, handoffsStore, isOfferFor, selectHandoff, selectOffers } from '../state/handoffs.ts';
 import { createOutbox, type Outbox } from '../state/outbox.ts';
 import { loadPending, persistPending, replacePending, PENDING_KEY } from '../state/pending.ts';
 import { applyAgent, clearSession, sessionStore } from '../state/session.ts';
 import { forgetToken, loadSettings, normaliseHubUrl, persistSettings, setCredentials, settingsStore } from '../state/settings.ts';
 import { syncStores, type Sync } from '../state/sync.ts';
-import { openForm, resetUi, selectHandoffRow } from '../state/ui.ts';
+import { openForm, resetUi, selectHandoffRow, uiStore } from '../state/ui.ts';
 import { parseDeepLink } from './deep-links.ts';
 
 const NOT_CONNECTED = 'Not connected to the hub; try again once it is back.';
@@ -55,6 +58,14 @@ export interface Controller {
   getProduct(productItemId: string): Promise<Extract<AckOf<'product:get'>, { ok: true }> | string>;
   /** Leads: changes an item's status; resolves with a message on failure. */
   setProductStatus(productItemId: string, status: ProductStatus, note?: string): Promise<string | null>;
+  /** Leads: the team's metrics over a period (one agent's with `agentId`), or a message. */
+  loadMetrics(query: CommandInput<'team:metrics'>): Promise<MetricsReport | string>;
+  /** Leads: sets the presence of someone in the team; resolves with a message on failure. */
+  setAgentPresence(agentId: string, status: Presence): Promise<string | null>;
+  /** Leads: changes the team's settings; resolves with the hub's refusal (its `issues` name the fields). */
+  configureTeam(settings: CommandInput<'team:configure'>): Promise<CommandError | null>;
+  /** Shows a handoff, asking the hub for it first when the console does not have it (one the agent finished earlier). */
+  openHandoff(handoffId: string): Promise<void>;
   dispose(): void;
 }
 
@@ -73,7 +84,7 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
     ...(retryDelayMs !== undefined && { retryDelayMs }),
   });
 
-  const notifier: OfferNotifier = createOfferNotifier({
+  const notifier: Notifier = createNotifier({
     platform,
     prefs: () => settingsStore.getState().notifications,
     onChoice: (handoffId, choice) => {
@@ -82,6 +93,7 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
       // Returning needs a note, so the form opens with the handoff accepted underneath it.
       if (choice === 'return') openForm('returnToBot');
     },
+    onOpen: (handoffId) => void controller.openHandoff(handoffId),
   });
 
   const connected = (): HubPort | null => (client && connectionStore.getState().status === 'connected' ? client : null);
@@ -115,13 +127,28 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
         const id = myId();
         if (!id || !isOfferFor(handoff, id)) notifier.settled(handoff.id);
       },
-      onWithdrawn: (handoffId) => notifier.settled(handoffId),
+      onWithdrawn: (handoffId, { reason, by, note }) => {
+        notifier.settled(handoffId);
+        // Told only when it was theirs: a lead moving an offer just ends the offer.
+        const lost = selectHandoff(handoffId)(handoffsStore.getState());
+        const id = myId();
+        if (reason === 'reassigned' && lost?.status === 'accepted' && id && lost.assignee?.id === id) notifier.takenAway(lost, by, note);
+      },
     });
     stopLeadEvents = [
       current.on('team:changed', ({ team }) => applyTeam(team)),
       current.on('agents:changed', ({ agents }) => applyAgents(agents)),
-      current.on('product:changed', ({ item }) => applyProduct(item)),
-      current.on('handoff:reassigned', (event) => applyReassigned(event)),
+      current.on('product:changed', (event) => {
+        applyProduct(event.item);
+        const news = applyProductChange(event, sessionStore.getState().agent);
+        if (news) notifier.productStatus(news.item, news.change, news.handoffId);
+      }),
+      current.on('handoff:reassigned', (event) => {
+        const id = myId();
+        const returned = id !== undefined && heldBefore(event.handoff, id);
+        applyReassigned(event, returned);
+        notifier.reassigned(event, returned);
+      }),
     ];
     stopClientState = current.onState((state) => {
       // A refused token will not work next time either: forget it, and the sign-in screen shows why.
@@ -139,6 +166,7 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
     clearTeam();
     clearReassigned();
     clearProducts();
+    clearProductNotices();
   }
 
   const controller: Controller = {
@@ -148,8 +176,13 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
       if (settingsStore.getState().token) await loadPending(platform.storage);
       cleanups.push(persistPending(platform.storage));
       cleanups.push(
+        // Offers count on the badge and in the tray whatever the notification settings: do-not-disturb
+        // keeps an offer quiet, never hidden.
         handoffsStore.subscribe((state) => {
           platform.setBadgeCount(selectOffers(myId())(state).length);
+        }),
+        uiStore.subscribe((ui, before) => {
+          if (ui.selectedId !== null && ui.selectedId !== before.selectedId) notifier.opened(ui.selectedId);
         }),
       );
       const initial = await platform.initialDeepLink();
@@ -239,6 +272,47 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
       const ack = await live.send('product:setStatus', note ? { productItemId, status, note } : { productItemId, status });
       if (!ack.ok) return ack.error.message;
       if (productStore.getState().items[ack.item.id]) applyProduct(ack.item);
+      return null;
+    },
+
+    async openHandoff(handoffId) {
+      const me = sessionStore.getState().agent;
+      const live = connected();
+      if (!selectHandoff(handoffId)(handoffsStore.getState()) && me && live) {
+        const ack = await live.send('handoff:get', { handoffId });
+        if (ack.ok) {
+          const { events: _history, ...handoff } = ack.handoff; // the inbox keeps handoffs as socket events carry them
+          applyHandoff(handoff, me);
+        }
+      }
+      selectHandoffRow(handoffId, true);
+    },
+
+    async loadMetrics(query) {
+      const live = connected();
+      if (!live) return NOT_CONNECTED;
+      const ack = await live.send('team:metrics', query);
+      return ack.ok ? ack.report : ack.error.message;
+    },
+
+    async setAgentPresence(agentId, status) {
+      const live = connected();
+      if (!live) return NOT_CONNECTED;
+      const ack = await live.send('agent:setPresence', { agentId, status });
+      if (!ack.ok) return ack.error.message;
+      // Shown at once; the hub's agents:changed follows with the rest of the board.
+      const { agent } = ack;
+      applyAgents(teamStore.getState().agents.map((a) => (a.id === agent.id ? { ...a, ...agent } : a)));
+      return null;
+    },
+
+    async configureTeam(settings) {
+      const live = connected();
+      if (!live) return { code: 'timeout', message: NOT_CONNECTED };
+      const ack = await live.send('team:configure', settings);
+      if (!ack.ok) return ack.error;
+      applyTeam(ack.team);
+      applyAgents(ack.agents);
       return null;
     },
 

@@ -277,6 +277,11 @@ export class HubClient {
     return this.send('handoff:get', { handoffId }, options);
   }
 
+  /** Leads: the team's metrics over [from, to), optionally for one agent (a read: repeat it freely). */
+  teamMetrics(query: CommandInput<'team:metrics'>, options?: SendOptions): Promise<AckOf<'team:metrics'>> {
+    return this.send('team:metrics', query, options);
+  }
+
   /** Similar items of your team while the routing form is filled in (a read: repeat it freely). */
   suggestProducts(query: ProductQuery, options?: SendOptions): Promise<AckOf<'product:suggest'>> {
     return this.send('product:suggest', { query }, options);

@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import { memo, useMemo, type ReactNode } from 'react';
+import type { Handoff } from '../../shared/protocol/handoff.ts';
 import { outcomeLabel } from '../packet/labels.ts';
 import { selectMine, selectOffers, selectRecentlyFinished, useHandoffs } from '../state/handoffs.ts';
 import { useSession } from '../state/session.ts';
@@ -24,12 +25,56 @@ function Section({ id, title, count, empty, reserve = false, children }: Section
       {count === 0 ? (
         <p className="empty">{empty}</p>
       ) : (
-        <ul role="listbox" aria-label={title} className="rows">
+        <div role="listbox" aria-label={title} className="rows">
           {children}
-        </ul>
+        </div>
       )}
     </section>
   );
+}
+
+/** Rows per chunk: the browser skips laying out and painting chunks out of view. */
+const CHUNK = 100;
+
+interface ChunkProps {
+  handoffs: readonly Handoff[];
+  /** The list's tab stop when it is in this chunk, else null: other chunks need not re-render. */
+  stop: string | null;
+  offer: boolean;
+  outcomes: readonly string[] | undefined;
+}
+
+const RowChunk = memo(function RowChunk({ handoffs, stop, offer, outcomes }: ChunkProps) {
+  return (
+    <div role="presentation" className="rows-chunk">
+      {handoffs.map((h, i) => (
+        <InboxRow key={h.id} handoff={h} offer={offer} outcome={outcomes?.[i]} tabStop={h.id === stop} />
+      ))}
+    </div>
+  );
+});
+
+/**
+ * A list's rows, in chunks. The roving tab stop is the selected row when it is in this list, else
+ * the first; moving it re-renders the chunks it left and entered, so moving through thousands of
+ * handoffs stays as quick as through ten.
+ */
+function Rows({ handoffs, offer = false, outcomes }: { handoffs: readonly Handoff[]; offer?: boolean; outcomes?: readonly string[] }) {
+  const stop = useUi((s) => (s.selectedId !== null && handoffs.some((h) => h.id === s.selectedId) ? s.selectedId : handoffs[0]?.id));
+  const chunks = useMemo(() => {
+    const parts: Array<{ handoffs: Handoff[]; outcomes: string[] | undefined }> = [];
+    for (let i = 0; i < handoffs.length; i += CHUNK) parts.push({ handoffs: handoffs.slice(i, i + CHUNK), outcomes: outcomes?.slice(i, i + CHUNK) });
+    return parts;
+  }, [handoffs, outcomes]);
+  return chunks.map((chunk) => (
+    <RowChunk
+      key={chunk.handoffs[0]!.id}
+      handoffs={chunk.handoffs}
+      stop={chunk.handoffs.some((h) => h.id === stop) ? stop! : null}
+      offer={offer}
+      outcomes={chunk.outcomes}
+    />
+  ));
 }
 
 /** Offers first (with their countdown), then the agent's handoffs, then what just finished. */
@@ -38,32 +83,20 @@ export function Inbox() {
   const offers = useHandoffs(selectOffers(agent?.id));
   const mine = useHandoffs(selectMine(agent?.id));
   const recent = useHandoffs(selectRecentlyFinished);
-  const selectedId = useUi((s) => s.selectedId);
-  const tabStop = (ids: string[], id: string): boolean => (ids.includes(selectedId ?? '') ? id === selectedId : id === ids[0]);
-  const offerIds = offers.map((h) => h.id);
-  const mineIds = mine.map((h) => h.id);
-  const recentIds = recent.map((e) => e.handoff.id);
 
   return (
     <nav className="inbox" aria-label="Inbox">
       <Section id="offers" title="Offers" count={offers.length} empty="No offers right now." reserve>
-        {offers.map((h) => (
-          <InboxRow key={h.id} handoff={h} offer tabStop={tabStop(offerIds, h.id)} />
-        ))}
+        <Rows handoffs={offers} offer />
       </Section>
       <Section id="mine" title="My handoffs" count={mine.length} empty="Nothing accepted yet.">
-        {mine.map((h) => (
-          <InboxRow key={h.id} handoff={h} tabStop={tabStop(mineIds, h.id)} />
-        ))}
+        <Rows handoffs={mine} />
       </Section>
       {recent.length > 0 && (
         <Section id="recent" title="Recently finished" count={recent.length} empty="">
-          {recent.map((e) => (
-            <InboxRow key={e.handoff.id} handoff={e.handoff} outcome={outcomeLabel(e.outcome)} tabStop={tabStop(recentIds, e.handoff.id)} />
-          ))}
+          <Rows handoffs={recent.map((e) => e.handoff)} outcomes={recent.map((e) => outcomeLabel(e.outcome))} />
         </Section>
       )}
-      {agent?.role === 'lead' && <p className="hint">Signed in as a team lead: this inbox shows your own offers and handoffs; the team board is not in this version yet.</p>}
     </nav>
   );
 }

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { Handoff } from '../../shared/protocol/handoff.ts';
 import { useHubNow } from '../app/use-hub-now.ts';
 import { CHANNEL_LABEL, PRIORITY_LABEL, REASON_LABEL, ageLabel, customerLabel } from '../packet/labels.ts';
@@ -16,15 +17,18 @@ interface InboxRowProps {
   offer?: boolean;
 }
 
-/** One handoff in the inbox: customer, channel, trigger reason, priority and age at a glance. */
-export function InboxRow({ handoff, tabStop, outcome, offer = false }: InboxRowProps) {
+/**
+ * One handoff in the inbox: customer, channel, trigger reason, priority and age at a glance.
+ * Memoized: a row re-renders when its handoff, its place as tab stop or its own state changes.
+ */
+export const InboxRow = memo(function InboxRow({ handoff, tabStop, outcome, offer = false }: InboxRowProps) {
   const selected = useUi((s) => s.selectedId === handoff.id);
   const pending = usePending(selectPendingFor(handoff.id)).length > 0;
   const now = useHubNow(30_000);
   const { packet } = handoff;
   const priority = packet.priority ?? 'normal';
   return (
-    <li
+    <div
       role="option"
       id={rowId(handoff.id)}
       aria-selected={selected}
@@ -62,6 +66,6 @@ export function InboxRow({ handoff, tabStop, outcome, offer = false }: InboxRowP
           {outcome ? <span className="outcome">{outcome}</span> : null}
         </span>
       )}
-    </li>
+    </div>
   );
-}
+});

@@ -1,4 +1,5 @@
 import { useId, useMemo, useState } from 'react';
+import { PRESENCES, type Presence } from '../../shared/protocol/agent.ts';
 import type { Handoff } from '../../shared/protocol/handoff.ts';
 import type { TeamAgentView, TeamView } from '../../shared/protocol/lead.ts';
 import { CHANNELS, PRIORITIES, TRIGGER_REASONS } from '../../shared/protocol/packet.ts';
@@ -10,6 +11,7 @@ import { Text } from '../packet/Text.tsx';
 import { useHandoffs } from '../state/handoffs.ts';
 import { useTeam } from '../state/team.ts';
 import { byWait, matches, NO_FILTERS, type BoardFilters } from './board-filters.ts';
+import { TeamRoutingForm } from './TeamRoutingForm.tsx';
 
 const GROUPS = [
   { status: 'queued', title: 'Queued' },
@@ -185,7 +187,47 @@ function ReassignBar({ selected, agents, onDone }: { selected: string[]; agents:
   );
 }
 
-function AgentsPanel({ agents, byId, now }: { agents: TeamAgentView[]; byId: Record<string, Handoff>; now: number }) {
+const PRESENCE_LABEL: Record<Presence, string> = { available: 'Available', away: 'Away', offline: 'Offline' };
+
+/** A lead sets someone's presence as they could themselves; the card follows `agents:changed`. */
+function PresenceControl({ agent }: { agent: TeamAgentView }) {
+  const controller = useController();
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  return (
+    <>
+      <label className="field field-inline">
+        <span>Set presence</span>
+        <select
+          aria-label={`Presence of ${agent.name}`}
+          value={agent.presence}
+          disabled={busy}
+          onChange={(e) => {
+            setBusy(true);
+            setMessage(null);
+            void controller.setAgentPresence(agent.id, e.target.value as Presence).then((problem) => {
+              setBusy(false);
+              if (problem) setMessage(`Could not change ${agent.name}’s presence: ${problem}`);
+            });
+          }}
+        >
+          {PRESENCES.map((p) => (
+            <option key={p} value={p}>
+              {PRESENCE_LABEL[p]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {message && (
+        <p role="alert" className="form-error">
+          {message}
+        </p>
+      )}
+    </>
+  );
+}
+
+function AgentsPanel({ agents, team, byId, now }: { agents: TeamAgentView[]; team: TeamView | null; byId: Record<string, Handoff>; now: number }) {
   return (
     <section className="lead-agents" aria-labelledby="lead-agents-title">
       <h2 id="lead-agents-title" className="inbox-title">
@@ -200,6 +242,7 @@ function AgentsPanel({ agents, byId, now }: { agents: TeamAgentView[]; byId: Rec
               {a.role === 'lead' ? <span className="tag">Lead</span> : <span>{`${a.load}/${a.capacity}`}</span>}
             </div>
             <p className="lead-meta">Last accept: {a.lastAcceptedAt ? sinceLabel(a.lastAcceptedAt, now) : 'never'}</p>
+            {a.role === 'agent' && <PresenceControl agent={a} />}
             {a.handoffIds.length > 0 && (
               <ul className="lead-agent-handoffs">
                 {a.handoffIds.map((hid) => {
@@ -211,6 +254,12 @@ function AgentsPanel({ agents, byId, now }: { agents: TeamAgentView[]; byId: Rec
           </li>
         ))}
       </ul>
+      {team && (
+        <details className="team-routing-details">
+          <summary>Routing and capacity</summary>
+          <TeamRoutingForm team={team} agents={agents} />
+        </details>
+      )}
     </section>
   );
 }
@@ -262,7 +311,7 @@ export function LeadBoard() {
           })}
         </div>
       </div>
-      <AgentsPanel agents={agents} byId={byId} now={now} />
+      <AgentsPanel agents={agents} team={team} byId={byId} now={now} />
     </main>
   );
 }

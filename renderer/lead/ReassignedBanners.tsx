@@ -5,7 +5,10 @@ import { useHandoffs } from '../state/handoffs.ts';
 import { dismissReassigned, reassignedStore } from '../state/team.ts';
 import { selectHandoffRow } from '../state/ui.ts';
 
-/** "Reassigned to you by Lee", with the lead's note, for each handoff a lead gave this agent. */
+/**
+ * "Reassigned to you by Lee" ("Back to you from Lee" when the agent held it before), with the
+ * lead's note, for each handoff a lead gave this agent.
+ */
 export function ReassignedBanners() {
   const notices = useStore(reassignedStore);
   const byId = useHandoffs((s) => s.byId);
@@ -18,7 +21,8 @@ export function ReassignedBanners() {
         <section key={id} role="status" className="reassigned-banner" aria-label={`Reassigned: ${customerLabel(byId[id]!.packet)}`}>
           <p>
             <strong>
-              Reassigned to you by <Text>{notice.by.name}</Text>
+              {notice.returned ? 'Back to you from ' : 'Reassigned to you by '}
+              <Text>{notice.by.name}</Text>
             </strong>
             {' · '}
             <Text>{customerLabel(byId[id]!.packet)}</Text>

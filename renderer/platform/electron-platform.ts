@@ -68,7 +68,7 @@ export function createElectronPlatform(bridge: BatonBridge): Platform {
       },
     },
 
-    notifyOffer(notice) {
+    notify(notice) {
       waiting.get(notice.id)?.('dismissed');
       return new Promise<NotificationChoice>((resolve) => {
         waiting.set(notice.id, resolve);

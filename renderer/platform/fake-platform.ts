@@ -1,12 +1,12 @@
-import type { AppInfo, NotificationChoice, NotificationPermission, OfferNotice, Platform } from './platform.ts';
+import type { AppInfo, NotificationChoice, NotificationPermission, Notice, Platform } from './platform.ts';
 import { safeWebUrl } from '../../shared/domain/links.ts';
 
 /** A Platform for tests: records what the console asked for and lets the test play the agent. */
 export interface FakePlatform extends Platform {
-  /** Notifications currently shown, by handoff id. */
-  readonly notices: Map<string, OfferNotice>;
+  /** Notifications currently shown, by id. */
+  readonly notices: Map<string, Notice>;
   /** Every notice ever shown, in order. */
-  readonly noticeLog: OfferNotice[];
+  readonly noticeLog: Notice[];
   readonly opened: string[];
   readonly badge: { count: number };
   readonly data: Map<string, string>;
@@ -18,8 +18,8 @@ export interface FakePlatform extends Platform {
 }
 
 export function createFakePlatform(options: { initialDeepLink?: string | null; data?: Record<string, string> } = {}): FakePlatform {
-  const notices = new Map<string, OfferNotice>();
-  const noticeLog: OfferNotice[] = [];
+  const notices = new Map<string, Notice>();
+  const noticeLog: Notice[] = [];
   const waiting = new Map<string, (choice: NotificationChoice) => void>();
   const deepLinkListeners = new Set<(url: string) => void>();
   const data = new Map(Object.entries(options.data ?? {}));
@@ -46,7 +46,7 @@ export function createFakePlatform(options: { initialDeepLink?: string | null; d
       set: async (key, value) => void data.set(key, value),
       remove: async (key) => void data.delete(key),
     },
-    notifyOffer(notice) {
+    notify(notice) {
       if (waiting.has(notice.id)) settle(notice.id, 'dismissed');
       notices.set(notice.id, notice);
       noticeLog.push(notice);

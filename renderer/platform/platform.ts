@@ -1,6 +1,6 @@
-import type { AppInfo, NotificationChoice, OfferNotice } from '../../shared/protocol/bridge.ts';
+import type { AppInfo, InfoNotice, NotificationChoice, Notice, NoticeKind, OfferNotice } from '../../shared/protocol/bridge.ts';
 
-export type { AppInfo, NotificationChoice, OfferNotice };
+export type { AppInfo, InfoNotice, NotificationChoice, Notice, NoticeKind, OfferNotice };
 
 export type NotificationPermission = 'granted' | 'denied' | 'default';
 
@@ -18,11 +18,11 @@ export interface PlatformStorage {
 export interface Platform {
   readonly shell: AppInfo['shell'];
   /**
-   * Shows a notification for an offer. Resolves with what the agent did: `accept` or `return`
-   * (notification buttons, where the OS has them), `open` (clicked it), or `dismissed` (closed it,
-   * or `closeNotification`, or notifications are not allowed).
+   * Shows a notification; one with the same id replaces it. Resolves with what the agent did:
+   * `accept` or `return` (an offer's buttons, where the OS has them), `open` (clicked it), or
+   * `dismissed` (closed it, or `closeNotification`, or notifications are not allowed).
    */
-  notifyOffer(notice: OfferNotice): Promise<NotificationChoice>;
+  notify(notice: Notice): Promise<NotificationChoice>;
   closeNotification(id: string): void;
   notificationPermission(): NotificationPermission;
   /** Asks the agent to allow notifications; call it from a click (browsers require a gesture). */

@@ -1,4 +1,4 @@
-import type { AppInfo, NotificationChoice, NotificationPermission, OfferNotice, Platform, PlatformStorage } from './platform.ts';
+import type { AppInfo, NotificationChoice, NotificationPermission, Notice, Platform, PlatformStorage } from './platform.ts';
 import { safeWebUrl } from '../../shared/domain/links.ts';
 
 export interface WebPlatformOptions {
@@ -33,7 +33,7 @@ export function createWebPlatform({ window, version }: WebPlatformOptions): Plat
     shell: 'web',
     storage,
 
-    notifyOffer(notice: OfferNotice) {
+    notify(notice: Notice) {
       if (!NotificationApi || NotificationApi.permission !== 'granted') return Promise.resolve('dismissed');
       shown.get(notice.id)?.notification.close();
       return new Promise<NotificationChoice>((resolve) => {

@@ -8,9 +8,9 @@ import { THEMES, setNotificationPref, setTheme, useSettings, type NotificationPr
 const THEME_LABEL: Record<Theme, string> = { system: 'Match the system', light: 'Light', dark: 'Dark' };
 
 const PREFS: Array<{ key: keyof NotificationPrefs; label: string; hint: string }> = [
-  { key: 'sound', label: 'Sound', hint: 'Play the system sound with a new offer.' },
+  { key: 'sound', label: 'Sound', hint: 'Play the system sound with notifications.' },
   { key: 'privacy', label: 'Privacy mode', hint: 'Keep customer names and messages out of notifications.' },
-  { key: 'doNotDisturb', label: 'Do not disturb', hint: 'No notifications; offers still appear in the inbox.' },
+  { key: 'doNotDisturb', label: 'Do not disturb', hint: 'No notifications of any kind; offers still appear in the inbox and on the badge, news in the banners.' },
 ];
 
 function NotificationPermissionRow({ platform }: { platform: Platform }) {

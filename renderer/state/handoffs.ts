@@ -108,6 +108,17 @@ export function applyHandoff(handoff: Handoff, me: Me, now = Date.now()): void {
   });
 }
 
+/**
+ * The handoff an action's ack carries. An ack answers an action on a handoff the inbox holds
+ * open; when it says "open" about one the inbox no longer holds, it is an old answer: the hub
+ * repeats the ack it stored for an opId sent again after a reconnect, and the snapshot since then
+ * (no longer listing it) is newer.
+ */
+export function applyAckedHandoff(handoff: Handoff, me: Me, now = Date.now()): void {
+  if (isOpen(handoff) && !(handoff.id in handoffsStore.getState().byId)) return;
+  applyHandoff(handoff, me, now);
+}
+
 /** The agent lost an offer or handoff (`handoff:withdrawn`). */
 export function applyWithdrawal(handoffId: string, reason: WithdrawReason, now = Date.now()): void {
   handoffsStore.setState((state) => {
@@ -127,6 +138,8 @@ export function clearHandoffs(): void {
 
 const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 const rank = (h: Handoff): number => PRIORITY_RANK[h.packet.priority ?? 'normal'];
+/** Hub timestamps are all `toISOString()` (UTC, same length), so text order is time order; parsing thousands per sort is not free. */
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export const isOfferFor = (handoff: Handoff, agentId: string): boolean =>
   handoff.status === 'offered' && (handoff.offer?.agentIds.includes(agentId) ?? false);
@@ -141,7 +154,7 @@ export const selectOffers =
       ? []
       : Object.values(state.byId)
           .filter((h) => isOfferFor(h, agentId))
-          .sort((a, b) => Date.parse(a.offer!.expiresAt) - Date.parse(b.offer!.expiresAt) || rank(a) - rank(b) || a.id.localeCompare(b.id));
+          .sort((a, b) => byText(a.offer!.expiresAt, b.offer!.expiresAt) || rank(a) - rank(b) || byText(a.id, b.id));
 
 /** Handoffs the agent accepted: most urgent first, then oldest. */
 export const selectMine =
@@ -151,7 +164,7 @@ export const selectMine =
       ? []
       : Object.values(state.byId)
           .filter((h) => isMine(h, agentId))
-          .sort((a, b) => rank(a) - rank(b) || Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id));
+          .sort((a, b) => rank(a) - rank(b) || byText(a.createdAt, b.createdAt) || byText(a.id, b.id));
 
 /** Recently finished or withdrawn, newest first. */
 export const selectRecentlyFinished = (state: Handoffs): RecentEntry[] => Object.values(state.recent).sort(newestFirst);

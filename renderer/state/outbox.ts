@@ -2,7 +2,7 @@ import type { HandoffAck } from '../../shared/protocol/socket.ts';
 import type { CommandInput } from '../client/hub-client.ts';
 import type { HubPort } from '../client/hub-port.ts';
 import { addConflict, describeRefusal } from './conflicts.ts';
-import { applyHandoff, handoffsStore, selectHandoff, type Me } from './handoffs.ts';
+import { applyAckedHandoff, handoffsStore, selectHandoff, type Me } from './handoffs.ts';
 import { addPending, markSending, markStalled, pendingStore, removePending, type PendingAction, type QueuedCommand } from './pending.ts';
 
 /** One case per command keeps each payload typed to its command. */
@@ -70,7 +70,7 @@ export function createOutbox({ client, synced, me, retryDelayMs = 5_000, newOpId
       removePending(action.opId);
       markStalled(null);
       const who = me();
-      if (who) applyHandoff(ack.handoff, who);
+      if (who) applyAckedHandoff(ack.handoff, who);
       return 'next';
     }
     if (ack.error.code === 'timeout') {

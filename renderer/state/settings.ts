@@ -7,11 +7,11 @@ export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
 
 const NotificationPrefs = z.object({
-  /** Play the system sound with an offer's notification. */
+  /** Play the system sound with a notification. */
   sound: z.boolean(),
   /** Keep customer details (name, summary) out of notifications. */
   privacy: z.boolean(),
-  /** No notifications at all; offers still show in the inbox. */
+  /** No notifications of any kind; offers still show in the inbox and on the badge. */
   doNotDisturb: z.boolean(),
 });
 export type NotificationPrefs = z.infer<typeof NotificationPrefs>;

@@ -1,5 +1,6 @@
 import type { Handoff } from '../../shared/protocol/handoff.ts';
 import type { HubPort } from '../client/hub-port.ts';
+import type { ServerEventPayload } from '../../shared/protocol/socket.ts';
 import { showClientState } from './connection.ts';
 import { applyHandoff, applySnapshot, applyWithdrawal, type Me } from './handoffs.ts';
 import { applySession, sessionStore } from './session.ts';
@@ -11,7 +12,8 @@ export interface SyncHooks {
   onOffered?(handoff: Handoff): void;
   /** A handoff changed (offered, accepted, finished, moved). */
   onChanged?(handoff: Handoff): void;
-  onWithdrawn?(handoffId: string): void;
+  /** The agent lost an offer or a handoff; the stores already show it as withdrawn. */
+  onWithdrawn?(handoffId: string, event: ServerEventPayload<'handoff:withdrawn'>): void;
 }
 
 export interface Sync {
@@ -49,9 +51,9 @@ export function syncStores(client: HubPort, hooks: SyncHooks = {}): Sync {
       applyHandoff(handoff, who);
       hooks.onChanged?.(handoff);
     }),
-    client.on('handoff:withdrawn', ({ handoffId, reason }) => {
-      applyWithdrawal(handoffId, reason);
-      hooks.onWithdrawn?.(handoffId);
+    client.on('handoff:withdrawn', (event) => {
+      applyWithdrawal(event.handoffId, event.reason);
+      hooks.onWithdrawn?.(event.handoffId, event);
     }),
   ];
   return {

@@ -24,6 +24,8 @@ export const clearTeam = (): void => teamStore.setState({ team: null, agents: []
 export interface ReassignedNotice {
   by: Person;
   note: string | null;
+  /** The agent held it before: "Back to you from Lee". */
+  returned: boolean;
 }
 
 export const reassignedStore = createStore<Record<string, ReassignedNotice>>(() => ({}));
@@ -32,8 +34,8 @@ export function useReassignedNotice(handoffId: string | null): ReassignedNotice 
   return useStore(reassignedStore, (s) => (handoffId ? (s[handoffId] ?? null) : null));
 }
 
-export function applyReassigned({ handoff, by, note }: ReassignedEvent): void {
-  reassignedStore.setState({ [handoff.id]: { by, note: note ?? null } });
+export function applyReassigned({ handoff, by, note }: ReassignedEvent, returned = false): void {
+  reassignedStore.setState({ [handoff.id]: { by, note: note ?? null, returned } });
 }
 
 export function dismissReassigned(handoffId: string): void {

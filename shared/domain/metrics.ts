@@ -74,6 +74,8 @@ export interface MetricsInput {
   /** The team's handoffs created in P or with an event in P. Others are ignored where they do not count. */
   handoffs: readonly MetricsHandoff[];
   conversations: readonly ConversationReport[];
+  /** Report on this person only (the report's `agents`); the totals stay the team's. */
+  agentId?: string;
 }
 
 /**
@@ -203,7 +205,8 @@ export function computeMetrics(input: MetricsInput): MetricsReport {
     }
   }
 
-  const byName = [...agents.keys()].map((id) => ({ id, name: names.get(id) ?? id }));
+  const listed = input.agentId === undefined ? [...agents.keys()] : [...agents.keys()].filter((id) => id === input.agentId);
+  const byName = listed.map((id) => ({ id, name: names.get(id) ?? id }));
   byName.sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const agentMetrics: AgentMetrics[] = byName.map((person) => ({ agent: person, ...agents.get(person.id)!.figures() }));
 
@@ -260,6 +263,14 @@ export function csvCell(value: string | number | null): string {
   let text = String(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** File-name friendly: 2026-03-02T09:00:00.000Z → 20260302T090000Z. */
+const compact = (iso: string): string => iso.replace(/\.\d+/, '').replace(/[-:]/g, '');
+
+/** What a report's CSV is called when saved: `baton-metrics-<team>[-<agent id>]-<from>-<to>.csv`. */
+export function metricsCsvFileName(report: Pick<MetricsReport, 'team' | 'from' | 'to'>, agentId?: string): string {
+  return `baton-metrics-${report.team}${agentId === undefined ? '' : `-${agentId}`}-${compact(report.from)}-${compact(report.to)}.csv`;
 }
 
 /** The report as CSV: a header, then one row per scope (team, then each agent) and metric; CRLF line ends. */

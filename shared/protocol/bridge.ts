@@ -9,7 +9,7 @@ import { HttpUrl, Priority } from './packet.ts';
 /** The name the preload exposes the bridge under: `window.baton`. */
 export const BRIDGE_GLOBAL = 'baton';
 
-/** What the agent did with an offer's notification. */
+/** What the agent did with a notification: `accept` and `return` exist on offers only. */
 export const NOTIFICATION_CHOICES = ['accept', 'return', 'open', 'dismissed'] as const;
 export const NotificationChoice = z.enum(NOTIFICATION_CHOICES);
 export type NotificationChoice = z.infer<typeof NotificationChoice>;
@@ -17,18 +17,38 @@ export type NotificationChoice = z.infer<typeof NotificationChoice>;
 /** Buttons a notification may carry where the OS has them; the other choices need none. */
 export const NOTIFICATION_ACTIONS = ['accept', 'return'] as const;
 
-export const OfferNotice = z.strictObject({
-  /** The handoff's id: one notification per handoff, so a second notice replaces the first. */
+const noticeFields = {
+  /** One notification per id, so a second notice replaces the first: the handoff's id, or `product:<item id>`. */
   id: z.string().min(1).max(200),
   title: z.string().min(1).max(200),
   body: z.string().max(1_000),
-  /** No sound (the agent's setting). */
+  /** No sound (the agent's setting, or a notice that is only told quietly). */
   silent: z.boolean(),
+};
+
+/** An offer: it waits for the agent's answer, from its buttons where the OS has them. */
+export const OfferNotice = z.strictObject({
+  kind: z.literal('offer'),
+  ...noticeFields,
   actions: z.array(z.enum(NOTIFICATION_ACTIONS)),
   /** The packet's priority; the desktop turns it into the notification's urgency where the OS has one. */
   priority: Priority.optional(),
 });
 export type OfferNotice = z.infer<typeof OfferNotice>;
+
+/**
+ * News the agent is told and need not answer: a lead gave them a handoff (`reassigned`), gave
+ * them back one they held before (`returned`) or took one away (`taken_away`); a product item
+ * they routed changed status (`product_status`). No buttons; a click opens the handoff.
+ */
+export const INFO_NOTICE_KINDS = ['reassigned', 'returned', 'taken_away', 'product_status'] as const;
+export const InfoNotice = z.strictObject({ kind: z.enum(INFO_NOTICE_KINDS), ...noticeFields });
+export type InfoNotice = z.infer<typeof InfoNotice>;
+
+/** Every notification the console asks the desktop (or the browser) to show. */
+export const Notice = z.discriminatedUnion('kind', [OfferNotice, InfoNotice]);
+export type Notice = z.infer<typeof Notice>;
+export type NoticeKind = Notice['kind'];
 
 export const AppInfo = z.object({
   name: z.string(),
@@ -69,7 +89,7 @@ const StorageKey = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/, 'letters, digits
 
 /** Renderer → main (`ipcRenderer.invoke` / `ipcMain.handle`): each channel's argument and result. */
 export const BRIDGE_INVOKE = {
-  'notification:show': { args: OfferNotice, result: z.undefined() },
+  'notification:show': { args: Notice, result: z.undefined() },
   'notification:close': { args: z.strictObject({ id: z.string().min(1).max(200) }), result: z.undefined() },
   'badge:set': { args: z.strictObject({ count: z.number().int().min(0) }), result: z.undefined() },
   'storage:get': { args: z.strictObject({ key: StorageKey }), result: z.object({ value: z.string().nullable() }) },

@@ -25,6 +25,8 @@ export const ErrorBody = z.object({
     code: HttpErrorCode,
     message: z.string(),
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    /** On `429 rate_limited`: when to try again, as the `Retry-After` header says. */
+    retryAfterSeconds: z.number().int().positive().optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;

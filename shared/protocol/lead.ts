@@ -1,7 +1,7 @@
 // What team leads see and read besides what every app gets: the team's settings, the board's
-// view of each agent, reassignment notices, and metrics over HTTP. The lead's socket commands
-// (`handoffs:reassign`, `agent:setPresence`, `team:configure`, `handoff:get`) are in socket.ts
-// with the other commands, because they are built from the same fields.
+// view of each agent, reassignment notices, and metrics (over HTTP, and `team:metrics` over the
+// socket). The other lead commands (`handoffs:reassign`, `agent:setPresence`, `team:configure`,
+// `handoff:get`) are in socket.ts with the rest, because they are built from the same fields.
 import { z } from 'zod';
 import { AgentView, RoutingMode } from './agent.ts';
 import { Handoff, Person, PRODUCT_KINDS } from './handoff.ts';
@@ -70,6 +70,22 @@ function checkPeriod(maxDays: number) {
 /** The query of a metrics request: the period [from, to), ISO 8601 with an offset. */
 export const MetricsQuery = z.strictObject({ from: timestamp, to: timestamp }).superRefine(checkPeriod(MAX_METRICS_PERIOD_DAYS));
 export type MetricsQuery = z.infer<typeof MetricsQuery>;
+
+/**
+ * `team:metrics`, a read over the socket: the lead's own team over [from, to), as the HTTP
+ * endpoint computes it (the console cannot fetch HTTP from its desktop origin). With `agentId`,
+ * `agents` holds only that person (zeros if they did nothing); `totals` stay the team's.
+ */
+export const TeamMetricsCommand = z
+  .strictObject({
+    /** Accepted (clients add one to every command) but nothing is stored: repeating it reads again. */
+    opId: z.uuid().optional(),
+    from: timestamp,
+    to: timestamp,
+    agentId: z.string().min(1).max(200).optional(),
+  })
+  .superRefine(checkPeriod(MAX_METRICS_PERIOD_DAYS));
+export type TeamMetricsCommand = z.infer<typeof TeamMetricsCommand>;
 
 /** Channels as counted by metrics: a packet without `channel` counts as `unspecified`. */
 export const METRIC_CHANNELS = [...CHANNELS, 'unspecified'] as const;

@@ -225,16 +225,7 @@ export const PRODUCT_COMMAND_RESULTS = {
 /** The product commands that only read (no opId is stored; repeat them freely). */
 export const PRODUCT_READ_COMMANDS = ['product:suggest', 'product:list', 'product:get'] as const;
 
-/**
- * Server → client: an item was filed, gained a handoff, got an external issue, or changed status.
- * To the team's leads and to every agent who routed a handoff to it.
- */
-export const ProductChangedEvent = z.object({ item: ProductItem });
-
-// ---------------------------------------------------------------------------------------------
-// Webhooks and connectors
-
-/** How an item's status changed, in `product_item.updated`. */
+/** How an item's status changed, in `product_item.updated` and `product:changed`. */
 export const ProductStatusChange = z.object({
   from: ProductStatus,
   to: ProductStatus,
@@ -242,6 +233,21 @@ export const ProductStatusChange = z.object({
   by: ProductActor,
 });
 export type ProductStatusChange = z.infer<typeof ProductStatusChange>;
+
+/**
+ * Server → client: an item was filed, gained a handoff, got an external issue, or changed status.
+ * To the team's leads and to every agent who routed a handoff to it.
+ */
+export const ProductChangedEvent = z.object({
+  item: ProductItem,
+  /** Only when this event announces a status change (not a filing, a new handoff or an issue): how it changed. */
+  change: ProductStatusChange.optional(),
+  /** To an agent who routed handoffs to the item: those handoffs, oldest first (leads get none). */
+  handoffIds: z.array(z.string()).optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks and connectors
 
 /** A linked handoff's customer, as a connector's issue or comment names them. */
 export const ConnectorCustomer = z.object({

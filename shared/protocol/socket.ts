@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AgentView, Presence, RoutingMode } from './agent.ts';
 import { Handoff, Person, WithdrawReason } from './handoff.ts';
-import { ReassignedEvent, TeamAgentView, TeamChangedEvent, TeamView } from './lead.ts';
+import { MetricsReport, ReassignedEvent, TeamAgentView, TeamChangedEvent, TeamMetricsCommand, TeamView } from './lead.ts';
 import { PRODUCT_COMMANDS, PRODUCT_COMMAND_RESULTS, PRODUCT_READ_COMMANDS, ProductChangedEvent, RouteToProductCommand } from './product.ts';
 
 export const AGENTS_NAMESPACE = '/agents';
@@ -54,7 +54,8 @@ export const TeamConfigureCommand = z
       .max(500)
       .optional(),
     stalledQueueSeconds: z.number().min(1).max(7 * 24 * 3600).optional(),
-    stalledAcceptedSeconds: z.number().min(1).max(30 * 24 * 3600).optional(),
+    // 24 days: the store keeps milliseconds in a 32-bit integer.
+    stalledAcceptedSeconds: z.number().min(1).max(24 * 24 * 3600).optional(),
   })
   .superRefine((c, ctx) => {
     if (settingFields.every((field) => c[field] === undefined)) {
@@ -67,7 +68,7 @@ export const TeamConfigureCommand = z
 export const GetHandoffCommand = z.strictObject({ opId: opId.optional(), handoffId });
 
 /** Commands that only read: they run without an opId record, so repeating one simply reads again. */
-export const READ_COMMANDS = ['handoff:get', ...PRODUCT_READ_COMMANDS] as const;
+export const READ_COMMANDS = ['handoff:get', 'team:metrics', ...PRODUCT_READ_COMMANDS] as const;
 
 /** Every client command: its event name and the schema of its payload. */
 export const COMMANDS = {
@@ -82,12 +83,13 @@ export const COMMANDS = {
   'agent:setPresence': AgentPresenceCommand,
   'team:configure': TeamConfigureCommand,
   'handoff:get': GetHandoffCommand,
+  'team:metrics': TeamMetricsCommand,
   ...PRODUCT_COMMANDS,
 } as const;
 export type CommandName = keyof typeof COMMANDS;
 export type CommandPayload<C extends CommandName> = z.infer<(typeof COMMANDS)[C]>;
 /** Commands about one handoff (they carry a `handoffId`). */
-export type HandoffCommandName = Exclude<CommandName, 'presence:set' | 'handoffs:reassign' | 'agent:setPresence' | 'team:configure' | keyof typeof PRODUCT_COMMANDS>;
+export type HandoffCommandName = Exclude<CommandName, 'presence:set' | 'handoffs:reassign' | 'agent:setPresence' | 'team:configure' | 'team:metrics' | keyof typeof PRODUCT_COMMANDS>;
 
 export const ERROR_CODES = [
   'invalid_command',
@@ -132,6 +134,8 @@ export const COMMAND_RESULTS = {
   'team:configure': z.object({ team: TeamView, agents: z.array(TeamAgentView) }),
   /** The handoff with its `events`. */
   'handoff:get': HandoffResult,
+  /** The same report as `GET /v1/teams/:team/metrics`. */
+  'team:metrics': z.object({ report: MetricsReport }),
   ...PRODUCT_COMMAND_RESULTS,
 } as const satisfies { [C in CommandName]: z.ZodType };
 export type CommandResult<C extends CommandName> = z.infer<(typeof COMMAND_RESULTS)[C]>;

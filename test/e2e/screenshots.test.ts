@@ -6,9 +6,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertTeam } from '../../hub/admin/accounts.ts';
 import type { ContextPacket } from '../../shared/protocol/packet.ts';
-import { NARROW, WIDE, consoleOf, openConsole, screenshotsDir, useBrowser } from '../support/browser.ts';
+import { EVENTUALLY, NARROW, WIDE, consoleOf, openConsole, screenshotsDir, useBrowser } from '../support/browser.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
+import { ok } from '../support/lead.ts';
+import { presetPeriod } from '../../renderer/lead/metrics-period.ts';
 
 const browsing = useBrowser();
 
@@ -23,11 +25,39 @@ async function post(fixture: string): Promise<string> {
   return created.body.handoff.id as string;
 }
 
+/** Today's finished work for the lead's metrics: Ben resolves, declines, returns and routes; the bot reports its conversations. */
+async function seedMetrics(): Promise<void> {
+  const ben = await t.signIn('demo-ben');
+  const next = async (fixture: string): Promise<string> => {
+    const offered = ben.waitFor('handoff:offered');
+    const id = await post(fixture);
+    expect((await offered).handoff.id).toBe(id);
+    return id;
+  };
+  const billing = await next('billing-dispute-chat');
+  ok(await ben.accept(billing));
+  ok(await ben.resolve(billing));
+  const outage = await next('angry-voice-outage');
+  ok(await ben.decline(outage, 'Not my area today'));
+  expect((await t.request('POST', `/v1/handoffs/${outage}/cancel`, { body: { reason: 'customer left' } })).status).toBe(200);
+  const bug = await next('bug-report-social');
+  ok(await ben.accept(bug));
+  ok(await ben.routeToProduct(bug, { kind: 'bug_report', title: 'Crash opening a shared board from a notification', details: 'Android 15, app 7.12.0.' }));
+  const feature = await next('feature-request-email');
+  ok(await ben.accept(feature));
+  ok(await ben.returnToBot(feature, 'Export is on the roadmap; the bot sends the workaround.'));
+  // Away, so the offers below go to Ana.
+  ok(await ben.setPresence('away'));
+  ben.close();
+  expect((await t.request('POST', '/v1/stats/conversations', { body: { ...presetPeriod('today', Date.now()), count: 24 } })).status).toBe(201);
+}
+
 beforeAll(async () => {
   t = await startTestHub();
   // Offers that outlast the screenshots, with a countdown that reads like a real one.
   await upsertTeam(t.hub.db, { name: 'support', offerTimeoutSeconds: 120 });
   dir = await screenshotsDir();
+  await seedMetrics();
   // Ana has one handoff accepted and one offer waiting.
   const ana = await t.signIn('demo-ana');
   const offered = ana.waitFor('handoff:offered');
@@ -86,5 +116,18 @@ describe.each(sizes)('screenshots at the $name width ($viewport.width × $viewpo
     const page = await openConsole(browsing, t.url, 'demo-lee', { viewport });
     await page.getByRole('heading', { name: /^Agents/ }).waitFor();
     await shoot(page, 'lead');
+  });
+
+  it('a team lead’s metrics for today', async () => {
+    const page = await openConsole(browsing, t.url, 'demo-lee', { viewport });
+    await page.getByRole('button', { name: 'Metrics', exact: true }).click();
+    await page.getByRole('region', { name: 'Key figures' }).waitFor();
+    // Every chart drawn (Chart.js paints its canvas once it has a size).
+    const drawn = () =>
+      page.locator('figure.metric-chart canvas').evaluateAll((canvases) =>
+        canvases.filter((c) => (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, c.clientWidth, c.clientHeight).data.some((v, i) => i % 4 === 3 && v > 0)).length,
+      );
+    await expect.poll(drawn, EVENTUALLY).toBe(5);
+    await shoot(page, 'lead-metrics');
   });
 });

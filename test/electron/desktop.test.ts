@@ -137,7 +137,7 @@ describe('the desktop app, wired', () => {
 
   it('an offer the console shows becomes a native notification; clicking it brings the window forward and tells the console', async () => {
     const { ipcMain, console, notifications, window } = await started({ platform: 'darwin' });
-    await ipcMain.invoke('notification:show', console(), { id: 'h1', title: 'Offer: Dana', body: 'Chat', silent: false, actions: ['accept', 'return'] });
+    await ipcMain.invoke('notification:show', console(), { kind: 'offer', id: 'h1', title: 'Offer: Dana', body: 'Chat', silent: false, actions: ['accept', 'return'] });
     const [shown] = notifications.created;
     expect(shown!.options.actions).toHaveLength(2);
     shown!.emit('click', electronEvent());
@@ -147,8 +147,8 @@ describe('the desktop app, wired', () => {
 
   it('Accept on the notification reaches the console as the agent’s choice; a withdrawn offer’s notification is closed', async () => {
     const { ipcMain, console, notifications, window } = await started({ platform: 'win32' });
-    await ipcMain.invoke('notification:show', console(), { id: 'h1', title: 'Offer', body: '', silent: true, actions: ['accept', 'return'] });
-    await ipcMain.invoke('notification:show', console(), { id: 'h2', title: 'Offer', body: '', silent: true, actions: ['accept', 'return'] });
+    await ipcMain.invoke('notification:show', console(), { kind: 'offer', id: 'h1', title: 'Offer', body: '', silent: true, actions: ['accept', 'return'] });
+    await ipcMain.invoke('notification:show', console(), { kind: 'offer', id: 'h2', title: 'Offer', body: '', silent: true, actions: ['accept', 'return'] });
     notifications.created[0]!.emit('action', electronEvent({ actionIndex: 0 }), 0);
     await ipcMain.invoke('notification:close', console(), { id: 'h2' });
     expect(notifications.created[1]!.closed).toBe(true);
@@ -233,8 +233,8 @@ describe('the desktop app, wired', () => {
 
   it('the global shortcut brings the window forward on the newest offer', async () => {
     const { shortcuts, ipcMain, console, window } = await started();
-    await ipcMain.invoke('notification:show', console(), { id: 'h1', title: 'Offer', body: '', silent: false, actions: [] });
-    await ipcMain.invoke('notification:show', console(), { id: 'h2', title: 'Offer', body: '', silent: false, actions: [] });
+    await ipcMain.invoke('notification:show', console(), { kind: 'offer', id: 'h1', title: 'Offer', body: '', silent: false, actions: [] });
+    await ipcMain.invoke('notification:show', console(), { kind: 'offer', id: 'h2', title: 'Offer', body: '', silent: false, actions: [] });
     shortcuts.get('CommandOrControl+Alt+B')!();
     expect(window.visible).toBe(true);
     expect(window.webContents.sentOn('deepLink:open')).toEqual([{ url: 'baton://handoff/h2' }]);

@@ -184,7 +184,7 @@ describe('the hub process', () => {
 
   it('keeps the port it had last time when that is free, and takes any free one when not', async () => {
     const { port: parentPort } = fakeParentPort();
-    const start = vi.fn(async (o: { port?: number }) => ({ url: `http://127.0.0.1:${o.port}`, agentToken: 'demo-ana', close: async () => undefined }) as never);
+    const start = vi.fn(async (o?: { port?: number }) => ({ url: `http://127.0.0.1:${o?.port}`, agentToken: 'demo-ana', close: async () => undefined }) as never);
     const busy = await new Promise<Server>((resolve) => {
       const server = createServer();
       server.listen(0, '127.0.0.1', () => resolve(server));

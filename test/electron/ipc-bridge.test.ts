@@ -92,7 +92,8 @@ describe('the main side of the bridge', () => {
     ['two arguments', 'badge:set', [{ count: 1 }, { count: 2 }]],
     ['a storage key with a path in it', 'storage:get', [{ key: '../../etc/passwd' }]],
     ['a link that is not http(s)', 'link:open', [{ url: 'file:///etc/passwd' }]],
-    ['a notification without a title', 'notification:show', [{ id: 'h1', body: '', silent: false, actions: [] }]],
+    ['a notification without a title', 'notification:show', [{ kind: 'offer', id: 'h1', body: '', silent: false, actions: [] }]],
+    ['a notification of an unknown kind', 'notification:show', [{ kind: 'shout', id: 'h1', title: 'Hi', body: '', silent: false }]],
     ['a presence the hub does not have', 'presence:current', [{ status: 'busy' }]],
   ])('refuses a malformed message (%s) and says where', async (_name, channel, args) => {
     const { ipcMain, calls, me } = setup();
@@ -103,6 +104,15 @@ describe('the main side of the bridge', () => {
   it('names the offending field in the refusal', async () => {
     const { ipcMain, me } = setup();
     await expect(ipcMain.invoke('badge:set', me, { count: 'many' })).rejects.toThrow(/invalid_message: badge:set: count/);
+  });
+
+  it('refuses buttons on a notification that only tells, and names them', async () => {
+    const { ipcMain, calls, me } = setup();
+    const news = { kind: 'reassigned', id: 'h1', title: 'Reassigned to you by Lee', body: '', silent: false };
+    await expect(ipcMain.invoke('notification:show', me, { ...news, actions: ['accept'] })).rejects.toThrow(/invalid_message: notification:show: actions/);
+    expect(calls).toEqual([]);
+    await ipcMain.invoke('notification:show', me, news);
+    expect(calls).toEqual([['notification:show', news]]);
   });
 
   it('sends only events that match the map, and only to a console that is there', () => {

@@ -1,14 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import type { NotificationChoice, OfferNotice } from '../../shared/protocol/bridge.ts';
-import { createOfferNotifications, offerNotificationOptions, supportsActions } from '../../electron/notifications/offer-notifications.ts';
-import { electronEvent, fakeNotifications, recordingLog } from './fakes.ts';
+import { BRIDGE_INVOKE, type BatonBridge, type InfoNotice, type NotificationChoice, type OfferNotice } from '../../shared/protocol/bridge.ts';
+import type { ProductItem } from '../../shared/protocol/product.ts';
+import { createNativeNotifications, notificationOptions, supportsActions } from '../../electron/notifications/native-notifications.ts';
+import { createNotifier } from '../../renderer/notifications/notifier.ts';
+import { createElectronPlatform } from '../../renderer/platform/electron-platform.ts';
+import { DEFAULT_NOTIFICATIONS, type NotificationPrefs } from '../../renderer/state/settings.ts';
+import { ana, makeHandoff } from '../support/console-fixtures.ts';
+import { electronEvent, fakeNotifications, recordingLog, settle } from './fakes.ts';
 
-const notice: OfferNotice = { id: 'h1', title: 'Offer: Dana Reyes', body: 'Chat · Scope limitation\nRefund for a double charge', silent: false, actions: ['accept', 'return'], priority: 'urgent' };
+const notice: OfferNotice = { kind: 'offer', id: 'h1', title: 'Offer: Dana Reyes', body: 'Chat · Scope limitation\nRefund for a double charge', silent: false, actions: ['accept', 'return'], priority: 'urgent' };
+
+/** One notice of each kind that only tells the agent something. */
+const NEWS: InfoNotice[] = [
+  { kind: 'reassigned', id: 'h2', title: 'Reassigned to you by Lee', body: 'Dana Reyes\n“She asked for you”', silent: false },
+  { kind: 'returned', id: 'h3', title: 'Back to you from Lee', body: 'Sam Ortiz', silent: false },
+  { kind: 'taken_away', id: 'h4', title: 'Moved away from you by Lee', body: 'Kim Lee is no longer yours.', silent: true },
+  { kind: 'product_status', id: 'product:p1', title: "Bug report 'Export fails on Safari' is now In progress", body: 'Changed by Lee.', silent: false },
+];
+const PLATFORMS = ['darwin', 'win32', 'linux'] as const;
+
+function productItem(): ProductItem {
+  const at = '2026-11-24T10:02:11.000Z';
+  return {
+    id: 'p1', team: 'support', kind: 'bug_report', title: 'Export fails on Safari', details: 'CSV export never starts', severity: 'high', stepsToReproduce: null, expected: null, actual: null,
+    status: 'in_progress', statusNote: null, customerCount: 2, handoffCount: 2, external: [], createdBy: { id: 'ana', name: 'Ana Ruiz' }, createdAt: at, updatedAt: at,
+  };
+}
 
 function setup(platform: NodeJS.Platform, supported = true) {
   const { created, createNotification } = fakeNotifications();
   const choices: Array<[string, NotificationChoice]> = [];
-  const notifications = createOfferNotifications({ createNotification, supported, platform, icon: '/app/icon.png', log: recordingLog(), onChoice: (id, choice) => choices.push([id, choice]) });
+  const notifications = createNativeNotifications({ createNotification, supported, platform, icon: '/app/icon.png', log: recordingLog(), onChoice: (id, choice) => choices.push([id, choice]) });
   return { created, choices, notifications };
 }
 
@@ -46,7 +68,7 @@ describe('native notifications for offers', () => {
   });
 
   it('shows only the buttons the console asked for, and no sound when it is silent', () => {
-    const options = offerNotificationOptions({ ...notice, actions: ['accept'], silent: true }, { platform: 'darwin' });
+    const options = notificationOptions({ ...notice, actions: ['accept'], silent: true }, { platform: 'darwin' });
     expect(options.actions).toEqual([{ type: 'button', text: 'Accept' }]);
     expect(options.silent).toBe(true);
   });
@@ -82,7 +104,7 @@ describe('native notifications for offers', () => {
     notifications.show(notice);
     created[0]!.emit('close', electronEvent({ reason: 'timedOut' }));
     expect(choices).toEqual([]);
-    expect(notifications.newest()).toBe('h1');
+    expect(notifications.newestOffer()).toBe('h1');
     created[0]!.emit('click', electronEvent()); // clicked later in the Action Centre
     expect(choices).toEqual([['h1', 'open']]);
   });
@@ -94,16 +116,16 @@ describe('native notifications for offers', () => {
     expect(created[0]!.closed).toBe(true);
     created[0]!.emit('close', electronEvent({ reason: 'userCanceled' })); // the OS reports our own close
     expect(choices).toEqual([]);
-    expect(notifications.newest()).toBeNull();
+    expect(notifications.newestOffer()).toBeNull();
   });
 
   it('keeps a reference to every notification until it is answered, so its events are not lost', () => {
     const { created, notifications } = setup('darwin');
     notifications.show(notice);
     notifications.show({ ...notice, id: 'h2' });
-    expect(notifications.newest()).toBe('h2');
+    expect(notifications.newestOffer()).toBe('h2');
     created[1]!.emit('click', electronEvent());
-    expect(notifications.newest()).toBe('h1');
+    expect(notifications.newestOffer()).toBe('h1');
   });
 
   it('a second notice for the same handoff replaces the first without answering for it', () => {
@@ -132,8 +154,161 @@ describe('native notifications for offers', () => {
     const { created, notifications, choices } = setup('linux');
     notifications.show(notice);
     notifications.show({ ...notice, id: 'h2' });
+    notifications.show(NEWS[0]!);
     notifications.closeAll();
-    expect(created.map((n) => n.closed)).toEqual([true, true]);
+    expect(created.map((n) => n.closed)).toEqual([true, true, true]);
     expect(choices).toEqual([]);
+  });
+});
+
+describe('native notifications for news: reassigned, returned, taken away, a product item’s status', () => {
+  it.each(PLATFORMS)('on %s none has buttons; each shows what the console sent', (platform) => {
+    const { created, notifications } = setup(platform);
+    for (const news of NEWS) notifications.show(news);
+    expect(created.map((n) => n.options.actions)).toEqual(NEWS.map(() => undefined));
+    expect(created.map((n) => [n.options.title, n.options.body, n.options.silent])).toEqual(NEWS.map((n) => [n.title, n.body, n.silent]));
+    // It may time out into the notification centre like any other app's; only offers wait on screen.
+    expect(created.every((n) => n.options.timeoutType === 'default')).toBe(true);
+  });
+
+  it('urgency is normal for work given to the agent and low for the rest, never critical (Windows, Linux; macOS has none)', () => {
+    for (const platform of ['win32', 'linux'] as const) {
+      expect(NEWS.map((n) => notificationOptions(n, { platform }).urgency)).toEqual(['normal', 'normal', 'low', 'low']);
+    }
+    expect(NEWS.map((n) => notificationOptions(n, { platform: 'darwin' }).urgency)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('each kind has its own id in the notification centre (macOS, Windows), so one never replaces an offer there by accident', () => {
+    expect(NEWS.map((n) => notificationOptions(n, { platform: 'darwin' }).id)).toEqual([
+      'baton-reassigned-h2',
+      'baton-returned-h3',
+      'baton-taken_away-h4',
+      'baton-product_status-product:p1',
+    ]);
+    expect(notificationOptions(NEWS[0]!, { platform: 'linux' }).id).toBeUndefined();
+  });
+
+  it.each(PLATFORMS)('on %s a click reaches the console as “open” for that notice, once', (platform) => {
+    const { created, choices, notifications } = setup(platform);
+    for (const news of NEWS) notifications.show(news);
+    created.forEach((n) => n.emit('click', electronEvent()));
+    created.forEach((n) => n.emit('close', electronEvent({ reason: 'userCanceled' })));
+    expect(choices).toEqual(NEWS.map((n) => [n.id, 'open']));
+    expect(created.every((n) => n.closed)).toBe(true);
+  });
+
+  it('an action event on news (a stray one from the OS) is a click, never an accept', () => {
+    const { created, choices, notifications } = setup('win32');
+    notifications.show(NEWS[0]!);
+    created[0]!.emit('action', electronEvent({ actionIndex: 0 }), 0);
+    expect(choices).toEqual([['h2', 'open']]);
+  });
+
+  it('news closes without an answer when the console says so (the agent opened that handoff)', () => {
+    const { created, choices, notifications } = setup('darwin');
+    notifications.show(NEWS[1]!);
+    notifications.close('h3');
+    created[0]!.emit('close', electronEvent({ reason: 'userCanceled' }));
+    expect(created[0]!.closed).toBe(true);
+    expect(choices).toEqual([]);
+  });
+
+  it('the newest-offer shortcut goes to the newest offer, not to newer news', () => {
+    const { notifications } = setup('win32');
+    notifications.show(notice);
+    for (const news of NEWS) notifications.show(news);
+    expect(notifications.newestOffer()).toBe('h1');
+  });
+
+  it('news about a handoff replaces the offer notification of the same handoff (the newest news stands)', () => {
+    const { created, choices, notifications } = setup('darwin');
+    notifications.show(notice);
+    notifications.show({ kind: 'reassigned', id: 'h1', title: 'Reassigned to you by Lee', body: '', silent: false });
+    expect(created[0]!.closed).toBe(true);
+    expect(created[1]!.options.actions).toBeUndefined();
+    expect(notifications.newestOffer()).toBeNull();
+    created[1]!.emit('click', electronEvent());
+    expect(choices).toEqual([['h1', 'open']]);
+  });
+});
+
+describe('from the console to the desktop’s notifications', () => {
+  /**
+   * The console's notifier over the desktop platform; its bridge does what main/desktop.ts does:
+   * each call checked against the map goes to the native notifications, whose choices come back
+   * as `notification:choice`.
+   */
+  function consoleOnDesktop(platform: NodeJS.Platform, prefs: NotificationPrefs) {
+    const { created, createNotification } = fakeNotifications();
+    const listeners = new Set<(payload: unknown) => void>();
+    const native = createNativeNotifications({
+      createNotification,
+      supported: true,
+      platform,
+      log: recordingLog(),
+      onChoice: (id, choice) => listeners.forEach((listener) => listener({ id, choice })),
+    });
+    const bridge: BatonBridge = {
+      async invoke(channel, args) {
+        if (channel === 'notification:show') native.show(BRIDGE_INVOKE['notification:show'].args.parse(args));
+        if (channel === 'notification:close') native.close(BRIDGE_INVOKE['notification:close'].args.parse(args).id);
+        return undefined as never;
+      },
+      on(event, listener) {
+        if (event !== 'notification:choice') return () => undefined;
+        const forward = listener as (payload: unknown) => void;
+        listeners.add(forward);
+        return () => listeners.delete(forward);
+      },
+    };
+    const opened: string[] = [];
+    const answered: Array<[string, NotificationChoice]> = [];
+    const notifier = createNotifier({ platform: createElectronPlatform(bridge), prefs: () => prefs, onChoice: (id, c) => answered.push([id, c]), onOpen: (id) => opened.push(id) });
+    return { created, notifier, opened, answered };
+  }
+
+  const lee = { id: 'demo-lee', name: 'Lee' };
+  const offer = makeHandoff({ id: 'h1', offerFor: 'ana' });
+  const mine = makeHandoff({ id: 'h2', acceptedBy: ana });
+  const item = productItem();
+  const change = { from: 'new' as const, to: 'in_progress' as const, note: null, by: { kind: 'lead' as const, id: 'demo-lee', name: 'Lee' } };
+
+  function tellEverything(notifier: ReturnType<typeof createNotifier>): void {
+    notifier.offered(offer);
+    notifier.reassigned({ handoff: mine, by: lee, note: 'She asked for you' }, false);
+    notifier.takenAway(makeHandoff({ id: 'h3', acceptedBy: ana }), lee, undefined);
+    notifier.productStatus(item, change, 'h4');
+  }
+
+  it.each(PLATFORMS)('on %s every kind reaches the OS; only the offer has buttons, where the OS has them', (platform) => {
+    const { created, notifier } = consoleOnDesktop(platform, DEFAULT_NOTIFICATIONS);
+    tellEverything(notifier);
+    expect(created.map((n) => n.options.title)).toEqual(['Offer: Dana Whitfield', 'Reassigned to you by Lee', 'Moved away from you by Lee', "Bug report 'Export fails on Safari' is now In progress"]);
+    expect(created.map((n) => n.options.actions?.length ?? 0)).toEqual([supportsActions(platform) ? 2 : 0, 0, 0, 0]);
+  });
+
+  it.each(PLATFORMS)('on %s the console’s do-not-disturb keeps every kind off the screen', (platform) => {
+    const { created, notifier } = consoleOnDesktop(platform, { ...DEFAULT_NOTIFICATIONS, doNotDisturb: true });
+    tellEverything(notifier);
+    expect(created).toEqual([]);
+  });
+
+  it('a click on news reaches the console as “open that handoff”; on the product notice, the handoff the agent routed', async () => {
+    const { created, notifier, opened, answered } = consoleOnDesktop('darwin', DEFAULT_NOTIFICATIONS);
+    tellEverything(notifier);
+    created.forEach((n) => n.emit('click', electronEvent()));
+    await settle();
+    expect(opened).toEqual(['h2', 'h3', 'h4']);
+    expect(answered).toEqual([['h1', 'open']]);
+  });
+
+  it('opening the handoff in the console closes the news about it, and nothing else', async () => {
+    const { created, notifier, opened } = consoleOnDesktop('win32', DEFAULT_NOTIFICATIONS);
+    tellEverything(notifier);
+    notifier.opened('h2');
+    notifier.opened('h1'); // an offer stays until it is answered or withdrawn
+    expect(created.map((n) => n.closed)).toEqual([false, true, false, false]);
+    await settle();
+    expect(opened).toEqual([]);
   });
 });

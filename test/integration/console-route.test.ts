@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_HEADERS, serveConsole } from '../../hub/http/console.ts';
+import { securityHeaders } from '../../hub/http/security.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 
 let root: string;
@@ -18,6 +19,8 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 async function appServing(dir: string) {
   const app = Fastify();
+  // The hub's security headers: they give the console's routes the console's CSP.
+  await securityHeaders(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.register(serveConsole, { dir });
   await app.ready();
@@ -33,7 +36,7 @@ describe('the hub serves the agent console at /', () => {
     expect(page.body).toContain('<title>Baton</title>');
     expect(page.headers).toMatchObject(CONSOLE_HEADERS);
     expect(page.headers['content-security-policy']).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+      "default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:;connect-src 'self';object-src 'none';base-uri 'none';frame-ancestors 'none';form-action 'none'",
     );
     expect(page.headers['cache-control']).toBe('no-cache');
 
@@ -49,7 +52,8 @@ describe('the hub serves the agent console at /', () => {
     expect((await app.inject({ method: 'GET', url: '/.secret' })).statusCode).toBe(404);
     const health = await app.inject({ method: 'GET', url: '/healthz' });
     expect(health.json()).toEqual({ status: 'ok' });
-    expect(health.headers['content-security-policy']).toBeUndefined();
+    // The API's own policy, not the console's.
+    expect(health.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
     await app.close();
   });
 

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   CHANNELS,
   ContextPacket,
+  ConversationCountBody,
   Handoff,
   TRIGGER_REASONS,
   type HandoffEvent,
@@ -54,6 +55,10 @@ interface FakeHub {
   posts: Array<{ headers: IncomingHttpHeaders; body: unknown; valid: boolean }>;
   gets: Array<{ id: string; headers: IncomingHttpHeaders }>;
   cancels: Array<{ id: string; headers: IncomingHttpHeaders; body: unknown }>;
+  /** POST /v1/stats/conversations, with the status answered. */
+  counts: Array<{ headers: IncomingHttpHeaders; body: ConversationCountBody; status: number }>;
+  /** Status for a conversation count: 201 for a new period, 200 for one seen before, unless it says otherwise. */
+  countStatus: (body: ConversationCountBody, seenBefore: boolean) => number;
   handoffs: Map<string, Handoff>;
   /** Status for the n-th POST /v1/handoffs (0-based); 201 unless it says otherwise. */
   postStatus: (index: number) => number;
@@ -73,6 +78,8 @@ async function startFakeHub(): Promise<FakeHub> {
     posts: [],
     gets: [],
     cancels: [],
+    counts: [],
+    countStatus: (_body, seenBefore) => (seenBefore ? 200 : 201),
     handoffs: new Map(),
     postStatus: () => 201,
     statusAfterCreate: () => 'queued',
@@ -96,6 +103,14 @@ async function startFakeHub(): Promise<FakeHub> {
       const cancel = /^\/v1\/handoffs\/([^/]+)\/cancel$/.exec(req.url ?? '');
       const single = /^\/v1\/handoffs\/([^/]+)$/.exec(req.url ?? '');
 
+      if (req.method === 'POST' && req.url === '/v1/stats/conversations') {
+        const parsed = ConversationCountBody.safeParse(body);
+        if (!parsed.success) return send(400, { error: { code: 'invalid_request', message: parsed.error.message } });
+        const seenBefore = hub.counts.some((c) => c.body.from === parsed.data.from && c.body.to === parsed.data.to);
+        const status = hub.countStatus(parsed.data, seenBefore);
+        hub.counts.push({ headers: req.headers, body: parsed.data, status });
+        return send(status, status < 300 ? { conversations: { ...parsed.data, team: 'support', receivedAt: new Date().toISOString() }, replaced: status === 200 } : { error: { code: 'conflict', message: 'overlaps' } });
+      }
       if (req.method === 'POST' && req.url === '/v1/handoffs') {
         const parsed = ContextPacket.safeParse(body);
         const index = hub.posts.push({ headers: req.headers, body, valid: parsed.success }) - 1;
@@ -314,6 +329,42 @@ describe('demo bot', () => {
     expect(await deliver(webhookBody('handoff.resolved', resolved))).toBe(200);
     await until('a third post', () => hub!.posts.length >= 3);
     expect(hub!.cancels).toEqual([]);
+  });
+
+  // A 30-day period (the longest the hub takes is 31) so that no test run straddles two periods.
+  const PERIOD_MS = 30 * 86_400_000;
+
+  it('reports the conversations it handled, handed off or not, for the current period, replacing the count as it grows', async () => {
+    const startedAt = Date.now();
+    await start({ selfServedPerTick: [2, 2], conversationPeriodMs: PERIOD_MS });
+    const [first, second, third] = await until('three conversation counts', () => hub!.counts.length >= 3 && hub!.counts);
+    for (const report of [first!, second!, third!]) expect(report.headers.authorization).toBe(`Bearer ${KEY}`);
+    // One period: from when the bot started (not before: it knows nothing earlier) to the end of the aligned period.
+    expect(Date.parse(first!.body.from)).toBeGreaterThanOrEqual(startedAt);
+    expect(Date.parse(first!.body.from)).toBeLessThanOrEqual(Date.now());
+    expect(Date.parse(first!.body.to) % PERIOD_MS).toBe(0);
+    expect([second!.body, third!.body].map((b) => [b.from, b.to])).toEqual([
+      [first!.body.from, first!.body.to],
+      [first!.body.from, first!.body.to],
+    ]);
+    // Every tick: one handoff and two conversations the bot settled itself, so 3, 6, 9, and the hub replaces the count.
+    expect([first, second, third].map((r) => [r!.body.count, r!.status])).toEqual([
+      [3, 201],
+      [6, 200],
+      [9, 200],
+    ]);
+    expect(hub!.posts.length).toBeGreaterThanOrEqual(3);
+    expect(logs.filter((l) => l.level !== 'info')).toEqual([]);
+  });
+
+  it('leaves a period the hub refuses (an overlap after a restart) alone, with one warning', async () => {
+    await start({ conversationPeriodMs: PERIOD_MS }, (hub) => {
+      hub.countStatus = () => 409;
+    });
+    await until('the refusal to be logged', logged('hub did not take the conversation count'));
+    await until('three more handoffs', () => hub!.posts.length >= 4);
+    expect(hub!.counts).toHaveLength(1);
+    expect(logs.filter((l) => l.level === 'warn')).toHaveLength(1);
   });
 
   it('cancels a handoff left waiting too long, but not one an agent took meanwhile', async () => {

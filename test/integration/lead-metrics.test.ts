@@ -1,11 +1,13 @@
-// Metrics over HTTP on a data set made through the real hub with a clock the test moves, so every
-// event has a known time. The expected figures are worked out by hand below, next to the steps.
+// Metrics over HTTP, and over the socket (`team:metrics`), on a data set made through the real hub
+// with a clock the test moves, so every event has a known time. The expected figures are worked
+// out by hand below, next to the steps.
+import { io as connectRaw } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, createIntegration, upsertTeam } from '../../hub/admin/accounts.ts';
 import type { HubClient } from '../../renderer/client/hub-client.ts';
-import { MetricsReport, type Handoff, type TriggerReason } from '../../shared/protocol/index.ts';
+import { AGENTS_NAMESPACE, MetricsReport, type Handoff, type TriggerReason } from '../../shared/protocol/index.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
-import { Clock, ok, post } from '../support/lead.ts';
+import { Clock, ok, post, refusal } from '../support/lead.ts';
 
 const T0 = '2026-03-02T09:00:00.000Z';
 const HOUR = '2026-03-02T10:00:00.000Z';
@@ -270,6 +272,76 @@ describe('team metrics', () => {
         paths: [path],
       });
     }
+  });
+
+  describe('team:metrics over the socket', () => {
+    it('gives the lead the same report as the HTTP endpoint, for any period and offset', async () => {
+      for (const [from, to] of [
+        [T0, HOUR],
+        [T0, TWO_HOURS],
+        ['2026-03-02T10:30:00+01:00', TWO_HOURS], // 09:30Z: only the second hour's conversation count
+      ] as const) {
+        const overHttp = await metrics(`?from=${encodeURIComponent(from)}&to=${to}`);
+        expect(overHttp.status).toBe(200);
+        const overSocket = ok(await meg.teamMetrics({ from, to }));
+        expect(overSocket.report, `${from} – ${to}`).toEqual(overHttp.body);
+      }
+      // Not a zero report that happens to match: the first hour is the one worked out above.
+      expect(ok(await meg.teamMetrics({ from: T0, to: HOUR })).report.totals).toMatchObject({ handoffs: 7, deflection: { rate: 0.7 } });
+    });
+
+    it('with agentId lists only that person, and the team totals stay the team’s', async () => {
+      const team = ok(await meg.teamMetrics({ from: T0, to: HOUR })).report;
+      const mias = ok(await meg.teamMetrics({ from: T0, to: HOUR, agentId: 'metrics-mia' })).report;
+      expect(mias).toEqual({ ...team, agents: team.agents.filter((a) => a.agent.id === 'metrics-mia') });
+      expect(mias.agents[0]).toMatchObject({ handoffs: 4, timeToAccept: { medianSeconds: 20 } });
+      // Meg, the lead, took nothing: she is listed with zeros rather than left out.
+      const megs = ok(await meg.teamMetrics({ from: T0, to: HOUR, agentId: 'metrics-meg' })).report;
+      expect(megs.agents).toHaveLength(1);
+      expect(megs.agents[0]).toMatchObject({
+        agent: { id: 'metrics-meg', name: 'Meg' },
+        handoffs: 0,
+        timeToAccept: { count: 0, medianSeconds: null, p90Seconds: null },
+        returnToBot: { count: 0, finished: 0, rate: null },
+        resolved: 0,
+      });
+    });
+
+    it('is refused to agents and to another team’s lead, who only ever reads their own team', async () => {
+      expect(refusal(await mia.teamMetrics({ from: T0, to: HOUR }))).toMatchObject({ code: 'forbidden', message: 'Only a team lead can read team metrics.' });
+
+      await upsertTeam(t.hub.db, { name: 'metrics-other' });
+      await createAgent(t.hub.db, { id: 'metrics-olu', name: 'Olu', role: 'lead', team: 'metrics-other', token: 'metrics-olu-token' });
+      const olu = await t.signIn('metrics-olu-token');
+      expect((await metrics(`?from=${T0}&to=${HOUR}`, 'metrics-olu-token')).status).toBe(403);
+      // Over the socket there is no team to ask for: Olu gets his own, empty team.
+      const own = ok(await olu.teamMetrics({ from: T0, to: HOUR })).report;
+      expect(own).toMatchObject({ team: 'metrics-other', totals: { handoffs: 0, resolved: 0, deflection: { conversations: 0, rate: null } }, agents: [] });
+      expect(refusal(await olu.teamMetrics({ from: T0, to: HOUR, agentId: 'metrics-mia' }))).toMatchObject({ code: 'forbidden', message: 'Mia is not in your team (metrics-other).' });
+      expect(refusal(await meg.teamMetrics({ from: T0, to: HOUR, agentId: 'nobody' }))).toMatchObject({ code: 'not_found' });
+    });
+
+    it('the hub refuses a malformed period, naming the field, even from a client that does not check', async () => {
+      const socket = connectRaw(`${t.url}${AGENTS_NAMESPACE}`, { auth: { token: 'metrics-meg-token' }, forceNew: true, reconnection: false, transports: ['websocket'] });
+      try {
+        const cases: Array<[unknown, string[]]> = [
+          [{ from: HOUR, to: T0 }, ['to']],
+          [{ from: '2026-03-02T09:00:00', to: HOUR }, ['from']],
+          [{ from: '2025-01-01T00:00:00Z', to: '2026-03-02T00:00:00Z' }, ['to']],
+          [{ from: T0, to: HOUR, team: 'metrics' }, ['team']], // no team to choose: always the lead's own
+        ];
+        for (const [payload, paths] of cases) {
+          const ack = await socket.timeout(5_000).emitWithAck('team:metrics', payload);
+          expect({ ok: ack.ok, code: ack.error?.code, paths: ack.error?.issues?.map((i: { path: string }) => i.path) }, JSON.stringify(payload)).toEqual({
+            ok: false,
+            code: 'invalid_command',
+            paths,
+          });
+        }
+      } finally {
+        socket.close();
+      }
+    });
   });
 
   describe('POST /v1/stats/conversations', () => {

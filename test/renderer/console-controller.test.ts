@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDeepLink } from '../../renderer/app/deep-links.ts';
-import { offerNotice } from '../../renderer/notifications/offer-notifications.ts';
+import { offerNotice } from '../../renderer/notifications/notices.ts';
 import { connectionStore } from '../../renderer/state/connection.ts';
 import { handoffsStore, selectMine } from '../../renderer/state/handoffs.ts';
 import { PENDING_KEY, pendingStore } from '../../renderer/state/pending.ts';

@@ -24,18 +24,36 @@ function fakeBridge(answers: Partial<Record<BridgeInvokeChannel, unknown>> = {})
   return { bridge, invoked, send };
 }
 
-const notice = { id: 'h1', title: 'Offer: Dana', body: 'Chat', silent: false, actions: ['accept' as const, 'return' as const] };
+const notice = { kind: 'offer' as const, id: 'h1', title: 'Offer: Dana', body: 'Chat', silent: false, actions: ['accept' as const, 'return' as const] };
 
 describe('the desktop platform over the preload bridge', () => {
   it('shows a native notification and hands back the agent’s choice', async () => {
     const { bridge, invoked, send } = fakeBridge();
     const platform = createElectronPlatform(bridge);
-    const choice = platform.notifyOffer(notice);
+    const choice = platform.notify(notice);
     expect(invoked).toEqual([['notification:show', notice]]);
     send('notification:choice', { id: 'other', choice: 'accept' });
     send('notification:choice', { id: 'h1', choice: 'launch-missiles' }); // not a choice: ignored
     send('notification:choice', { id: 'h1', choice: 'return' });
     expect(await choice).toBe('return');
+  });
+
+  it('sends every kind of notice through the same channel; a click on news comes back as open', async () => {
+    const { bridge, invoked, send } = fakeBridge();
+    const platform = createElectronPlatform(bridge);
+    const taken = { kind: 'taken_away' as const, id: 'h2', title: 'Moved away from you by Lee', body: 'It is no longer yours.', silent: true };
+    const product = { kind: 'product_status' as const, id: 'product:p1', title: "Bug report 'Export fails on Safari' is now In progress", body: 'Changed by Lee.', silent: false };
+    const takenChoice = platform.notify(taken);
+    const productChoice = platform.notify(product);
+    expect(invoked).toEqual([
+      ['notification:show', taken],
+      ['notification:show', product],
+    ]);
+    send('notification:choice', { id: 'product:p1', choice: 'open' });
+    expect(await productChoice).toBe('open');
+    platform.closeNotification('h2');
+    expect(await takenChoice).toBe('dismissed');
+    expect(invoked.at(-1)).toEqual(['notification:close', { id: 'h2' }]);
   });
 
   it('refuses links that are not http(s) before they reach the main process', async () => {

@@ -155,6 +155,145 @@ describe('the lead board', () => {
   });
 });
 
+describe('the lead’s controls on the agents panel', () => {
+  const agentsPanel = () => within(screen.getByRole('region', { name: /^Agents/ }));
+  const presenceOf = (name: string) => agentsPanel().getByRole('combobox', { name: `Presence of ${name}` });
+
+  /** Lee's board where the hub answers the lead commands as `answer` says. */
+  async function boardAnswering(answer: (command: string, payload: Record<string, unknown>) => unknown): Promise<TestConsole> {
+    const c = await board([]);
+    c.hub.respond = (command, payload) => answer(command, payload);
+    return c;
+  }
+
+  it('sets an agent’s presence with agent:setPresence, and the card follows agents:changed', async () => {
+    const c = await boardAnswering((_command, payload) => ({ ok: true, agent: { ...ben, presence: payload.status } }));
+    expect(presenceOf('Ben Okafor')).toHaveValue('away');
+    expect(agentsPanel().queryByRole('combobox', { name: 'Presence of Lee' })).toBeNull(); // Lee has the top bar's
+    await userEvent.selectOptions(presenceOf('Ben Okafor'), 'Available');
+    expect(c.hub.commands().map((s) => [s.command, s.payload])).toEqual([['agent:setPresence', { agentId: 'ben', status: 'available' }]]);
+    expect(presenceOf('Ben Okafor')).toHaveValue('available');
+    expect(agentsPanel().getByRole('listitem', { name: 'Ben Okafor' })).toHaveTextContent('available');
+
+    // Ben closes his app: the hub says so, and the card shows it.
+    act(() => c.hub.emit('agents:changed', { agents: teamAgents([]).map((a) => (a.id === 'ben' ? { ...a, presence: 'offline' } : a)) }));
+    expect(presenceOf('Ben Okafor')).toHaveValue('offline');
+  });
+
+  it('shows the hub’s refusal of a presence change in plain words', async () => {
+    await boardAnswering(() => ({ ok: false, error: { code: 'forbidden', message: 'Ben Okafor is not in your team (support).' } }));
+    await userEvent.selectOptions(presenceOf('Ben Okafor'), 'Offline');
+    expect(await agentsPanel().findByRole('alert')).toHaveTextContent('Could not change Ben Okafor’s presence: Ben Okafor is not in your team (support).');
+    expect(presenceOf('Ben Okafor')).toHaveValue('away');
+  });
+
+  async function openRouting() {
+    await userEvent.click(agentsPanel().getByText('Routing and capacity'));
+    return within(screen.getByRole('form', { name: 'Team routing' }));
+  }
+
+  it('sends only the settings the lead changed with team:configure, and shows the team as the hub then has it', async () => {
+    const c = await boardAnswering((_command, payload) => {
+      const sent = payload as { routing?: 'push' | 'broadcast'; offerTimeoutSeconds?: number; capacity?: Array<{ agentId: string; capacity: number }>; skills?: Array<{ agentId: string; skills: string[] }> };
+      const agents = teamAgents([]).map((a) => ({
+        ...a,
+        capacity: sent.capacity?.find((e) => e.agentId === a.id)?.capacity ?? a.capacity,
+        skills: sent.skills?.find((e) => e.agentId === a.id)?.skills ?? a.skills,
+      }));
+      return { ok: true, team: { ...TEAM, routing: sent.routing ?? TEAM.routing, offerTimeoutSeconds: sent.offerTimeoutSeconds ?? TEAM.offerTimeoutSeconds }, agents };
+    });
+    const form = await openRouting();
+    expect(form.getByRole('radio', { name: /^Push/ })).toBeChecked();
+    expect(form.getByRole('spinbutton', { name: 'Offer timeout (seconds)' })).toHaveValue(45);
+    expect(form.getByRole('spinbutton', { name: 'Stalled after waiting (seconds)' })).toHaveValue(120);
+    expect(form.getByRole('spinbutton', { name: 'Stalled without action (seconds)' })).toHaveValue(900);
+    expect(form.getByRole('spinbutton', { name: 'Capacity of Ana Ruiz' })).toHaveValue(3);
+    expect(form.getByRole('textbox', { name: 'Skills of Ana Ruiz' })).toHaveValue('billing');
+    expect(form.queryByRole('spinbutton', { name: 'Capacity of Lee' })).toBeNull();
+
+    await userEvent.click(form.getByRole('radio', { name: /^Broadcast/ }));
+    await userEvent.clear(form.getByRole('spinbutton', { name: 'Offer timeout (seconds)' }));
+    await userEvent.type(form.getByRole('spinbutton', { name: 'Offer timeout (seconds)' }), '30');
+    await userEvent.clear(form.getByRole('spinbutton', { name: 'Capacity of Ben Okafor' }));
+    await userEvent.type(form.getByRole('spinbutton', { name: 'Capacity of Ben Okafor' }), '5');
+    await userEvent.type(form.getByRole('textbox', { name: 'Skills of Ana Ruiz' }), ', technical, billing');
+    // Typed and typed back: not a change, so not sent.
+    await userEvent.clear(form.getByRole('spinbutton', { name: 'Stalled after waiting (seconds)' }));
+    await userEvent.type(form.getByRole('spinbutton', { name: 'Stalled after waiting (seconds)' }), '120');
+    await userEvent.click(form.getByRole('button', { name: 'Save routing' }));
+
+    expect(c.hub.commands().map((s) => [s.command, s.payload])).toEqual([
+      [
+        'team:configure',
+        {
+          routing: 'broadcast',
+          offerTimeoutSeconds: 30,
+          capacity: [{ agentId: 'ben', capacity: 5 }],
+          skills: [{ agentId: 'ana', skills: ['billing', 'technical'] }],
+        },
+      ],
+    ]);
+    expect(await form.findByRole('status')).toHaveTextContent('Saved.');
+    expect(form.getByRole('radio', { name: /^Broadcast/ })).toBeChecked();
+    expect(form.getByRole('spinbutton', { name: 'Offer timeout (seconds)' })).toHaveValue(30);
+    expect(form.getByRole('spinbutton', { name: 'Capacity of Ben Okafor' })).toHaveValue(5);
+    expect(form.getByRole('textbox', { name: 'Skills of Ana Ruiz' })).toHaveValue('billing, technical');
+  });
+
+  it('follows team:changed and agents:changed in the fields the lead is not editing', async () => {
+    const c = await board([]);
+    const form = await openRouting();
+    await userEvent.clear(form.getByRole('spinbutton', { name: 'Stalled after waiting (seconds)' }));
+    await userEvent.type(form.getByRole('spinbutton', { name: 'Stalled after waiting (seconds)' }), '300');
+    // Another lead changes the settings meanwhile.
+    act(() => {
+      c.hub.emit('team:changed', { team: { ...TEAM, routing: 'broadcast', offerTimeoutSeconds: 60, stalledQueueSeconds: 200 } });
+      c.hub.emit('agents:changed', { agents: teamAgents([]).map((a) => (a.id === 'ana' ? { ...a, capacity: 4, skills: ['accounts'] } : a)) });
+    });
+    expect(form.getByRole('radio', { name: /^Broadcast/ })).toBeChecked();
+    expect(form.getByRole('spinbutton', { name: 'Offer timeout (seconds)' })).toHaveValue(60);
+    expect(form.getByRole('spinbutton', { name: 'Capacity of Ana Ruiz' })).toHaveValue(4);
+    expect(form.getByRole('textbox', { name: 'Skills of Ana Ruiz' })).toHaveValue('accounts');
+    expect(form.getByRole('spinbutton', { name: 'Stalled after waiting (seconds)' })).toHaveValue(300);
+  });
+
+  it('shows the hub’s refusal naming the field, and does not send what is not a number or not a change', async () => {
+    let answer: unknown = { ok: false, error: { code: 'invalid_command', message: 'Invalid team:configure', issues: [{ path: 'offerTimeoutSeconds', message: 'Too big: expected number to be <=86400' }] } };
+    const c = await boardAnswering(() => answer);
+    const form = await openRouting();
+    const timeout = form.getByRole('spinbutton', { name: 'Offer timeout (seconds)' });
+
+    await userEvent.click(form.getByRole('button', { name: 'Save routing' }));
+    expect(form.getByRole('alert')).toHaveTextContent('Nothing to save: no setting was changed.');
+    await userEvent.clear(timeout);
+    await userEvent.click(form.getByRole('button', { name: 'Save routing' }));
+    expect(form.getByRole('alert')).toHaveTextContent('Offer timeout (seconds): enter a number of seconds.');
+    expect(timeout).toHaveAttribute('aria-invalid', 'true');
+    expect(c.hub.commands()).toEqual([]);
+
+    await userEvent.type(timeout, '100000');
+    await userEvent.click(form.getByRole('button', { name: 'Save routing' }));
+    expect(await form.findByRole('alert')).toHaveTextContent('Offer timeout (seconds): Too big: expected number to be <=86400');
+    expect(timeout).toHaveAttribute('aria-invalid', 'true');
+    expect(timeout).toHaveValue(100000); // what the lead typed stays, to correct it
+
+    answer = { ok: false, error: { code: 'invalid_command', message: 'Invalid team:configure', issues: [{ path: 'capacity.0.capacity', message: 'Too big: expected number to be <=100' }] } };
+    await userEvent.clear(timeout);
+    await userEvent.type(timeout, '45');
+    await userEvent.clear(form.getByRole('spinbutton', { name: 'Capacity of Ben Okafor' }));
+    await userEvent.type(form.getByRole('spinbutton', { name: 'Capacity of Ben Okafor' }), '500');
+    await userEvent.click(form.getByRole('button', { name: 'Save routing' }));
+    expect(await form.findByRole('alert')).toHaveTextContent('Capacity of Ben Okafor: Too big: expected number to be <=100');
+    expect(form.getByRole('spinbutton', { name: 'Capacity of Ben Okafor' })).toHaveAttribute('aria-invalid', 'true');
+    expect(timeout).not.toHaveAttribute('aria-invalid');
+
+    answer = { ok: false, error: { code: 'forbidden', message: 'Only a team lead can change a team’s settings.' } };
+    await userEvent.click(form.getByRole('button', { name: 'Save routing' }));
+    expect(await form.findByText('Only a team lead can change a team’s settings.')).toHaveAttribute('role', 'alert');
+    expect(c.hub.commands().map((s) => s.payload)).toEqual([{ offerTimeoutSeconds: 100000 }, { capacity: [{ agentId: 'ben', capacity: 500 }] }, { capacity: [{ agentId: 'ben', capacity: 500 }] }]);
+  });
+});
+
 describe('the agent a lead gave a handoff', () => {
   it('sees “Reassigned to you by Lee” with the note, as text', async () => {
     const c = await startConsole();

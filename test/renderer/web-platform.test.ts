@@ -23,7 +23,7 @@ class StubNotification {
   }
 }
 
-const notice = { id: 'h1', title: 'Offer: Dana', body: 'Chat · Refund', silent: true, actions: ['accept' as const, 'return' as const] };
+const notice = { kind: 'offer' as const, id: 'h1', title: 'Offer: Dana', body: 'Chat · Refund', silent: true, actions: ['accept' as const, 'return' as const] };
 
 beforeEach(() => {
   StubNotification.shown = [];
@@ -61,22 +61,31 @@ describe('the web platform', () => {
 
   it('a clicked notification opens the offer; a closed one is dismissed', async () => {
     const p = platform();
-    const clicked = p.notifyOffer(notice);
+    const clicked = p.notify(notice);
     const [first] = StubNotification.shown;
     expect(first).toMatchObject({ title: 'Offer: Dana', options: { body: 'Chat · Refund', tag: 'h1', silent: true } });
     first!.onclick!();
     expect(await clicked).toBe('open');
     expect(first!.closed).toBe(true);
 
-    const closed = p.notifyOffer({ ...notice, id: 'h2' });
+    const closed = p.notify({ ...notice, id: 'h2' });
     p.closeNotification('h2');
     expect(await closed).toBe('dismissed');
+  });
+
+  it('news that needs no answer (a reassignment) shows the same way, and a click opens its handoff', async () => {
+    const p = platform();
+    const clicked = p.notify({ kind: 'reassigned', id: 'h3', title: 'Reassigned to you by Lee', body: 'Dana Whitfield', silent: false });
+    const [shown] = StubNotification.shown;
+    expect(shown).toMatchObject({ title: 'Reassigned to you by Lee', options: { body: 'Dana Whitfield', tag: 'h3', silent: false } });
+    shown!.onclick!();
+    expect(await clicked).toBe('open');
   });
 
   it('without permission shows nothing and reports dismissed', async () => {
     StubNotification.permission = 'denied';
     const p = platform();
-    expect(await p.notifyOffer(notice)).toBe('dismissed');
+    expect(await p.notify(notice)).toBe('dismissed');
     expect(StubNotification.shown).toEqual([]);
     expect(p.notificationPermission()).toBe('denied');
   });

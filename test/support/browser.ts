@@ -4,20 +4,8 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { CONSOLE_DIR } from '../../hub/http/console.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
 import { REPO_ROOT } from './fixtures.ts';
-
-/** Debian's Chromium (`apt-get install chromium`); `npx playwright install` does not work on these machines. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** How long a page may take to show what a step waits for (a loaded machine can be slow; nothing waits this long when all is well). */
 export const WAIT_MS = 10_000;
@@ -114,7 +102,7 @@ export async function openConsole(browsing: Browsing, hubUrl: string, token: str
   const page = await browsing.open(options);
   await page.goto(`${hubUrl}/#token=${encodeURIComponent(token)}`);
   await expect.poll(() => page.getByRole('status', { name: 'Connection: Connected' }).count(), EVENTUALLY).toBe(1);
-  await expect.poll(() => page.getByRole('combobox', { name: 'Presence' }).isEnabled(), EVENTUALLY).toBe(true);
+  await expect.poll(() => page.getByRole('combobox', { name: 'Presence', exact: true }).isEnabled(), EVENTUALLY).toBe(true);
   // The sign-in link's token does not stay in the address bar.
   expect(page.url()).toBe(`${hubUrl}/`);
   return page;

@@ -12,6 +12,7 @@ import { clearSession } from '../../renderer/state/session.ts';
 import { DEFAULT_NOTIFICATIONS, SETTINGS_KEY, TOKEN_KEY, settingsStore, type NotificationPrefs } from '../../renderer/state/settings.ts';
 import { resetUi } from '../../renderer/state/ui.ts';
 import { clearProducts } from '../../renderer/state/product.ts';
+import { clearProductNotices } from '../../renderer/state/product-notices.ts';
 import { clearReassigned, clearTeam } from '../../renderer/state/team.ts';
 import { FakeHubClient } from './fake-hub-client.ts';
 
@@ -27,6 +28,7 @@ export function resetStores(): void {
   clearTeam();
   clearReassigned();
   clearProducts();
+  clearProductNotices();
   showSignedOut();
   settingsStore.setState({ hubUrl: '', token: null, notifications: DEFAULT_NOTIFICATIONS, theme: 'system', loaded: false }, true);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, csvCell, metricsToCsv, nearestRank, type MetricsEvent, type MetricsHandoff, type MetricsInput } from '../../shared/domain/metrics.ts';
+import { computeMetrics, csvCell, metricsCsvFileName, metricsToCsv, nearestRank, type MetricsEvent, type MetricsHandoff, type MetricsInput } from '../../shared/domain/metrics.ts';
 import { MetricsReport, type Channel, type TriggerReason } from '../../shared/protocol/index.ts';
 
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
@@ -210,6 +210,17 @@ describe('computeMetrics', () => {
     expect(report.agents[0]).toMatchObject({ handoffs: 0, timeToAccept: { count: 0, medianSeconds: null }, returnToBot: { rate: null } });
   });
 
+  it('with agentId reports that one person (zeros if they did nothing) and leaves the team totals as they are', () => {
+    const handoffs = [handoff('a', 0, offeredAndAccepted('ana', 0, 12)), handoff('b', 10, [...offeredAndAccepted('ben', 10, 40), { type: 'resolved', s: 50, actor: agent('ben') }])];
+    const whole = computeMetrics(input(handoffs));
+    const bens = computeMetrics(input(handoffs, { agentId: 'ben' }));
+    expect(bens.totals).toEqual(whole.totals);
+    expect(bens.agents).toEqual([whole.agents[1]]);
+    expect(bens.agents[0]).toMatchObject({ agent: { id: 'ben', name: 'Ben' }, handoffs: 1, timeToAccept: { medianSeconds: 30 }, resolved: 1 });
+    const idle = computeMetrics(input(handoffs, { agents: [...input([]).agents, { id: 'cy', name: 'Cy' }], agentId: 'cy' }));
+    expect(idle.agents).toEqual([expect.objectContaining({ agent: { id: 'cy', name: 'Cy' }, handoffs: 0, resolved: 0, timeToAccept: { count: 0, medianSeconds: null, p90Seconds: null } })]);
+  });
+
   it('computes deflection from reports inside the period and the reporting bots’ handoffs in the periods they reported', () => {
     const h = (id: string, s: number, integrationId: string) => handoff(id, s, [], { integrationId });
     const report = computeMetrics(
@@ -246,6 +257,12 @@ describe('computeMetrics', () => {
 });
 
 describe('metrics CSV', () => {
+  it('is saved as baton-metrics-<team>[-<agent>]-<from>-<to>.csv with compact UTC times', () => {
+    const report = { team: 'support', from: '2026-03-02T09:00:00.000Z', to: '2026-03-09T09:00:00.000Z' };
+    expect(metricsCsvFileName(report)).toBe('baton-metrics-support-20260302T090000Z-20260309T090000Z.csv');
+    expect(metricsCsvFileName(report, 'demo-ana')).toBe('baton-metrics-support-demo-ana-20260302T090000Z-20260309T090000Z.csv');
+  });
+
   it('escapes cells as RFC 4180 says and defuses spreadsheet formulas in text', () => {
     expect(csvCell('plain')).toBe('plain');
     expect(csvCell('a, b')).toBe('"a, b"');

@@ -1,10 +1,11 @@
 import type { Notification, NotificationConstructorOptions } from 'electron';
-import type { NotificationChoice, OfferNotice } from '../../shared/protocol/bridge.ts';
+import type { InfoNotice, Notice, NotificationChoice } from '../../shared/protocol/bridge.ts';
 import type { Priority } from '../../shared/protocol/packet.ts';
 import type { Log } from '../logging/log.ts';
 
 export type NotificationPort = Pick<Notification, 'on' | 'show' | 'close'>;
 export type NotificationFactory = (options: NotificationConstructorOptions) => NotificationPort;
+type Urgency = NonNullable<NotificationConstructorOptions['urgency']>;
 
 /** Button labels: the same accessible names as the console's buttons. */
 export const ACTION_LABELS = { accept: 'Accept', return: 'Return to bot' } as const;
@@ -14,54 +15,56 @@ export function supportsActions(platform: NodeJS.Platform): boolean {
   return platform === 'darwin' || platform === 'win32';
 }
 
-const URGENCY: Record<Priority, NonNullable<NotificationConstructorOptions['urgency']>> = {
-  low: 'low',
-  normal: 'normal',
-  high: 'normal',
-  urgent: 'critical',
-};
+// Only an urgent offer is `critical`: GNOME and KDE show those even in do-not-disturb (Windows only
+// sorts them first in the Action Centre). Everything else is marked so the OS's do-not-disturb,
+// Focus or Focus Assist holds it back like any other app's notification.
+const OFFER_URGENCY: Record<Priority, Urgency> = { low: 'low', normal: 'normal', high: 'normal', urgent: 'critical' };
+const INFO_URGENCY: Record<InfoNotice['kind'], Urgency> = { reassigned: 'normal', returned: 'normal', taken_away: 'low', product_status: 'low' };
 
-/** The native notification for an offer on this platform. */
-export function offerNotificationOptions(notice: OfferNotice, { platform, icon }: { platform: NodeJS.Platform; icon?: string }): NotificationConstructorOptions {
+/** The native notification for a notice on this platform. */
+export function notificationOptions(notice: Notice, { platform, icon }: { platform: NodeJS.Platform; icon?: string }): NotificationConstructorOptions {
+  const offer = notice.kind === 'offer';
   const options: NotificationConstructorOptions = {
     title: notice.title,
     body: notice.body,
     silent: notice.silent,
-    // An offer waits for an answer: it must not vanish after a few seconds (Linux, Windows).
-    timeoutType: 'never',
+    // An offer waits for an answer: it must not vanish after a few seconds (Linux, Windows). News
+    // may time out into the notification centre like any other.
+    timeoutType: offer ? 'never' : 'default',
     ...(icon && platform !== 'darwin' && { icon }),
   };
-  if (platform !== 'darwin') options.urgency = URGENCY[notice.priority ?? 'normal'];
+  if (platform !== 'darwin') options.urgency = offer ? OFFER_URGENCY[notice.priority ?? 'normal'] : INFO_URGENCY[notice.kind];
   if (supportsActions(platform)) {
-    // One notification per handoff: a repeat replaces it in the notification centre.
-    options.id = `baton-offer-${notice.id}`;
-    options.actions = notice.actions.map((action) => ({ type: 'button', text: ACTION_LABELS[action] }));
+    // One notification per id: a repeat replaces it in the notification centre.
+    options.id = `baton-${notice.kind}-${notice.id}`;
+    if (offer) options.actions = notice.actions.map((action) => ({ type: 'button', text: ACTION_LABELS[action] }));
   }
   return options;
 }
 
-export interface OfferNotifications {
-  show(notice: OfferNotice): void;
-  /** The offer was answered elsewhere, withdrawn or expired: take the notification away. */
-  close(handoffId: string): void;
-  /** The handoff of the newest notification still showing. */
-  newest(): string | null;
+export interface NativeNotifications {
+  show(notice: Notice): void;
+  /** Answered elsewhere, withdrawn, expired, or the agent opened the handoff: take the notification away. */
+  close(id: string): void;
+  /** The handoff of the newest offer whose notification is still showing. */
+  newestOffer(): string | null;
   closeAll(): void;
 }
 
 interface Shown {
   notification: NotificationPort;
-  notice: OfferNotice;
+  notice: Notice;
   /** Set once we have answered or closed it, so its later events are ignored. */
   done: boolean;
 }
 
 /**
- * One native notification per offer, kept referenced until it is answered or closed (a
+ * One native notification per notice id, kept referenced until it is answered or closed (a
  * notification that is garbage-collected loses its click and action events). `onChoice` hears
- * what the agent did, exactly once per notification.
+ * what the agent did, exactly once per notification: an offer's buttons (where the OS has them),
+ * `open` for a click, `dismissed` when closed.
  */
-export function createOfferNotifications({
+export function createNativeNotifications({
   createNotification,
   supported,
   platform,
@@ -73,9 +76,9 @@ export function createOfferNotifications({
   supported: boolean;
   platform: NodeJS.Platform;
   icon?: string;
-  onChoice(handoffId: string, choice: NotificationChoice): void;
+  onChoice(id: string, choice: NotificationChoice): void;
   log: Log;
-}): OfferNotifications {
+}): NativeNotifications {
   const shown = new Map<string, Shown>();
 
   const settle = (entry: Shown, choice: NotificationChoice, { close }: { close: boolean }): void => {
@@ -100,16 +103,15 @@ export function createOfferNotifications({
       }
       const previous = shown.get(notice.id);
       if (previous) dismissQuietly(previous); // the console already settled the previous one
-      const options = offerNotificationOptions(notice, { platform, ...(icon && { icon }) });
-      const actions = supportsActions(platform) ? notice.actions : [];
+      const options = notificationOptions(notice, { platform, ...(icon && { icon }) });
+      const actions = notice.kind === 'offer' && supportsActions(platform) ? notice.actions : [];
       const entry: Shown = { notification: createNotification(options), notice, done: false };
       shown.set(notice.id, entry);
 
       entry.notification.on('click', () => settle(entry, 'open', { close: true }));
       entry.notification.on('action', (details, legacyIndex) => {
         const index = typeof details?.actionIndex === 'number' ? details.actionIndex : legacyIndex;
-        const action = actions[index];
-        settle(entry, action ?? 'open', { close: true });
+        settle(entry, actions[index] ?? 'open', { close: true });
       });
       entry.notification.on('close', (details) => {
         // Windows moves a toast to the Action Centre after its time on screen: still there, still answerable.
@@ -117,18 +119,18 @@ export function createOfferNotifications({
         settle(entry, 'dismissed', { close: false });
       });
       entry.notification.on('failed', (_event, error) => {
-        log.warn('A notification could not be shown.', { handoffId: notice.id, error });
+        log.warn('A notification could not be shown.', { id: notice.id, kind: notice.kind, error });
         settle(entry, 'dismissed', { close: false });
       });
       entry.notification.show();
     },
-    close(handoffId) {
-      const entry = shown.get(handoffId);
+    close(id) {
+      const entry = shown.get(id);
       if (entry) dismissQuietly(entry);
     },
-    newest() {
+    newestOffer() {
       let newest: string | null = null;
-      for (const id of shown.keys()) newest = id; // a Map keeps insertion order
+      for (const [id, entry] of shown) if (entry.notice.kind === 'offer') newest = id; // a Map keeps insertion order
       return newest;
     },
     closeAll() {

@@ -1,0 +1,56 @@
+import type { BenchResults } from './run.ts';
+
+const row = (cells: ReadonlyArray<string | number>): string => `| ${cells.join(' | ')} |`;
+const ratio = (a: number, b: number): string => `${(a / b).toFixed(1)}×`;
+const target = (ok: boolean): string => (ok ? 'met' : '**missed**');
+
+/** The Markdown tables of docs/performance.md, from one run's results. */
+export function renderTables(results: BenchResults): string {
+  const parts: string[] = [];
+  const m = results.machine;
+  parts.push(
+    `Run ${results.at.slice(0, 16).replace('T', ' ')} UTC at commit ${m.commit}: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; ` +
+      `Node ${m.node}, Chromium ${m.chromium}, PGlite ${m.pglite}, socket.io ${m['socket.io']}, fastify ${m.fastify}, React ${m.react}; ` +
+      `load average ${m.loadAverage1m} when it started.`,
+  );
+  if (results.latency) {
+    const lines = [
+      row(['handoffs/s', 'server', 'sent', 'offers received', 'median ms', 'p99 ms', 'max ms', 'p99 vs baseline (target ≤ 2×)']),
+      row(['---:', '---', '---:', '---:', '---:', '---:', '---:', '---']),
+    ];
+    for (const r of results.latency) {
+      const base = results.latency.find((b) => b.server === 'bare socket.io' && b.perSecond === r.perSecond);
+      const compare = r.server === 'hub' && base ? `${ratio(r.latencyMs.p99, base.latencyMs.p99)} — ${target(r.latencyMs.p99 <= 2 * base.latencyMs.p99)}` : '';
+      lines.push(row([r.perSecond, r.server, r.sent, r.offersReceived, r.latencyMs.median, r.latencyMs.p99, r.latencyMs.max, compare]));
+    }
+    parts.push(`**1. POST /v1/handoffs → offer at the agent's socket, 1,000 agents connected**\n\n${lines.join('\n')}`);
+  }
+  if (results.throughput) {
+    const t = results.throughput;
+    parts.push(
+      `**2a. Sustained ingress on the embedded store (file-backed PGlite)**\n\n` +
+        [row(['concurrent bots', 'seconds', 'created', 'failed', 'handoffs/s', 'target ≥ 300/s']), row(['---:', '---:', '---:', '---:', '---:', '---']), row([t.concurrency, t.seconds, t.created, t.failed, t.perSecond, target(t.perSecond >= 300)])].join('\n'),
+    );
+  }
+  if (results.memory) {
+    const lines = [row(['agents', 'server', 'RSS MiB', 'RSS per agent KiB', 'heap per agent KiB', 'per agent vs baseline (target ≤ 2×)']), row(['---:', '---', '---:', '---:', '---:', '---'])];
+    for (const r of results.memory) {
+      const base = results.memory.find((b) => b.server === 'bare socket.io' && b.agents === r.agents);
+      const compare = r.server === 'hub' && base ? `${ratio(r.rssPerAgentKiB, base.rssPerAgentKiB)} — ${target(r.rssPerAgentKiB <= 2 * base.rssPerAgentKiB)}` : '';
+      lines.push(row([r.agents, r.server, r.rssMiB, r.rssPerAgentKiB, r.heapPerAgentKiB, compare]));
+    }
+    parts.push(`**2b. Hub memory per connected agent**\n\n${lines.join('\n')}`);
+  }
+  if (results.console) {
+    const c = results.console;
+    parts.push(
+      `**3. The console in Chromium with ${c.handoffs.toLocaleString('en')} handoffs**\n\n` +
+        [
+          row(['inbox rendered (ms from navigation)', 'keystroke → next frame median ms', 'p99 ms', 'max ms', 'target < 50 ms']),
+          row(['---:', '---:', '---:', '---:', '---']),
+          row([c.inboxRenderMs, c.keystrokeToFrameMs.median, c.keystrokeToFrameMs.p99, c.keystrokeToFrameMs.max, target(c.keystrokeToFrameMs.p99 < 50)]),
+        ].join('\n'),
+    );
+  }
+  return parts.join('\n\n');
+}

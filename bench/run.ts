@@ -1,0 +1,99 @@
+// `npm run bench`: every benchmark in docs/performance.md, one after another on a fresh server
+// each. Results go to bench/results/latest.json and into the table of docs/performance.md.
+// `--only latency,throughput,memory,console` runs some; `--quick` runs short versions (for trying
+// a change, not for the record: it writes nothing).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/chromium.ts';
+import { measureConsole, type ConsoleResult } from './console.ts';
+import { measureLatency, type LatencyResult } from './latency.ts';
+import { measureMemory, type MemoryResult } from './memory.ts';
+import { measureThroughput, type ThroughputResult } from './throughput.ts';
+import { renderTables } from './report.ts';
+
+const SECTIONS = ['latency', 'throughput', 'memory', 'console'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
+const only = (values.only?.split(',') ?? SECTIONS) as Section[];
+const unknown = only.filter((s) => !SECTIONS.includes(s));
+if (unknown.length > 0) {
+  console.error(`Unknown section ${unknown.join(', ')}; the sections are ${SECTIONS.join(', ')}.`);
+  process.exit(2);
+}
+const quick = values.quick;
+
+export interface BenchResults {
+  at: string;
+  machine: Record<string, string | number>;
+  latency?: LatencyResult[];
+  throughput?: ThroughputResult;
+  memory?: MemoryResult[];
+  console?: ConsoleResult;
+}
+
+const pkg = (name: string): string => (JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as { version: string }).version;
+
+async function machine(): Promise<BenchResults['machine']> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const chromiumVersion = browser.version();
+  await browser.close();
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    loadAverage1m: Number(os.loadavg()[0]!.toFixed(2)),
+    node: process.version,
+    chromium: chromiumVersion,
+    pglite: pkg('@electric-sql/pglite'),
+    'socket.io': pkg('socket.io'),
+    fastify: pkg('fastify'),
+    react: pkg('react'),
+    commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
+  };
+}
+
+const results: BenchResults = { at: new Date().toISOString(), machine: await machine() };
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+if (only.includes('latency')) {
+  results.latency = [];
+  for (const perSecond of [50, 200]) {
+    for (const server of ['bare', 'hub'] as const) {
+      log(`latency: ${server}, 1,000 agents, ${perSecond}/s`);
+      results.latency.push(await measureLatency(server, 1000, perSecond, quick ? 3 : 15));
+    }
+  }
+}
+if (only.includes('throughput')) {
+  log('throughput: 32 concurrent bots');
+  results.throughput = await measureThroughput(32, quick ? 5 : 20);
+}
+if (only.includes('memory')) {
+  results.memory = [];
+  for (const server of ['bare', 'hub'] as const) {
+    log(`memory: ${server}, 1,000 and 5,000 agents`);
+    results.memory.push(...(await measureMemory(server, [1000, 5000])));
+  }
+}
+if (only.includes('console')) {
+  log('console: 5,000 handoffs in Chromium');
+  results.console = await measureConsole(5000, quick ? 20 : 100);
+}
+
+const tables = renderTables(results);
+console.log(`\n${tables}`);
+if (!quick) {
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  const docs = new URL('../docs/performance.md', import.meta.url);
+  const text = readFileSync(docs, 'utf8');
+  const updated = text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${tables}\n<!-- bench:end -->`);
+  writeFileSync(docs, updated);
+  log('wrote bench/results/latest.json and the tables in docs/performance.md');
+}
+process.exit(0);

@@ -1,0 +1,44 @@
+import { useController } from '../app/console-context.tsx';
+import { Text } from '../packet/Text.tsx';
+import { dismissProductNotice, useProductNotices } from '../state/product-notices.ts';
+import { productStatusLine } from './labels.ts';
+
+/**
+ * "Bug report 'Export fails on Safari' is now In progress", with the note that came with the
+ * change, for each item this agent routed that changed status: closing the loop with the agent.
+ */
+export function ProductStatusBanners() {
+  const notices = Object.entries(useProductNotices());
+  const controller = useController();
+  if (notices.length === 0) return null;
+  return (
+    <div className="reassigned-banners">
+      {notices.map(([itemId, { item, change, handoffId }]) => (
+        <section key={itemId} role="status" className="reassigned-banner" aria-label={`Product update: ${item.title}`}>
+          <p>
+            <strong>
+              <Text>{productStatusLine(item, change.to)}</Text>
+            </strong>
+            {' · '}
+            changed by <Text>{change.by.name}</Text>
+          </p>
+          {change.note && (
+            <Text as="blockquote" className="reassigned-note">
+              {change.note}
+            </Text>
+          )}
+          <div className="reassigned-actions">
+            {handoffId && (
+              <button type="button" onClick={() => void controller.openHandoff(handoffId)}>
+                Open
+              </button>
+            )}
+            <button type="button" onClick={() => dismissProductNotice(itemId)}>
+              Dismiss
+            </button>
+          </div>
+        </section>
+      ))}
+    </div>
+  );
+}
