@@ -1,4 +1,4 @@
-import Fastify, { type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
 import { CancelBody, ContextPacket, MAX_BODY_BYTES, describeIssues } from '../../shared/protocol/index.ts';
@@ -36,7 +36,7 @@ export async function createHttpServer({ service, log, connectors, corsOrigins, 
   // Fastify's own two lines per request are replaced by one, at info only when something went
   // wrong: a created handoff already logs "handoff received", and at hundreds a second the log
   // should not cost more than the work.
-  const app = Fastify({ loggerInstance: log, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true, trustProxy, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: log, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true, trustProxy, logController: new LogController({ disableRequestLogging: true }) });
   app.addHook('onResponse', async (request, reply) => {
     const line = { method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
     if (reply.statusCode >= 400) request.log.info(line, 'request refused or failed');

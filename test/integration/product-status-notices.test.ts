@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Handoff } from '../../shared/protocol/handoff.ts';
 import type { ProductItem } from '../../shared/protocol/product.ts';
-import { createController, type Controller } from '../../renderer/app/controller.ts';
-import { connectHub, type HubClient, type ProductRoute } from '../../renderer/client/hub-client.ts';
-import { createFakePlatform, type FakePlatform } from '../../renderer/platform/fake-platform.ts';
+import type { Controller } from '../../renderer/app/controller.ts';
+import type { HubClient, ProductRoute } from '../../renderer/client/hub-client.ts';
+import type { FakePlatform } from '../../renderer/platform/fake-platform.ts';
 import { clearHandoffs, handoffsStore, selectMine, selectOffers } from '../../renderer/state/handoffs.ts';
 import { productStore } from '../../renderer/state/product.ts';
 import { productNoticesStore } from '../../renderer/state/product-notices.ts';
 import { sessionStore } from '../../renderer/state/session.ts';
 import { uiStore } from '../../renderer/state/ui.ts';
 import { FULL_PACKET } from '../support/console-fixtures.ts';
-import { resetStores } from '../support/console.ts';
+import { consoleOnHub, type ConsoleOnHub } from '../support/console.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { waitForStore } from '../support/wait-for-store.ts';
 
@@ -21,30 +21,17 @@ let hub: TestHub;
 let controller: Controller;
 let platform: FakePlatform;
 let lee: HubClient;
-const clients: HubClient[] = [];
+let ana: ConsoleOnHub;
 
 beforeAll(async () => {
-  resetStores();
   hub = await startTestHub();
-  platform = createFakePlatform();
-  controller = createController({
-    platform,
-    defaultHubUrl: hub.url,
-    connect: (credentials) => {
-      const client = connectHub({ ...credentials, timeoutMs: 5_000 });
-      clients.push(client);
-      return client;
-    },
-  });
-  await controller.start();
-  controller.signIn(hub.url, 'demo-ana');
-  await waitForStore(sessionStore, (s) => s.agent?.name === 'Ana', 'Ana’s session');
+  ana = await consoleOnHub(hub.url);
+  ({ controller, platform } = ana);
   lee = await hub.signIn('demo-lee');
 });
 
 afterAll(async () => {
-  controller.dispose();
-  for (const client of clients.splice(0)) client.close();
+  ana.close();
   await hub.stop();
 });
 

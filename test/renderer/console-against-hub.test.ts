@@ -1,15 +1,14 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Handoff } from '../../shared/protocol/handoff.ts';
-import { createController, type Controller } from '../../renderer/app/controller.ts';
-import { connectHub, type HubClient } from '../../renderer/client/hub-client.ts';
-import { createFakePlatform, type FakePlatform } from '../../renderer/platform/fake-platform.ts';
+import type { Controller } from '../../renderer/app/controller.ts';
+import type { FakePlatform } from '../../renderer/platform/fake-platform.ts';
 import { connectionStore } from '../../renderer/state/connection.ts';
 import { handoffsStore, selectMine, selectOffers } from '../../renderer/state/handoffs.ts';
 import { pendingStore } from '../../renderer/state/pending.ts';
 import { sessionStore } from '../../renderer/state/session.ts';
 import { FULL_PACKET } from '../support/console-fixtures.ts';
-import { resetStores } from '../support/console.ts';
+import { consoleOnHub, type ConsoleOnHub } from '../support/console.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { waitForStore } from '../support/wait-for-store.ts';
 
@@ -18,29 +17,16 @@ import { waitForStore } from '../support/wait-for-store.ts';
 let hub: TestHub;
 let controller: Controller;
 let platform: FakePlatform;
-const clients: HubClient[] = [];
+let ana: ConsoleOnHub;
 
 beforeEach(async () => {
-  resetStores();
   hub = await startTestHub();
-  platform = createFakePlatform();
-  controller = createController({
-    platform,
-    defaultHubUrl: hub.url,
-    connect: (credentials) => {
-      const client = connectHub({ ...credentials, timeoutMs: 5_000 });
-      clients.push(client);
-      return client;
-    },
-  });
-  await controller.start();
-  controller.signIn(hub.url, 'demo-ana');
-  await waitForStore(sessionStore, (s) => s.agent?.name === 'Ana', 'Ana’s session');
+  ana = await consoleOnHub(hub.url);
+  ({ controller, platform } = ana);
 });
 
 afterEach(async () => {
-  controller.dispose();
-  for (const client of clients.splice(0)) client.close();
+  ana.close();
   await hub.stop();
 });
 

@@ -8,13 +8,15 @@ import { clearConflicts } from '../../renderer/state/conflicts.ts';
 import { showSignedOut } from '../../renderer/state/connection.ts';
 import { clearHandoffs } from '../../renderer/state/handoffs.ts';
 import { replacePending } from '../../renderer/state/pending.ts';
-import { clearSession } from '../../renderer/state/session.ts';
+import { clearSession, sessionStore } from '../../renderer/state/session.ts';
 import { DEFAULT_NOTIFICATIONS, SETTINGS_KEY, TOKEN_KEY, settingsStore, type NotificationPrefs } from '../../renderer/state/settings.ts';
 import { resetUi } from '../../renderer/state/ui.ts';
 import { clearProducts } from '../../renderer/state/product.ts';
 import { clearProductNotices } from '../../renderer/state/product-notices.ts';
 import { clearReassigned, clearTeam } from '../../renderer/state/team.ts';
+import { connectHub, type HubClient } from '../../renderer/client/hub-client.ts';
 import { FakeHubClient } from './fake-hub-client.ts';
+import { waitForStore } from './wait-for-store.ts';
 
 export const HUB_URL = 'http://hub.test:7400';
 
@@ -94,4 +96,41 @@ export async function signedInConsole(agent: AgentView, handoffs: Handoff[], opt
 /** Lets pending promise callbacks (the outbox's sends and acks) run. */
 export async function flushMicrotasks(): Promise<void> {
   for (let i = 0; i < 10; i++) await Promise.resolve();
+}
+
+export interface ConsoleOnHub {
+  controller: Controller;
+  platform: FakePlatform;
+  /** Closes the console and every client it opened (not the hub). */
+  close(): void;
+}
+
+/**
+ * A console (controller, stores, fake platform) over the real client core, signed in to a real
+ * hub as `token` (default Ana), once its session has arrived.
+ */
+export async function consoleOnHub(hubUrl: string, token = 'demo-ana', name = 'Ana'): Promise<ConsoleOnHub> {
+  resetStores();
+  const platform = createFakePlatform();
+  const clients: HubClient[] = [];
+  const controller = createController({
+    platform,
+    defaultHubUrl: hubUrl,
+    connect: (credentials) => {
+      const client = connectHub({ ...credentials, timeoutMs: 5_000 });
+      clients.push(client);
+      return client;
+    },
+  });
+  await controller.start();
+  controller.signIn(hubUrl, token);
+  await waitForStore(sessionStore, (s) => s.agent?.name === name, `${name}’s session`);
+  return {
+    controller,
+    platform,
+    close() {
+      controller.dispose();
+      for (const client of clients.splice(0)) client.close();
+    },
+  };
 }
