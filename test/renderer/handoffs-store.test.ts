@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   RECENT_LIMIT,
+  applyAckedHandoff,
   applyHandoff,
   applySnapshot,
   applyWithdrawal,
@@ -120,5 +121,29 @@ describe('changes from the hub', () => {
     const lee = { ...ana, id: 'lee', name: 'Lee', role: 'lead' as const };
     applyHandoff(makeHandoff({ id: 'x', offerFor: ben.id, now }), lee, now);
     expect(Object.keys(state().byId)).toEqual(['x']);
+  });
+});
+
+describe('what an action’s ack says', () => {
+  it('updates a handoff the inbox holds, and finishes one it no longer holds', () => {
+    const offer = makeHandoff({ id: 'o1', offerFor: ana.id, now });
+    applySnapshot([offer]);
+    applyAckedHandoff(makeHandoff({ id: 'o1', acceptedBy: ana, now: now + 1_000 }), ana);
+    expect(ids(selectMine(ana.id)(state()))).toEqual(['o1']);
+
+    applySnapshot([]);
+    applyAckedHandoff({ ...makeHandoff({ id: 'o1', acceptedBy: ana, now: now + 2_000 }), status: 'resolved' }, ana);
+    expect(state().recent.o1?.outcome).toEqual({ kind: 'finished', status: 'resolved' });
+  });
+
+  it('does not bring back as open a handoff the last snapshot no longer lists: that ack is the hub repeating an old answer', () => {
+    const offer = makeHandoff({ id: 'o1', offerFor: ana.id, now });
+    applySnapshot([offer]);
+    // Reconnected: meanwhile the bot took it back, so the snapshot no longer has it.
+    applySnapshot([]);
+    // The outbox sends the accept again with its opId and gets the ack stored when it was first applied.
+    applyAckedHandoff(makeHandoff({ id: 'o1', acceptedBy: ana, now: now + 1_000 }), ana);
+    expect(state().byId).toEqual({});
+    expect(state().recent.o1?.outcome).toEqual({ kind: 'moved' });
   });
 });
