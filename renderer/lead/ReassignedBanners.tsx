@@ -1,5 +1,6 @@
 import { useStore } from 'zustand';
 import { customerLabel } from '../packet/labels.ts';
+import { NoticeBanner } from '../notifications/NoticeBanner.tsx';
 import { Text } from '../packet/Text.tsx';
 import { useHandoffs } from '../state/handoffs.ts';
 import { dismissReassigned, reassignedStore } from '../state/team.ts';
@@ -18,29 +19,20 @@ export function ReassignedBanners() {
   return (
     <div className="reassigned-banners">
       {shown.map(([id, notice]) => (
-        <section key={id} role="status" className="reassigned-banner" aria-label={`Reassigned: ${customerLabel(byId[id]!.packet)}`}>
-          <p>
-            <strong>
-              {notice.returned ? 'Back to you from ' : 'Reassigned to you by '}
-              <Text>{notice.by.name}</Text>
-            </strong>
-            {' · '}
-            <Text>{customerLabel(byId[id]!.packet)}</Text>
-          </p>
-          {notice.note && (
-            <Text as="blockquote" className="reassigned-note">
-              {notice.note}
-            </Text>
-          )}
-          <div className="reassigned-actions">
-            <button type="button" onClick={() => selectHandoffRow(id, true)}>
-              Open
-            </button>
-            <button type="button" onClick={() => dismissReassigned(id)}>
-              Dismiss
-            </button>
-          </div>
-        </section>
+        <NoticeBanner
+          key={id}
+          label={`Reassigned: ${customerLabel(byId[id]!.packet)}`}
+          note={notice.note}
+          onOpen={() => selectHandoffRow(id, true)}
+          onDismiss={() => dismissReassigned(id)}
+        >
+          <strong>
+            {notice.returned ? 'Back to you from ' : 'Reassigned to you by '}
+            <Text>{notice.by.name}</Text>
+          </strong>
+          {' · '}
+          <Text>{customerLabel(byId[id]!.packet)}</Text>
+        </NoticeBanner>
       ))}
     </div>
   );

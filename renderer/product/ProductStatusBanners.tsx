@@ -1,4 +1,5 @@
 import { useController } from '../app/console-context.tsx';
+import { NoticeBanner } from '../notifications/NoticeBanner.tsx';
 import { Text } from '../packet/Text.tsx';
 import { dismissProductNotice, useProductNotices } from '../state/product-notices.ts';
 import { productStatusLine } from './labels.ts';
@@ -14,30 +15,19 @@ export function ProductStatusBanners() {
   return (
     <div className="reassigned-banners">
       {notices.map(([itemId, { item, change, handoffId }]) => (
-        <section key={itemId} role="status" className="reassigned-banner" aria-label={`Product update: ${item.title}`}>
-          <p>
-            <strong>
-              <Text>{productStatusLine(item, change.to)}</Text>
-            </strong>
-            {' · '}
-            changed by <Text>{change.by.name}</Text>
-          </p>
-          {change.note && (
-            <Text as="blockquote" className="reassigned-note">
-              {change.note}
-            </Text>
-          )}
-          <div className="reassigned-actions">
-            {handoffId && (
-              <button type="button" onClick={() => void controller.openHandoff(handoffId)}>
-                Open
-              </button>
-            )}
-            <button type="button" onClick={() => dismissProductNotice(itemId)}>
-              Dismiss
-            </button>
-          </div>
-        </section>
+        <NoticeBanner
+          key={itemId}
+          label={`Product update: ${item.title}`}
+          note={change.note}
+          onOpen={handoffId ? () => void controller.openHandoff(handoffId) : undefined}
+          onDismiss={() => dismissProductNotice(itemId)}
+        >
+          <strong>
+            <Text>{productStatusLine(item, change.to)}</Text>
+          </strong>
+          {' · '}
+          changed by <Text>{change.by.name}</Text>
+        </NoticeBanner>
       ))}
     </div>
   );
