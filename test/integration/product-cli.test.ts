@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { connectHub, type HubClient } from '../../renderer/client/hub-client.ts';
 import { REPO_ROOT } from '../support/fixtures.ts';
 import { DEMO_KEY } from '../support/hub.ts';
@@ -128,7 +128,8 @@ describe('npm run hub -- connector …', () => {
     expect(request!.json).toMatchObject({ title: 'Recurring invoices', labels: ['enhancement'] });
     expect((await recorded).item.external[0]).toMatchObject({ kind: 'github', key: 'acme/app#7' });
 
-    expect(hub.stderr()).toContain('connector request delivered');
+    // The log line and the socket event travel on different pipes: either may arrive first.
+    await vi.waitFor(() => expect(hub.stderr()).toContain('connector request delivered'), { timeout: 10_000 });
     expect(hub.stderr() + hub.stdout()).not.toContain(GITHUB_TOKEN);
     expect(hub.stderr()).not.toContain(EVENTS_SECRET);
   });
