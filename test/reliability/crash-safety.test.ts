@@ -312,7 +312,8 @@ describe('a hub killed (SIGKILL) in the middle of a burst of 1,000 handoffs and 
   const answered = () => outcomes.flatMap((o, i) => (o.kind === 'answered' ? [{ i, ...o }] : []));
 
   it('kills the hub part-way: some requests were answered, some were in flight, some not sent yet', () => {
-    expect(answered()).toHaveLength(KILL_AFTER_2XX);
+    // The kill is sent at the KILL_AFTER_2XX-th answer; answers already on their way still arrive.
+    expect(answered().length).toBeGreaterThanOrEqual(KILL_AFTER_2XX);
     expect(outcomes.filter((o) => o.kind === 'unknown').length).toBeGreaterThan(0);
     expect(outcomes.filter((o) => o.kind === 'not_sent').length).toBeGreaterThan(0);
   });
