@@ -5,21 +5,21 @@ import type { ReassignTarget } from '../../shared/protocol/socket.ts';
 import type { ProductStatus, ProductSuggestion } from '../../shared/protocol/product.ts';
 import type { AckOf, CommandError } from '../../shared/protocol/socket.ts';
 import type { MetricsReport } from '../../shared/protocol/lead.ts';
-import { applyProduct, clearProducts, productStore, replaceProducts } from '../state/product.ts';
-import { applyAgents, applyReassigned, applyTeam, clearReassigned, clearTeam, teamStore } from '../state/team.ts';
+import { applyProduct, productStore, replaceProducts } from '../state/product.ts';
+import { applyAgents, applyReassigned, applyTeam, teamStore } from '../state/team.ts';
 import { createNotifier, type Notifier } from '../notifications/notifier.ts';
 import { heldBefore } from '../../shared/domain/handoff-history.ts';
-import { applyProductChange, clearProductNotices } from '../state/product-notices.ts';
+import { applyProductChange } from '../state/product-notices.ts';
 import type { Platform } from '../platform/platform.ts';
-import { clearConflicts } from '../state/conflicts.ts';
+import { clearSignedInState } from '../state/signed-in.ts';
 import { connectionStore, showConnecting, showSignedOut } from '../state/connection.ts';
-import { applyHandoff, clearHandoffs, handoffsStore, isOfferFor, selectHandoff, selectOffers } from '../state/handoffs.ts';
+import { applyHandoff, handoffsStore, isOfferFor, selectHandoff, selectOffers } from '../state/handoffs.ts';
 import { createOutbox, type Outbox } from '../state/outbox.ts';
 import { loadPending, persistPending, replacePending, PENDING_KEY } from '../state/pending.ts';
-import { applyAgent, clearSession, sessionStore } from '../state/session.ts';
+import { applyAgent, sessionStore } from '../state/session.ts';
 import { forgetToken, loadSettings, normaliseHubUrl, persistSettings, setCredentials, settingsStore } from '../state/settings.ts';
 import { syncStores, type Sync } from '../state/sync.ts';
-import { openForm, resetUi, selectHandoffRow, uiStore } from '../state/ui.ts';
+import { openForm, selectHandoffRow, uiStore } from '../state/ui.ts';
 import { parseDeepLink } from './deep-links.ts';
 
 const NOT_CONNECTED = 'Not connected to the hub; try again once it is back.';
@@ -158,17 +158,6 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
     });
   }
 
-  function resetSessionState(): void {
-    clearHandoffs();
-    clearSession();
-    clearConflicts();
-    resetUi();
-    clearTeam();
-    clearReassigned();
-    clearProducts();
-    clearProductNotices();
-  }
-
   const controller: Controller = {
     async start() {
       await loadSettings(platform.storage, defaultHubUrl);
@@ -195,7 +184,7 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
     signIn(hubUrl, token) {
       const url = normaliseHubUrl(hubUrl) ?? hubUrl;
       disconnect();
-      resetSessionState();
+      clearSignedInState();
       replacePending([]); // a new sign-in starts with nothing queued: the queue belonged to the last one
       setCredentials(url, token.trim());
       connectNow();
@@ -204,7 +193,7 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
     async signOut() {
       disconnect();
       forgetToken();
-      resetSessionState();
+      clearSignedInState();
       replacePending([]);
       await platform.storage.remove(PENDING_KEY);
       showSignedOut();

@@ -250,13 +250,7 @@ export const ProductChangedEvent = z.object({
 // Webhooks and connectors
 
 /** A linked handoff's customer, as a connector's issue or comment names them. */
-export const ConnectorCustomer = z.object({
-  key: z.string(),
-  anonymous: z.boolean(),
-  customerId: z.string().nullable(),
-  name: z.string().nullable(),
-  email: z.string().nullable(),
-  tier: z.string().nullable(),
+export const ConnectorCustomer = ProductCustomer.omit({ handoffIds: true, firstLinkedAt: true }).extend({
   /** First time this customer is linked to the item (false: they asked again in another conversation). */
   isNew: z.boolean(),
 });

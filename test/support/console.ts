@@ -4,17 +4,12 @@ import type { HubCredentials } from '../../renderer/client/hub-port.ts';
 import { createController, type Controller, type ControllerOptions } from '../../renderer/app/controller.ts';
 import { createFakePlatform, type FakePlatform } from '../../renderer/platform/fake-platform.ts';
 import type { Platform } from '../../renderer/platform/platform.ts';
-import { clearConflicts } from '../../renderer/state/conflicts.ts';
 import { showSignedOut } from '../../renderer/state/connection.ts';
-import { clearHandoffs } from '../../renderer/state/handoffs.ts';
 import { replacePending } from '../../renderer/state/pending.ts';
-import { clearSession, sessionStore } from '../../renderer/state/session.ts';
+import { sessionStore } from '../../renderer/state/session.ts';
 import { DEFAULT_NOTIFICATIONS, SETTINGS_KEY, TOKEN_KEY, settingsStore, type NotificationPrefs } from '../../renderer/state/settings.ts';
-import { resetUi } from '../../renderer/state/ui.ts';
-import { clearProducts } from '../../renderer/state/product.ts';
-import { clearProductNotices } from '../../renderer/state/product-notices.ts';
-import { clearReassigned, clearTeam } from '../../renderer/state/team.ts';
 import { connectHub, type HubClient } from '../../renderer/client/hub-client.ts';
+import { clearSignedInState } from '../../renderer/state/signed-in.ts';
 import { FakeHubClient } from './fake-hub-client.ts';
 import { waitForStore } from './wait-for-store.ts';
 
@@ -22,15 +17,8 @@ export const HUB_URL = 'http://hub.test:7400';
 
 /** The stores are module singletons (one console per page); each test starts from nothing. */
 export function resetStores(): void {
-  clearHandoffs();
-  clearSession();
+  clearSignedInState();
   replacePending([]);
-  clearConflicts();
-  resetUi();
-  clearTeam();
-  clearReassigned();
-  clearProducts();
-  clearProductNotices();
   showSignedOut();
   settingsStore.setState({ hubUrl: '', token: null, notifications: DEFAULT_NOTIFICATIONS, theme: 'system', loaded: false }, true);
 }
