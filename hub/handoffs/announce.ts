@@ -1,6 +1,6 @@
 import type { Handoff, Person, WebhookType, WithdrawReason } from '../../shared/protocol/index.ts';
 import { findHandoffRow, listEvents, toHandoff } from '../store/records.ts';
-import { enqueueWebhook, type ProductItemFields } from '../webhooks/outbox.ts';
+import { enqueueWebhook, type IntegrationRef, type ProductItemFields } from '../webhooks/outbox.ts';
 import { agentRoom, leadsRoom, type Tx } from './effects.ts';
 
 /** Reads the handoff as it now stands, for acks, events and webhooks. */
@@ -32,7 +32,7 @@ export function announceWithdrawal(
 }
 
 /** Queues a webhook carrying the handoff with its history, so the bot has the agent's note at hand. */
-export async function notifyIntegration(t: Tx, integrationId: string, type: WebhookType, handoff: Handoff, product?: ProductItemFields): Promise<void> {
+export async function notifyIntegration(t: Tx, integration: IntegrationRef, type: WebhookType, handoff: Handoff, product?: ProductItemFields): Promise<void> {
   const withEvents = async () => ({ ...handoff, events: await listEvents(t.q, handoff.id) });
-  if (await enqueueWebhook(t.q, integrationId, type, withEvents, t.now, product)) t.fx.webhooks = true;
+  if (await enqueueWebhook(t.q, integration, type, withEvents, t.now, product)) t.fx.webhooks = true;
 }

@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ContextPacket, FieldIssue, Handoff } from '../../shared/protocol/index.ts';
-import { routeTeam } from '../routing/router.ts';
-import { findTeam } from '../store/agents.ts';
-import { appendEvent, findHandoffRow } from '../store/records.ts';
+import { announceOffer, newOffer, routeIncoming } from '../routing/router.ts';
+import { appendEvent, findHandoffRow, insertHandoff, toHandoff } from '../store/records.ts';
 import { FINISHED } from './agent-actions.ts';
 import { announceChange, announceWithdrawal, currentHandoff, notifyIntegration } from './announce.ts';
 import { CommandFailure, type Tx } from './effects.ts';
@@ -58,22 +57,24 @@ export async function createHandoff(
     if (earlier) return { handoff: await currentHandoff(t, earlier.id), created: false };
   }
   const teamName = packet.team ?? integration.default_team;
-  const team = await findTeam(t.q, teamName);
-  if (!team) {
+  const id = randomUUID();
+  const skills = packet.skills ?? [];
+  const priority = packet.priority ?? 'normal';
+  // Routed before it is stored, so it is written once as it will stand.
+  const route = await routeIncoming(t, teamName, { id, priority, createdAt: t.now.toISOString(), skills, skip: [] });
+  if (!route) {
     const { rows } = await t.q.query<{ name: string }>('select name from teams order by name');
     throw new PacketRejected([{ path: 'team', message: `no team "${teamName}" on this hub (teams: ${rows.map((r) => r.name).join(', ')})` }]);
   }
-  const id = randomUUID();
-  await t.q.query(
-    `insert into handoffs (id, integration_id, team, status, packet, priority, skills, idempotency_key, request_hash, created_at, updated_at)
-     values ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $9)`,
-    [id, integration.id, teamName, body, packet.priority ?? 'normal', packet.skills ?? [], idempotencyKey ?? null, requestHash, t.now.toISOString()],
+  const offer = route.agentIds.length > 0 ? newOffer(t, route.team, route.agentIds) : null;
+  const row = await insertHandoff(
+    t.q,
+    { id, integrationId: integration.id, team: teamName, packet: body, priority, skills, idempotencyKey: idempotencyKey ?? null, requestHash, offer, at: t.now },
+    [{ type: 'created', at: t.now, actor: { kind: 'bot', id: integration.id } }, ...(offer ? [offer.event] : [])],
   );
-  await appendEvent(t.q, id, { type: 'created', at: t.now, actor: { kind: 'bot', id: integration.id } });
-  const offered = (await routeTeam(t, teamName, team)).get(id);
-  if (offered) return { handoff: offered, created: true };
-  const handoff = await currentHandoff(t, id);
-  announceChange(t, handoff);
+  const handoff = toHandoff(row);
+  if (offer) await announceOffer(t, handoff, integration);
+  else announceChange(t, handoff);
   return { handoff, created: true };
 }
 

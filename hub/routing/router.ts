@@ -4,36 +4,63 @@ import type { Handoff, Priority, WithdrawReason } from '../../shared/protocol/in
 import { announceChange, announceWithdrawal, currentHandoff, notifyIntegration } from '../handoffs/announce.ts';
 import { agentRoom, type Tx } from '../handoffs/effects.ts';
 import { findTeam, type TeamRow } from '../store/agents.ts';
-import { appendEvent, findHandoffRow, findHandoffRows, toHandoff, type HandoffRow } from '../store/records.ts';
+import type { IntegrationRef } from '../webhooks/outbox.ts';
+import { appendEvent, findHandoffRow, findHandoffRows, toHandoff, type HandoffRow, type NewEvent } from '../store/records.ts';
 
 const ROUTER = { kind: 'system', id: 'router' } as const;
 /** An agent who lets this many offers in a row expire is set away. */
 export const MISSED_OFFERS_BEFORE_AWAY = 2;
 /** How much of the queue one routing pass looks at; the rest waits for the next pass. */
 const QUEUE_WINDOW = 500;
-/** Who has room for another offer: push counts the offers an agent holds, broadcast only accepted work. */
-const ROOM: Record<TeamRow['routing'], string> = { push: 'capacity > load + held_offers', broadcast: 'capacity > load' };
+/**
+ * An agent routing may offer work to now (the partial index agents_routable holds these) who has
+ * room for more: push counts the offers they hold, broadcast only accepted work. `routing` is the
+ * SQL for the team's mode.
+ */
+const routable = (routing: string) =>
+  `role = 'agent' and connected and presence = 'available' and capacity > load + case ${routing} when 'push' then held_offers else 0 end`;
 /** Beyond this many different skill sets in the queue, routing reads all free agents at once. */
 const MAX_SKILL_SET_READS = 4;
 /** Push reads this many agents beyond what the queue needs, so ties and skips have room. */
 const PUSH_SPARE_CANDIDATES = 20;
 
-interface QueuedRow {
+/** Queue order in SQL, as `compareQueue` orders it: priority first, then oldest. */
+const QUEUE_ORDER = `case priority when 'urgent' then 3 when 'high' then 2 when 'normal' then 1 else 0 end desc, created_at, id`;
+
+/** A queued handoff or an available agent as a query returns it, directly or as JSON (timestamps as text). */
+interface QueuedRow<Time = Date> {
   id: string;
   priority: Priority;
-  created_at: Date;
+  created_at: Time;
   skills: string[];
   skip_agent_ids: string[];
 }
 
-interface RoutableAgentRow {
+interface RoutableAgentRow<Time = Date> {
   id: string;
   skills: string[];
   capacity: number;
-  idle_since: Date | null;
+  idle_since: Time | null;
   load: number;
   held_offers: number;
 }
+
+const toQueued = (h: QueuedRow<Date | string>): QueuedHandoff => ({
+  id: h.id,
+  priority: h.priority,
+  createdAt: new Date(h.created_at).toISOString(),
+  skills: h.skills,
+  skip: h.skip_agent_ids,
+});
+
+const toRoutable = (a: RoutableAgentRow<Date | string>): RoutableAgent => ({
+  id: a.id,
+  skills: a.skills,
+  capacity: a.capacity,
+  load: a.load,
+  pendingOffers: a.held_offers,
+  idleSince: a.idle_since === null ? null : new Date(a.idle_since).toISOString(),
+});
 
 /**
  * The team's available agents who could take one of these handoffs, with their load and held
@@ -42,12 +69,12 @@ interface RoutableAgentRow {
  * thousand agents costs a few rows per handoff, not a thousand; broadcast offers to everyone
  * eligible, so it reads them all.
  */
-async function candidates(t: Tx, team: TeamRow, queue: readonly QueuedRow[]): Promise<RoutableAgent[]> {
+async function candidates(t: Tx, team: TeamRow, queue: readonly QueuedHandoff[]): Promise<RoutableAgent[]> {
   const bySkills = new Map<string, { skills: readonly string[]; want: number }>();
   for (const h of queue) {
     const key = JSON.stringify([...h.skills].sort());
     const entry = bySkills.get(key) ?? { skills: h.skills, want: 0 };
-    entry.want += 1 + h.skip_agent_ids.length;
+    entry.want += 1 + h.skip.length;
     bySkills.set(key, entry);
   }
   const agents = new Map<string, RoutableAgent>();
@@ -57,69 +84,113 @@ async function candidates(t: Tx, team: TeamRow, queue: readonly QueuedRow[]): Pr
     const limited = team.routing === 'push' && Number.isFinite(want);
     const { rows } = await t.q.query<RoutableAgentRow>(
       `select id, skills, capacity, idle_since, load, held_offers from agents
-       where team = $1 and role = 'agent' and connected and presence = 'available' and ${ROOM[team.routing]} and skills @> $2::text[]
+       where team = $1 and ${routable(`'${team.routing}'`)} and skills @> $2::text[]
        order by load + held_offers, idle_since nulls first, id
        ${limited ? 'limit $3' : ''}`,
       limited ? [team.name, skills, want + PUSH_SPARE_CANDIDATES] : [team.name, skills],
     );
-    for (const a of rows) {
-      agents.set(a.id, { id: a.id, skills: a.skills, capacity: a.capacity, load: a.load, pendingOffers: a.held_offers, idleSince: a.idle_since?.toISOString() ?? null });
-    }
+    for (const a of rows) agents.set(a.id, toRoutable(a));
   }
   return [...agents.values()];
 }
 
 /**
  * Offers the team's queued handoffs to its available agents, following the team's routing mode.
- * Returns the handoffs it offered, as they now stand.
  */
-export async function routeTeam(t: Tx, teamName: string, known?: TeamRow): Promise<Map<string, Handoff>> {
-  const offered = new Map<string, Handoff>();
-  const team = known ?? (await findTeam(t.q, teamName));
-  if (!team) return offered;
+export async function routeTeam(t: Tx, teamName: string): Promise<void> {
+  const team = await findTeam(t.q, teamName);
+  if (!team) return;
   // Cheap checks first: with nobody free (a queue building up) or nothing queued (an agent
   // connects, a handoff is accepted) there is nothing to read.
-  const { rows: free } = await t.q.query(`select 1 from agents where team = $1 and role = 'agent' and connected and presence = 'available' and ${ROOM[team.routing]} limit 1`, [
-    teamName,
-  ]);
-  if (free.length === 0) return offered;
+  const { rows: free } = await t.q.query(`select 1 from agents where team = $1 and ${routable(`'${team.routing}'`)} limit 1`, [teamName]);
+  if (free.length === 0) return;
   const { rows: queued } = await t.q.query<QueuedRow>(
     `select id, priority, created_at, skills, skip_agent_ids from handoffs
      where team = $1 and status = 'queued'
-     order by case priority when 'urgent' then 3 when 'high' then 2 when 'normal' then 1 else 0 end desc, created_at, id
+     order by ${QUEUE_ORDER}
      limit ${QUEUE_WINDOW}
      for update skip locked`,
     [teamName],
   );
-  if (queued.length === 0) return offered;
-  const agents = await candidates(t, team, queued);
-  if (agents.length === 0) return offered;
-  const queue: QueuedHandoff[] = queued.map((h) => ({
-    id: h.id,
-    priority: h.priority,
-    createdAt: h.created_at.toISOString(),
-    skills: h.skills,
-    skip: h.skip_agent_ids,
-  }));
-  for (const offer of planOffers(team.routing, queue, agents)) offered.set(offer.handoffId, await makeOffer(t, team, offer.handoffId, offer.agentIds));
-  return offered;
+  if (queued.length === 0) return;
+  const queue = queued.map(toQueued);
+  const agents = await candidates(t, team, queue);
+  for (const offer of planOffers(team.routing, queue, agents)) await makeOffer(t, team, offer.handoffId, offer.agentIds);
 }
 
-async function makeOffer(t: Tx, team: TeamRow, handoffId: string, agentIds: string[]): Promise<Handoff> {
-  const expiresAt = new Date(t.now.getTime() + team.offer_timeout_ms);
-  const offerId = randomUUID();
+export interface IncomingRoute {
+  team: TeamRow;
+  /** Who the new handoff is offered to; empty: it waits in the queue. */
+  agentIds: string[];
+}
+
+/**
+ * Routes a handoff before it is stored, so it is written once in its final state instead of
+ * written, read back and offered. One read gets the team, whether anyone has room, the queue
+ * (locked, and read only when someone has room) and the best agents for the new handoff's
+ * skills; only with other handoffs waiting are candidates for all of them read as `routeTeam`
+ * does. Offers the plan makes to queued handoffs are applied here. Undefined: no such team.
+ */
+export async function routeIncoming(t: Tx, teamName: string, incoming: QueuedHandoff): Promise<IncomingRoute | undefined> {
+  // The team's mode is read in the same statement, so room is decided by its column.
+  const teamAgent = `a.team = t.name and ${routable('t.routing')}`;
+  const { rows } = await t.q.query<TeamRow & { queue: QueuedRow<string>[]; agents: RoutableAgentRow<string>[] }>(
+    `with t as (select name, routing, offer_timeout_ms from teams where name = $1),
+     free as (select exists (select 1 from t, agents a where ${teamAgent}) as yes),
+     queue as (
+       select id, priority, created_at, skills, skip_agent_ids from handoffs
+       where team = $1 and status = 'queued' and (select yes from free)
+       order by ${QUEUE_ORDER}
+       limit ${QUEUE_WINDOW}
+       for update skip locked)
+     select t.name, t.routing, t.offer_timeout_ms,
+       (select coalesce(json_agg(q), '[]') from queue q) as queue,
+       (select coalesce(json_agg(c), '[]') from (
+          select a.id, a.skills, a.capacity, a.idle_since, a.load, a.held_offers from agents a
+          where (select yes from free) and ${teamAgent} and a.skills @> $2::text[]
+          order by a.load + a.held_offers, a.idle_since nulls first, a.id
+          limit case t.routing when 'push' then $3::int end) c) as agents
+     from t`,
+    [teamName, incoming.skills, 1 + incoming.skip.length + PUSH_SPARE_CANDIDATES],
+  );
+  const found = rows[0];
+  if (!found) return undefined;
+  const team: TeamRow = { name: found.name, routing: found.routing, offer_timeout_ms: found.offer_timeout_ms };
+  const route: IncomingRoute = { team, agentIds: [] };
+  if (found.agents.length === 0 && found.queue.length === 0) return route;
+  const queue = found.queue.map(toQueued);
+  const agents = queue.length === 0 ? found.agents.map(toRoutable) : await candidates(t, team, [...queue, incoming]);
+  for (const offer of planOffers(team.routing, [...queue, incoming], agents)) {
+    if (offer.handoffId === incoming.id) route.agentIds = offer.agentIds;
+    else await makeOffer(t, team, offer.handoffId, offer.agentIds);
+  }
+  return route;
+}
+
+/** A new offer: its id, when it runs out, and the event that records it. */
+export function newOffer(t: Tx, team: TeamRow, agentIds: string[]) {
+  const event: NewEvent = { type: 'offered', at: t.now, actor: ROUTER, agentIds };
+  return { id: randomUUID(), agentIds, expiresAt: new Date(t.now.getTime() + team.offer_timeout_ms), event };
+}
+
+async function makeOffer(t: Tx, team: TeamRow, handoffId: string, agentIds: string[]): Promise<void> {
+  const offer = newOffer(t, team, agentIds);
   const { rows } = await t.q.query<HandoffRow>(
     `update handoffs set status = 'offered', offer_id = $2, offer_agent_ids = $3, offer_expires_at = $4, updated_at = $5
      where id = $1 returning *, (select name from agents where id = assignee_id) as assignee_name`,
-    [handoffId, offerId, agentIds, expiresAt.toISOString(), t.now.toISOString()],
+    [handoffId, offer.id, agentIds, offer.expiresAt.toISOString(), t.now.toISOString()],
   );
-  await appendEvent(t.q, handoffId, { type: 'offered', at: t.now, actor: ROUTER, agentIds });
-  const handoff = toHandoff(rows[0]!);
-  t.fx.emit(agentIds.map(agentRoom), 'handoff:offered', { handoff, offer: { id: offerId, expiresAt: expiresAt.toISOString() } });
+  await appendEvent(t.q, handoffId, offer.event);
+  await announceOffer(t, toHandoff(rows[0]!), rows[0]!.integration_id);
+}
+
+/** Sends a committed offer to its agents, tells the leads and the bot, and wakes the hub when it runs out. */
+export async function announceOffer(t: Tx, handoff: Handoff, integration: IntegrationRef): Promise<void> {
+  const offer = handoff.offer!;
+  t.fx.emit(offer.agentIds.map(agentRoom), 'handoff:offered', { handoff, offer: { id: offer.id, expiresAt: offer.expiresAt } });
   announceChange(t, handoff, { leadsOnly: true }); // the agents just got the offer itself
-  t.fx.offerExpiresAt(expiresAt);
-  await notifyIntegration(t, rows[0]!.integration_id, 'handoff.offered', handoff);
-  return handoff;
+  t.fx.offerExpiresAt(new Date(offer.expiresAt));
+  await notifyIntegration(t, integration, 'handoff.offered', handoff);
 }
 
 /**

@@ -64,25 +64,79 @@ export interface NewEvent {
   product?: HandoffEvent['product'] | undefined;
 }
 
+const eventColumns = (event: NewEvent) => ({
+  type: event.type,
+  at: event.at.toISOString(),
+  actor_kind: event.actor.kind,
+  actor_id: event.actor.id,
+  note: event.note ?? null,
+  reason: event.reason ?? null,
+  agent_ids: event.agentIds ?? null,
+  product: event.product ?? null,
+});
+
 /** Appends an event; the handoff's `updated_at` is then at least its time (it is the time of the last event). */
 export async function appendEvent(q: Queryable, handoffId: string, event: NewEvent): Promise<void> {
+  const e = eventColumns(event);
   // One statement for both: this runs several times for every handoff.
   await q.query(
     `with touched as (update handoffs set updated_at = $3 where id = $1 and updated_at < $3)
      insert into handoff_events (handoff_id, type, at, actor_kind, actor_id, note, reason, agent_ids, product)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [handoffId, e.type, e.at, e.actor_kind, e.actor_id, e.note, e.reason, e.agent_ids, e.product && JSON.stringify(e.product)],
+  );
+}
+
+export interface NewHandoff {
+  id: string;
+  integrationId: string;
+  team: string;
+  /** The packet's JSON as stored. */
+  packet: string;
+  priority: string;
+  skills: readonly string[];
+  idempotencyKey: string | null;
+  requestHash: string;
+  /** Routed before it was stored: it starts out offered. */
+  offer: { id: string; agentIds: readonly string[]; expiresAt: Date } | null;
+  at: Date;
+}
+
+/**
+ * Stores a new handoff with its first events in one statement: this is every bot request's
+ * write, and each statement is a round trip into the store.
+ */
+export async function insertHandoff(q: Queryable, h: NewHandoff, events: readonly NewEvent[]): Promise<HandoffRow> {
+  const { rows } = await q.query<HandoffRow>(
+    `with h as (
+       insert into handoffs (id, integration_id, team, status, packet, priority, skills, idempotency_key, request_hash,
+         offer_id, offer_agent_ids, offer_expires_at, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, '{}'::text[]), $12, $13, $13)
+       returning *),
+     events as (
+       insert into handoff_events (handoff_id, type, at, actor_kind, actor_id, note, reason, agent_ids, product)
+       select h.id, e.type, e.at, e.actor_kind, e.actor_id, e.note, e.reason, e.agent_ids, e.product
+       from h, json_to_recordset($14::json) as e(n int, type text, at timestamptz, actor_kind text, actor_id text, note text, reason text, agent_ids text[], product json)
+       order by e.n)
+     select h.*, null::text as assignee_name from h`,
     [
-      handoffId,
-      event.type,
-      event.at.toISOString(),
-      event.actor.kind,
-      event.actor.id,
-      event.note ?? null,
-      event.reason ?? null,
-      event.agentIds ?? null,
-      event.product ? JSON.stringify(event.product) : null,
+      h.id,
+      h.integrationId,
+      h.team,
+      h.offer ? 'offered' : 'queued',
+      h.packet,
+      h.priority,
+      h.skills,
+      h.idempotencyKey,
+      h.requestHash,
+      h.offer?.id ?? null,
+      h.offer?.agentIds ?? null,
+      h.offer?.expiresAt.toISOString() ?? null,
+      h.at.toISOString(),
+      JSON.stringify(events.map((event, n) => ({ n, ...eventColumns(event) }))),
     ],
   );
+  return rows[0]!;
 }
 
 interface EventRow {

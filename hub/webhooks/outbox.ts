@@ -8,6 +8,9 @@ export interface ProductItemFields {
   change: ProductStatusChange;
 }
 
+/** An integration by id, or with its callback URL already at hand (saves reading it again). */
+export type IntegrationRef = string | { id: string; callback_url: string | null };
+
 /**
  * Writes a webhook for the handoff's integration into the outbox, inside the caller's
  * transaction, so the webhook exists exactly when the transition it reports does.
@@ -16,14 +19,18 @@ export interface ProductItemFields {
  */
 export async function enqueueWebhook(
   q: Queryable,
-  integrationId: string,
+  integration: IntegrationRef,
   type: WebhookType,
   handoff: Handoff | (() => Promise<Handoff>),
   at: Date,
   product?: ProductItemFields,
 ): Promise<boolean> {
-  const { rows } = await q.query<{ callback_url: string | null }>('select callback_url from integrations where id = $1', [integrationId]);
-  if (!rows[0]?.callback_url) return false;
+  const integrationId = typeof integration === 'string' ? integration : integration.id;
+  const callbackUrl =
+    typeof integration === 'string'
+      ? (await q.query<{ callback_url: string | null }>('select callback_url from integrations where id = $1', [integrationId])).rows[0]?.callback_url
+      : integration.callback_url;
+  if (!callbackUrl) return false;
   if ((type === 'product_item.updated') !== (product !== undefined)) throw new Error(`${type} webhooks ${product ? 'carry no' : 'need a'} product item`);
   const payload = {
     id: randomUUID(),

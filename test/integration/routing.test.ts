@@ -255,12 +255,17 @@ describe('routing on a running hub', () => {
 
       const needsBilling = await post(t, packet(team, { skills: ['billing'] }));
       expect(needsBilling).toMatchObject({ status: 'offered', offer: { agentIds: [bill.id] } });
+      // Routed before it was stored: one write, its history in order.
+      expect(story((await history(t, needsBilling.id)).events)).toEqual(['created', `offered [${bill.id}]`]);
       const needsBoth = await post(t, packet(team, { skills: ['billing', 'technical'] }));
       expect(needsBoth).toMatchObject({ status: 'queued', offer: null });
+      // With that one waiting for someone who has both skills, a new one that Tess can take is hers at once.
+      const needsTech = await post(t, packet(team, { skills: ['technical'] }));
+      expect(needsTech).toMatchObject({ status: 'offered', offer: { agentIds: [tess.id] } });
 
       await settle(tech);
       await settle(billing);
-      expect(techOffers).toHaveLength(0);
+      expect(techOffers.map((o) => o.handoff.id)).toEqual([needsTech.id]);
       expect(billingOffers.map((o) => o.handoff.id)).toEqual([needsBilling.id]);
       expect((await history(t, needsBoth.id)).handoff.status).toBe('queued');
 
