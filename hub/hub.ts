@@ -54,8 +54,9 @@ export interface RunningHub {
   close(): Promise<void>;
 }
 
-export async function openStore(options: Pick<HubOptions, 'dataDir' | 'databaseUrl'>): Promise<Db> {
-  const db = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openPglite(options.dataDir);
+export async function openStore(options: Pick<HubOptions, 'dataDir' | 'databaseUrl' | 'log'>): Promise<Db> {
+  const onError = (error: unknown) => options.log?.error({ err: error }, 'store maintenance failed');
+  const db = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openPglite(options.dataDir, { ...(options.log && { onError }) });
   await migrate(db);
   return db;
 }
@@ -63,7 +64,7 @@ export async function openStore(options: Pick<HubOptions, 'dataDir' | 'databaseU
 export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   const log = options.log ?? silentLogger();
   const host = options.host ?? '127.0.0.1';
-  const db = await openStore(options);
+  const db = await openStore({ ...options, log });
   if (options.demo) await seedDemo(db);
 
   // The namespace is created after the service, so emissions go through this late-bound sink.

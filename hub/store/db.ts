@@ -4,6 +4,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
 import { SUGGESTION_THRESHOLD } from '../../shared/protocol/product.ts';
 import { SerialQueue } from '../core/serial.ts';
+import { startAutovacuum } from './autovacuum.ts';
 
 /** The one shape the store is written against; PGlite and `pg` both satisfy it. */
 export interface Queryable {
@@ -68,13 +69,17 @@ async function inTransaction<T>(client: pg.ClientBase, work: (tx: Queryable) => 
   }
 }
 
+/** How often the embedded store looks for tables to vacuum (see autovacuum.ts). */
+const AUTOVACUUM_INTERVAL_MS = 2_000;
+const logToStderr = (error: unknown) => console.error('Baton store maintenance failed:', error);
+
 /**
  * The embedded store: PGlite in `dataDir`, or in memory when `dataDir` is omitted. pg_trgm is
  * always loaded (migration 003 creates the extension; the product items' similarity needs it).
  * It is reached through node-postgres (PGlite's own adapter) like PostgreSQL is, so both stores
  * share one driver, one way of parsing values, and prepared statements.
  */
-export async function openPglite(dataDir?: string): Promise<Db> {
+export async function openPglite(dataDir?: string, { onError = logToStderr }: { onError?: (error: unknown) => void } = {}): Promise<Db> {
   const options = { extensions: { pg_trgm } };
   const lite = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await lite.waitReady;
@@ -84,11 +89,14 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   await client.query(SET_SESSION, Object.values(SESSION_SETTINGS));
   // One connection: a transaction has it to itself, so other queries wait for it to finish.
   const exclusive = new SerialQueue();
+  const query: Queryable['query'] = (text, params) => exclusive.run(() => run(client, text, params));
+  const autovacuum = startAutovacuum({ query }, AUTOVACUUM_INTERVAL_MS, onError);
   return {
     kind: 'pglite',
-    query: (text, params) => exclusive.run(() => run(client, text, params)),
+    query,
     transaction: (work) => exclusive.run(() => inTransaction(client, work)),
     close: async () => {
+      await autovacuum.stop();
       await exclusive.idle();
       await client.end();
       await lite.close();
