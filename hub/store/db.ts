@@ -1,10 +1,10 @@
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
 import { SUGGESTION_THRESHOLD } from '../../shared/protocol/product.ts';
 import { SerialQueue } from '../core/serial.ts';
 import { startAutovacuum } from './autovacuum.ts';
+import { PgliteConnection } from './pglite-connection.ts';
 
 /** The one shape the store is written against; PGlite and `pg` both satisfy it. */
 export interface Queryable {
@@ -76,14 +76,15 @@ const logToStderr = (error: unknown) => console.error('Baton store maintenance f
 /**
  * The embedded store: PGlite in `dataDir`, or in memory when `dataDir` is omitted. pg_trgm is
  * always loaded (migration 003 creates the extension; the product items' similarity needs it).
- * It is reached through node-postgres (PGlite's own adapter) like PostgreSQL is, so both stores
- * share one driver, one way of parsing values, and prepared statements.
+ * It is reached through node-postgres like PostgreSQL is, so both stores share one driver, one
+ * way of parsing values, and prepared statements.
  */
 export async function openPglite(dataDir?: string, { onError = logToStderr }: { onError?: (error: unknown) => void } = {}): Promise<Db> {
   const options = { extensions: { pg_trgm } };
   const lite = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await lite.waitReady;
-  const client = new pg.Client(createPgConfig(lite) as pg.ClientConfig);
+  // `connection` is node-postgres' own option, missing from its types.
+  const client = new pg.Client({ connection: new PgliteConnection(lite) } as pg.ClientConfig);
   await client.connect();
   // Custom settings may be set before the extension is created; it adopts them when it loads.
   await client.query(SET_SESSION, Object.values(SESSION_SETTINGS));
