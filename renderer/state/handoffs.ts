@@ -169,14 +169,26 @@ export const selectMine =
 /** Recently finished or withdrawn, newest first. */
 export const selectRecentlyFinished = (state: Handoffs): RecentEntry[] => Object.values(state.recent).sort(newestFirst);
 
-/** Every row of the inbox in display order: offers, then the agent's handoffs, then recently finished. */
+let lastOrder: { agentId: string | undefined; state: Handoffs; ids: string[] } | undefined;
+
+/**
+ * Every row of the inbox in display order: offers, then the agent's handoffs, then recently
+ * finished. Kept for the state it was worked out from (states are never changed in place):
+ * every j/k asks for it, and sorting 5,000 handoffs each time took 7 ms of each keystroke.
+ */
 export const selectInboxOrder =
   (agentId: string | undefined) =>
-  (state: Handoffs): string[] => [
-    ...selectOffers(agentId)(state).map((h) => h.id),
-    ...selectMine(agentId)(state).map((h) => h.id),
-    ...selectRecentlyFinished(state).map((e) => e.handoff.id),
-  ];
+  (state: Handoffs): string[] => {
+    const last = lastOrder;
+    if (last && last.agentId === agentId && last.state.byId === state.byId && last.state.recent === state.recent) return last.ids;
+    const ids = [
+      ...selectOffers(agentId)(state).map((h) => h.id),
+      ...selectMine(agentId)(state).map((h) => h.id),
+      ...selectRecentlyFinished(state).map((e) => e.handoff.id),
+    ];
+    lastOrder = { agentId, state, ids };
+    return ids;
+  };
 
 /** An open or recently finished handoff by id. */
 export const selectHandoff =

@@ -71,7 +71,13 @@ describe('derived lists', () => {
     expect(ids(selectOffers(ana.id)(state()))).toEqual(['offer-sooner', 'offer-later']);
     expect(ids(selectMine(ana.id)(state()))).toEqual(['mine-urgent', 'mine-old']);
     expect(selectRecentlyFinished(state()).map((e) => e.handoff.id)).toEqual(['finished-2', 'finished-1']);
-    expect(selectInboxOrder(ana.id)(state())).toEqual(['offer-sooner', 'offer-later', 'mine-urgent', 'mine-old', 'finished-2', 'finished-1']);
+    const order = selectInboxOrder(ana.id)(state());
+    expect(order).toEqual(['offer-sooner', 'offer-later', 'mine-urgent', 'mine-old', 'finished-2', 'finished-1']);
+    // Remembered for the same state (j/k asks on every keystroke), worked out again for another person or a change.
+    expect(selectInboxOrder(ana.id)(state())).toBe(order);
+    expect(selectInboxOrder(ben.id)(state())).toEqual(['bens-offer', 'bens', 'finished-2', 'finished-1']);
+    applyHandoff({ ...newUrgent, status: 'resolved' }, ana, now);
+    expect(selectInboxOrder(ana.id)(state())).toEqual(['offer-sooner', 'offer-later', 'mine-old', 'mine-urgent', 'finished-2', 'finished-1']);
   });
 
   it('gives each offer its time left on the hub’s clock, never below zero', () => {
