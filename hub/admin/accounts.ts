@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { HttpUrl, Role, RoutingMode, describeIssues } from '../../shared/protocol/index.ts';
+import { Role, RoutingMode, TargetUrl, describeIssues } from '../../shared/protocol/index.ts';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
 import type { Queryable } from '../store/db.ts';
 
@@ -72,7 +72,7 @@ export async function createAgent(q: Queryable, input: z.input<typeof AgentInput
 
 export const IntegrationInput = z.strictObject({
   name: id,
-  callbackUrl: HttpUrl.optional(),
+  callbackUrl: TargetUrl.optional(),
   team: id.default('support'),
   key: z.string().min(8).optional(),
   signingSecret: z.string().min(8).optional(),
@@ -95,7 +95,7 @@ export async function createIntegration(q: Queryable, input: z.input<typeof Inte
 }
 
 export async function setCallbackUrl(q: Queryable, integrationName: string, callbackUrl: string | null): Promise<void> {
-  const url = callbackUrl === null ? null : validateAdminInput(z.strictObject({ callbackUrl: HttpUrl }), { callbackUrl }, 'set the callback URL').callbackUrl;
+  const url = callbackUrl === null ? null : validateAdminInput(z.strictObject({ callbackUrl: TargetUrl }), { callbackUrl }, 'set the callback URL').callbackUrl;
   await q.query('update integrations set callback_url = $2 where name = $1', [integrationName, url]);
 }
 

@@ -88,6 +88,19 @@ export const HttpUrl = z
   .regex(/^[^\s\u0000-\u001f\u007f]+$/, HTTP_URL_ERROR)
   .pipe(z.url({ protocol: /^https?$/, error: HTTP_URL_ERROR }));
 
+/**
+ * A URL the hub sends requests to (webhooks, product tools). fetch refuses a URL with a user name
+ * or password in it, so such a target could never be reached; and it would put a credential in
+ * the settings lists. Webhooks are signed instead, and tools get their token separately.
+ */
+export const TargetUrl = HttpUrl.refine(
+  (url) => {
+    const { username, password } = new URL(url);
+    return username === '' && password === '';
+  },
+  { error: 'must not contain a user name or password (user:password@): requests could never be sent to it' },
+);
+
 export const Source = z.strictObject({
   platform: shortText,
   conversationId: shortText.optional(),

@@ -241,6 +241,7 @@ describe('baton hub admin commands', () => {
       { args: ['agent', 'create', '--name', 'Zoe', '--team', 'sales', '--role', 'boss'], flag: '--role' },
       { args: ['agent', 'create', '--name', 'Zoe', '--team', 'sales', '--capacity', 'lots'], flag: '--capacity' },
       { args: ['integration', 'create', '--name', 'acme', '--callback-url', 'ftp://x'], flag: '--callback-url' },
+      { args: ['integration', 'create', '--name', 'acme', '--callback-url', 'https://bot:hunter22@example.com/hook'], flag: '--callback-url' },
     ];
     // Each on its own data folder, so they can run side by side.
     const results = await Promise.all(cases.map(async ({ args }) => run([...args, '--data-dir', await templateCopy()])));

@@ -88,6 +88,10 @@ describe('connector set', () => {
     expect(refusal({ team: 'support', kind: 'webhook', url: 'https://x.test', token: 'whsec-12345678', tokenEnv: 'X' })).toContain('--token give --token or --token-env, not both');
     expect(refusal({ team: 'support', kind: 'webhook', url: 'https://x.test', token: 'whsec-12345678', eventsSecret: 'other-secret' })).toContain('verifies incoming events with its signing secret');
     expect(refusal({ team: 'support', kind: 'trello', token: 'x' })).toMatch(/^Cannot set the connector: --kind /);
+    // fetch would refuse every request to it; the credential goes in --token.
+    expect(refusal({ team: 'support', kind: 'webhook', url: 'https://tools:pw@x.test/hook', token: 'whsec-12345678' })).toBe(
+      'Cannot set the connector: --url must not contain a user name or password (user:password@): requests could never be sent to it',
+    );
   });
 });
 

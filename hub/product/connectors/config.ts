@@ -3,7 +3,7 @@
 // product tool is built or an incoming event is verified, and never leave it otherwise.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ConnectorKind, HttpUrl, describeIssues, type ConnectorKind as Kind } from '../../../shared/protocol/index.ts';
+import { ConnectorKind, TargetUrl, describeIssues, type ConnectorKind as Kind } from '../../../shared/protocol/index.ts';
 import { AdminInputError } from '../../admin/accounts.ts';
 import type { Queryable } from '../../store/db.ts';
 
@@ -15,12 +15,12 @@ const issueType = z.string().trim().min(1).max(100);
 /** What a connector of each kind needs besides credentials. Nothing here is secret. */
 export const CONNECTOR_SETTINGS = {
   github: z.strictObject({
-    baseUrl: HttpUrl.default('https://api.github.com'),
+    baseUrl: TargetUrl.default('https://api.github.com'),
     repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name'),
   }),
   jira: z.strictObject({
     /** The site, e.g. https://acme.atlassian.net. */
-    baseUrl: HttpUrl,
+    baseUrl: TargetUrl,
     project: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,254}$/, 'must be a Jira project key such as SUP'),
     /** The Atlassian account the API token belongs to (basic auth is email:api_token). */
     email: z.email().max(200),
@@ -28,11 +28,11 @@ export const CONNECTOR_SETTINGS = {
     featureIssueType: issueType.default('Task'),
   }),
   linear: z.strictObject({
-    baseUrl: HttpUrl.default('https://api.linear.app'),
+    baseUrl: TargetUrl.default('https://api.linear.app'),
     /** The Linear team's id (issueCreate's `teamId`). */
     teamId: z.string().trim().min(1).max(200),
   }),
-  webhook: z.strictObject({ url: HttpUrl }),
+  webhook: z.strictObject({ url: TargetUrl }),
 } as const;
 export type ConnectorSettings = { [K in Kind]: z.infer<(typeof CONNECTOR_SETTINGS)[K]> };
 
@@ -50,7 +50,7 @@ export const ConnectorInput = z
   .strictObject({
     team: teamName,
     kind: ConnectorKind,
-    baseUrl: HttpUrl.optional(),
+    baseUrl: TargetUrl.optional(),
     repo: z.string().optional(),
     project: z.string().optional(),
     email: z.string().optional(),
