@@ -6,6 +6,7 @@ import type { ConnectorEventResponse, ConnectorKind } from '../../shared/protoco
 import type { Tx } from '../handoffs/effects.ts';
 import type { HandoffService } from '../handoffs/service.ts';
 import { HttpError } from '../http/errors.ts';
+import { describeUnstorable, unstorableText } from '../http/storable-text.ts';
 import { CONNECTOR_SETTINGS, resolveSecret, type Credentials } from './connectors/config.ts';
 import { CONNECTORS } from './connectors/index.ts';
 import type { IncomingStatus } from './connectors/types.ts';
@@ -82,6 +83,9 @@ export function connectorEvents(options: IncomingOptions) {
       const event = spec.incoming(incoming, body, settings as never);
       let response: ConnectorEventResponse;
       if ('reject' in event) throw new HttpError(400, 'invalid_request', `The event is invalid: ${event.reject}.`);
+      // Only what is kept is checked: a tool's event carries much text Baton never stores.
+      const unstorable = 'ignore' in event ? [] : unstorableText(event);
+      if (unstorable.length > 0) throw new HttpError(400, 'invalid_request', `The event has ${describeUnstorable(unstorable)}.`, unstorable);
       if ('ignore' in event) response = { result: 'ignored', reason: event.ignore };
       else response = await options.service.change((t) => applyStatus(t, connector, event, spec.label));
       request.log.info({ connectorId: connector.id, kind: connector.kind, ...response }, 'connector event');

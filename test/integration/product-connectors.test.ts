@@ -430,6 +430,13 @@ describe('connectors', () => {
     const invalid = '{"productItemId": 7}';
     const invalidSig = `t=${ts},v1=${hmacHex(TOKENS.webhook, `${ts}.${invalid}`)}`;
     expect(await postEvent(connectorIds.webhook!, invalid, { 'content-type': 'application/json', 'baton-signature': invalidSig })).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+    // Signed and well formed, but its note could not be stored: refused naming the field, nothing changed.
+    const nul = JSON.stringify({ productItemId: item.id, status: 'done', note: 'Shipped\u0000' });
+    const nulSig = `t=${ts},v1=${hmacHex(TOKENS.webhook, `${ts}.${nul}`)}`;
+    expect(await postEvent(connectorIds.webhook!, nul, { 'content-type': 'application/json', 'baton-signature': nulSig })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_request', issues: [{ path: 'note', message: 'must not contain U+0000 (NUL)' }] } },
+    });
 
     expect(ok(await lee.getProduct(item.id)).events.filter((e) => e.type === 'status_changed').map((e) => [e.actor.kind, e.actor.name, e.status])).toEqual([
       ['connector', 'Linear', 'in_progress'],
