@@ -71,7 +71,7 @@ async function inTransaction<T>(client: pg.ClientBase, work: (tx: Queryable) => 
 
 /** How often the embedded store looks for tables to vacuum (see autovacuum.ts). */
 const AUTOVACUUM_INTERVAL_MS = 2_000;
-const logToStderr = (error: unknown) => console.error('Baton store maintenance failed:', error);
+const logToStderr = (error: unknown, context: string) => console.error(`Baton store (${context}):`, error);
 
 /**
  * The embedded store: PGlite in `dataDir`, or in memory when `dataDir` is omitted. pg_trgm is
@@ -79,19 +79,21 @@ const logToStderr = (error: unknown) => console.error('Baton store maintenance f
  * It is reached through node-postgres like PostgreSQL is, so both stores share one driver, one
  * way of parsing values, and prepared statements.
  */
-export async function openPglite(dataDir?: string, { onError = logToStderr }: { onError?: (error: unknown) => void } = {}): Promise<Db> {
+export async function openPglite(dataDir?: string, { onError = logToStderr }: { onError?: (error: unknown, context: string) => void } = {}): Promise<Db> {
   const options = { extensions: { pg_trgm } };
   const lite = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await lite.waitReady;
   // `connection` is node-postgres' own option, missing from its types.
   const client = new pg.Client({ connection: new PgliteConnection(lite) } as pg.ClientConfig);
+  // A failure inside PGlite fails the query it happened in; without a listener it would also end the process.
+  client.on('error', (error) => onError(error, 'connection'));
   await client.connect();
   // Custom settings may be set before the extension is created; it adopts them when it loads.
   await client.query(SET_SESSION, Object.values(SESSION_SETTINGS));
   // One connection: a transaction has it to itself, so other queries wait for it to finish.
   const exclusive = new SerialQueue();
   const query: Queryable['query'] = (text, params) => exclusive.run(() => run(client, text, params));
-  const autovacuum = startAutovacuum({ query }, AUTOVACUUM_INTERVAL_MS, onError);
+  const autovacuum = startAutovacuum({ query }, AUTOVACUUM_INTERVAL_MS, (error) => onError(error, 'vacuum'));
   return {
     kind: 'pglite',
     query,
