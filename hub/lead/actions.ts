@@ -112,7 +112,7 @@ export async function configureTeam(t: Tx, leadId: string, c: CommandPayload<'te
 }
 
 async function withdrawOffersNoLongerEligible(t: Tx, agent: AgentRow): Promise<void> {
-  const held = await findHandoffRows(t.q, `h.status = 'offered' and $1 = any(h.offer_agent_ids)`, [agent.id]);
+  const held = await findHandoffRows(t.q, `h.status = 'offered' and h.offer_agent_ids @> array[$1]::text[]`, [agent.id]);
   const full = agent.load >= agent.capacity;
   for (const row of held) {
     if (!full && row.skills.every((skill) => agent.skills.includes(skill))) continue;

@@ -198,7 +198,7 @@ export async function announceOffer(t: Tx, handoff: Handoff, integration: Integr
  * A push offer goes back to the queue; a broadcast offer stays with the others.
  */
 export async function withdrawOffersOf(t: Tx, agentId: string, reason: WithdrawReason, exceptHandoffId?: string): Promise<void> {
-  const rows = await findHandoffRows(t.q, `h.status = 'offered' and $1 = any(h.offer_agent_ids) and h.id <> $2`, [agentId, exceptHandoffId ?? '']);
+  const rows = await findHandoffRows(t.q, `h.status = 'offered' and h.offer_agent_ids @> array[$1]::text[] and h.id <> $2`, [agentId, exceptHandoffId ?? '']);
   for (const row of rows) {
     await releaseOffer(t, row, [agentId], { type: 'offer_withdrawn', reason, skip: false });
     announceWithdrawal(t, row.id, [agentId], reason);

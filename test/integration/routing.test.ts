@@ -316,6 +316,26 @@ describe('routing on a running hub', () => {
       expect(events[2]).toMatchObject({ reason: 'unavailable' });
     });
 
+    it('takes agents who leave together out together: their offers go back to the queue, not from one to the other', async () => {
+      const team = await h.team({ offerTimeoutSeconds: 30 });
+      const ana = await h.person(team, 'Ana', { capacity: 2 });
+      const ben = await h.person(team, 'Ben', { capacity: 2 });
+      await h.signIn(ana);
+      await h.signIn(ben);
+      const first = await post(t, packet(team));
+      const second = await post(t, packet(team));
+      expect([first.offer?.agentIds, second.offer?.agentIds]).toEqual([[ana.id], [ben.id]]);
+
+      // Both drop before the hub gets to either (as when a site loses its network). One at a time,
+      // Ana's offer would go to Ben (he has room) and be taken back again when he leaves.
+      await Promise.all([t.hub.service.disconnected(ana.id), t.hub.service.disconnected(ben.id)]);
+      for (const [handoff, agent] of [[first, ana], [second, ben]] as const) {
+        const { handoff: now, events } = await history(t, handoff.id);
+        expect(now.status).toBe('queued');
+        expect(story(events)).toEqual(['created', `offered [${agent.id}]`, `offer_withdrawn [${agent.id}]`]);
+      }
+    });
+
     it('gives an offer held by an agent who sets away to the next agent at once', async () => {
       const team = await h.team({ offerTimeoutSeconds: 30 });
       const ana = await h.person(team, 'Ana');
