@@ -41,6 +41,17 @@ export function renderTables(results: BenchResults): string {
     }
     parts.push(`**2b. Hub memory per connected agent**\n\n${lines.join('\n')}`);
   }
+  if (results.storm) {
+    const s = results.storm;
+    parts.push(
+      `**2c. Every agent drops at once**\n\n` +
+        [
+          row(['agents', 'offers they hold', 'next handoff answered after (ms from the sockets closing)']),
+          row(['---:', '---:', '---:']),
+          row([s.agents, s.offers, s.nextHandoffAnsweredMs]),
+        ].join('\n'),
+    );
+  }
   if (results.console) {
     const c = results.console;
     parts.push(

@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark in docs/performance.md, one after another on a fresh server
 // each. Results go to bench/results/latest.json and into the table of docs/performance.md.
-// `--only latency,throughput,memory,console` runs some; `--quick` runs short versions (for trying
+// `--only latency,throughput,memory,storm,console` runs some; `--quick` runs short versions (for trying
 // a change, not for the record: it writes nothing).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,10 +11,11 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/chromium.ts';
 import { measureConsole, type ConsoleResult } from './console.ts';
 import { measureLatency, type LatencyResult } from './latency.ts';
 import { measureMemory, type MemoryResult } from './memory.ts';
+import { measureStorm, type StormResult } from './storm.ts';
 import { measureThroughput, type ThroughputResult } from './throughput.ts';
 import { renderTables } from './report.ts';
 
-const SECTIONS = ['latency', 'throughput', 'memory', 'console'] as const;
+const SECTIONS = ['latency', 'throughput', 'memory', 'storm', 'console'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
@@ -32,6 +33,7 @@ export interface BenchResults {
   latency?: LatencyResult[];
   throughput?: ThroughputResult;
   memory?: MemoryResult[];
+  storm?: StormResult;
   console?: ConsoleResult;
 }
 
@@ -79,6 +81,10 @@ if (only.includes('memory')) {
     log(`memory: ${server}, 1,000 and 5,000 agents`);
     results.memory.push(...(await measureMemory(server, [1000, 5000])));
   }
+}
+if (only.includes('storm')) {
+  log('storm: 1,000 agents holding 3 offers each drop at once');
+  results.storm = await measureStorm(1000, quick ? 1 : 3);
 }
 if (only.includes('console')) {
   log('console: 5,000 handoffs in Chromium');
