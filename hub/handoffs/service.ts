@@ -157,7 +157,7 @@ export class HandoffService {
    * applied together, in one transaction: when many agents drop at once (a site loses its
    * network), their offers then go only to agents still connected, instead of from each leaving
    * agent to the next one about to leave (1,000 agents holding 3,000 offers kept the hub busy for
-   * about 40 s re-offering). Anything else queued closes the batch, so changes keep their order.
+   * 26 s re-offering). Anything else queued closes the batch, so changes keep their order.
    */
   disconnected(agentId: string): Promise<void> {
     if (this.disconnects) {
