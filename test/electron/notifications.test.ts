@@ -5,7 +5,7 @@ import { createNativeNotifications, notificationOptions, supportsActions } from 
 import { createNotifier } from '../../renderer/notifications/notifier.ts';
 import { createElectronPlatform } from '../../renderer/platform/electron-platform.ts';
 import { DEFAULT_NOTIFICATIONS, type NotificationPrefs } from '../../renderer/state/settings.ts';
-import { ana, makeHandoff } from '../support/console-fixtures.ts';
+import { ana, makeHandoff, makeProductItem } from '../support/console-fixtures.ts';
 import { electronEvent, fakeNotifications, recordingLog, settle } from './fakes.ts';
 
 const notice: OfferNotice = { kind: 'offer', id: 'h1', title: 'Offer: Dana Reyes', body: 'Chat · Scope limitation\nRefund for a double charge', silent: false, actions: ['accept', 'return'], priority: 'urgent' };
@@ -19,13 +19,9 @@ const NEWS: InfoNotice[] = [
 ];
 const PLATFORMS = ['darwin', 'win32', 'linux'] as const;
 
-function productItem(): ProductItem {
-  const at = '2026-11-24T10:02:11.000Z';
-  return {
-    id: 'p1', team: 'support', kind: 'bug_report', title: 'Export fails on Safari', details: 'CSV export never starts', severity: 'high', stepsToReproduce: null, expected: null, actual: null,
-    status: 'in_progress', statusNote: null, customerCount: 2, handoffCount: 2, external: [], createdBy: { id: 'ana', name: 'Ana Ruiz' }, createdAt: at, updatedAt: at,
-  };
-}
+const at = '2026-11-24T10:02:11.000Z';
+const productItem = (): ProductItem =>
+  makeProductItem({ kind: 'bug_report', title: 'Export fails on Safari', details: 'CSV export never starts', severity: 'high', status: 'in_progress', customerCount: 2, handoffCount: 2, createdAt: at, updatedAt: at });
 
 function setup(platform: NodeJS.Platform, supported = true) {
   const { created, createNotification } = fakeNotifications();

@@ -7,7 +7,7 @@ import type { Handoff, HandoffEvent } from '../../shared/protocol/handoff.ts';
 import type { ProductItem, ProductStatusChange } from '../../shared/protocol/product.ts';
 import { uiStore } from '../../renderer/state/ui.ts';
 import type { NotificationPrefs } from '../../renderer/state/settings.ts';
-import { FULL_PACKET, ana, makeHandoff } from '../support/console-fixtures.ts';
+import { FULL_PACKET, ana, makeHandoff, makeProductItem } from '../support/console-fixtures.ts';
 import { flushMicrotasks, resetStores, signedInConsole, signedInData, type TestConsole } from '../support/console.ts';
 import { renderConsole } from '../support/render-console.tsx';
 
@@ -32,28 +32,8 @@ async function agentConsole(agent: AgentView, handoffs: Handoff[], prefs: Partia
 
 const at = (minute: number): string => new Date(Date.UTC(2026, 10, 24, 10, minute)).toISOString();
 
-function productItem(fields: Partial<ProductItem> = {}): ProductItem {
-  return {
-    id: 'p1',
-    team: 'support',
-    kind: 'bug_report',
-    title: 'Export fails on Safari',
-    details: 'CSV export never starts',
-    severity: 'high',
-    stepsToReproduce: null,
-    expected: null,
-    actual: null,
-    status: 'new',
-    statusNote: null,
-    customerCount: 1,
-    handoffCount: 1,
-    external: [],
-    createdBy: { id: ana.id, name: ana.name },
-    createdAt: at(0),
-    updatedAt: at(0),
-    ...fields,
-  };
-}
+const productItem = (fields: Partial<ProductItem> = {}): ProductItem =>
+  makeProductItem({ kind: 'bug_report', title: 'Export fails on Safari', details: 'CSV export never starts', severity: 'high', createdAt: at(0), updatedAt: at(0), ...fields });
 
 /** What the hub sends Ana when a lead changes the status of the item she routed h9 to. */
 function statusChanged(from: ProductItem['status'], to: ProductItem['status'], minute: number, note: string | null = null) {

@@ -6,35 +6,14 @@ import type { AgentView } from '../../shared/protocol/agent.ts';
 import type { ProductItem } from '../../shared/protocol/product.ts';
 import { routeDraft } from '../../renderer/actions/route-draft.ts';
 import { selectHandoffRow } from '../../renderer/state/ui.ts';
-import { FULL_PACKET, ana, makeHandoff } from '../support/console-fixtures.ts';
+import { FULL_PACKET, ana, makeHandoff, makeProductItem } from '../support/console-fixtures.ts';
 import { flushMicrotasks, resetStores, signedInConsole, type TestConsole } from '../support/console.ts';
 import { renderConsole } from '../support/render-console.tsx';
 
 const lee: AgentView = { ...ana, id: 'lee', name: 'Lee', role: 'lead', skills: [], capacity: 0 };
 const AT = '2026-11-20T09:00:00.000Z';
 
-function item(id: string, over: Partial<ProductItem> = {}): ProductItem {
-  return {
-    id,
-    team: 'support',
-    kind: 'feature_request',
-    title: `Item ${id}`,
-    details: 'details',
-    severity: null,
-    stepsToReproduce: null,
-    expected: null,
-    actual: null,
-    status: 'new',
-    statusNote: null,
-    customerCount: 1,
-    handoffCount: 1,
-    external: [],
-    createdBy: { id: 'ana', name: 'Ana Ruiz' },
-    createdAt: AT,
-    updatedAt: AT,
-    ...over,
-  };
-}
+const item = (id: string, over: Partial<ProductItem> = {}): ProductItem => makeProductItem({ id, title: `Item ${id}`, ...over });
 
 let consoles: TestConsole[] = [];
 beforeEach(resetStores);

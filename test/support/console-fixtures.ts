@@ -1,6 +1,7 @@
 import type { AgentView } from '../../shared/protocol/agent.ts';
 import type { Handoff } from '../../shared/protocol/handoff.ts';
 import type { ContextPacket } from '../../shared/protocol/packet.ts';
+import type { ProductItem } from '../../shared/protocol/product.ts';
 
 export const ana: AgentView = { id: 'ana', name: 'Ana Ruiz', role: 'agent', team: 'support', skills: ['billing'], capacity: 3, presence: 'available', load: 0 };
 export const ben: AgentView = { ...ana, id: 'ben', name: 'Ben Okafor' };
@@ -42,4 +43,29 @@ export function makeHandoff(
   }
   if (options.acceptedBy) return { ...base, status: 'accepted', assignee: { id: options.acceptedBy.id, name: options.acceptedBy.name } };
   return base;
+}
+
+/** A product item Ana filed, new, one customer and one handoff; `fields` override. */
+export function makeProductItem(fields: Partial<ProductItem> = {}): ProductItem {
+  const at = '2026-11-20T09:00:00.000Z';
+  return {
+    id: 'p1',
+    team: 'support',
+    kind: 'feature_request',
+    title: 'Export reports as CSV',
+    details: 'details',
+    severity: null,
+    stepsToReproduce: null,
+    expected: null,
+    actual: null,
+    status: 'new',
+    statusNote: null,
+    customerCount: 1,
+    handoffCount: 1,
+    external: [],
+    createdBy: { id: ana.id, name: ana.name },
+    createdAt: at,
+    updatedAt: at,
+    ...fields,
+  };
 }
