@@ -3,7 +3,7 @@ import { DEMO } from '../hub/demo/seed.ts';
 import { connectAgents, disconnectAll } from './lib/agents.ts';
 import { startServer } from './lib/ipc.ts';
 import { atRate, packetBody, post, seqOf } from './lib/load.ts';
-import { summarize } from './lib/stats.ts';
+import { round, summarize } from './lib/stats.ts';
 
 export interface LatencyResult {
   server: 'hub' | 'bare socket.io';
@@ -13,6 +13,8 @@ export interface LatencyResult {
   accepted: number;
   offersReceived: number;
   latencyMs: ReturnType<typeof summarize>;
+  /** The server's CPU time over the measured part (sending until the last offer arrived): per handoff, and as a share of one core. */
+  serverCpu: { msPerHandoff: number; shareOfOneCore: number };
 }
 
 /** Warm-up requests are numbered from here and not counted. */
@@ -34,13 +36,15 @@ export async function measureLatency(server: 'hub' | 'bare', agents: number, per
     sockets = await connectAgents(running.url, agents, 0, { ready: server === 'hub' ? 'handoffs:snapshot' : 'connect' });
     const sentAt = new Map<number, number>();
     const latencies: number[] = [];
+    let lastOfferAt = 0;
     for (const socket of sockets) {
       socket.on('handoff:offered', (payload: Offered) => {
         const seq = seqOf(payload.handoff?.packet?.source?.conversationId);
         const at = seq === undefined ? undefined : sentAt.get(seq);
         if (at === undefined || seq! >= WARM_UP) return;
         sentAt.delete(seq!);
-        latencies.push(performance.now() - at);
+        lastOfferAt = performance.now();
+        latencies.push(lastOfferAt - at);
       });
     }
     const headers = { authorization: `Bearer ${DEMO.integration.key}` };
@@ -54,12 +58,16 @@ export async function measureLatency(server: 'hub' | 'bare', agents: number, per
     await atRate(perSecond, Math.min(100, perSecond * 2), (seq) => send(WARM_UP + seq));
     const total = perSecond * seconds;
     let accepted = 0;
+    const cpuBefore = await running.cpuMs();
+    const startedAt = performance.now();
     await atRate(perSecond, total, async (seq) => {
       if (await send(seq)) accepted += 1;
     });
     // Offers still on their way get a few seconds; what never arrives is reported.
     const deadline = Date.now() + 10_000;
     while (latencies.length < accepted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const cpu = (await running.cpuMs()) - cpuBefore;
+    const wall = (lastOfferAt || performance.now()) - startedAt;
     return {
       server: server === 'hub' ? 'hub' : 'bare socket.io',
       agents,
@@ -68,6 +76,7 @@ export async function measureLatency(server: 'hub' | 'bare', agents: number, per
       accepted,
       offersReceived: latencies.length,
       latencyMs: summarize(latencies),
+      serverCpu: { msPerHandoff: round(cpu / total, 2), shareOfOneCore: round(cpu / wall, 2) },
     };
   } finally {
     disconnectAll(sockets);

@@ -6,19 +6,22 @@ import { z } from 'zod';
 export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), url: z.string() }),
   z.object({ type: z.literal('memory'), rss: z.number(), heapUsed: z.number(), external: z.number() }),
+  z.object({ type: z.literal('cpu'), ms: z.number() }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type MemoryReport = Extract<ServerMessage, { type: 'memory' }>;
 
 /** What the runner asks a server process. */
-export const RunnerMessage = z.object({ type: z.literal('memory') });
+export const RunnerMessage = z.object({ type: z.enum(['memory', 'cpu']) });
 
 export interface BenchServer {
   url: string;
   pid: number;
   /** Memory after a full garbage collection. */
   memory(): Promise<MemoryReport>;
+  /** CPU time the process has used so far (user and system, all its threads), in ms. */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -59,6 +62,11 @@ export async function startServer(name: 'hub-server' | 'bare-server', env: Recor
       child.send({ type: 'memory' });
       return (await reply) as MemoryReport;
     },
+    async cpuMs() {
+      const reply = next('cpu');
+      child.send({ type: 'cpu' });
+      return ((await reply) as Extract<ServerMessage, { type: 'cpu' }>).ms;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -68,10 +76,14 @@ export async function startServer(name: 'hub-server' | 'bare-server', env: Recor
   };
 }
 
-/** The server side of the same conversation: answers memory requests after a full GC. */
+/** The server side of the same conversation: CPU used so far, memory after a full GC. */
 export function serveRunner(): void {
   process.on('message', (raw) => {
-    RunnerMessage.parse(raw);
+    if (RunnerMessage.parse(raw).type === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send!({ type: 'cpu', ms: (user + system) / 1000 } satisfies ServerMessage);
+      return;
+    }
     (globalThis as { gc?: () => void }).gc?.();
     const { rss, heapUsed, external } = process.memoryUsage();
     process.send!({ type: 'memory', rss, heapUsed, external } satisfies ServerMessage);
