@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { OPEN_STATUSES } from '../../shared/protocol/handoff.ts';
 import { startHub, type HubOptions, type RunningHub } from '../../hub/hub.ts';
@@ -27,12 +29,35 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
+/**
+ * In the `postgres` test project (vitest.config.ts), hubs run on a fresh database of their own on
+ * the server at TEST_DATABASE_URL instead of PGlite, seeded with the demo like the template.
+ */
+async function postgresStore(serverUrl: string): Promise<{ store: Partial<HubOptions>; drop(): Promise<void> }> {
+  const name = `baton_test_${randomUUID().replaceAll('-', '')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client(serverUrl);
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { store: { databaseUrl: url.href, demo: true }, drop: () => admin(`drop database ${name} with (force)`) };
+}
+
 /** A real hub on a free loopback port, on a copy of the demo template database. */
 export async function startTestHub(options: Partial<HubOptions> = {}): Promise<TestHub> {
   const root = await mkdtemp(join(tmpdir(), 'baton-test-'));
   const dataDir = join(root, 'data');
-  await cp(inject('templateDataDir'), dataDir, { recursive: true });
-  let hub = await startHub({ dataDir, port: 0, ...options });
+  const postgres = process.env.BATON_TEST_STORE === 'postgres' ? await postgresStore(process.env.TEST_DATABASE_URL!) : undefined;
+  if (!postgres) await cp(inject('templateDataDir'), dataDir, { recursive: true });
+  const store = postgres?.store ?? { dataDir };
+  let hub = await startHub({ ...store, port: 0, ...options });
   const clients: HubClient[] = [];
   let hubStopped = false;
 
@@ -80,12 +105,13 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
     },
     async restart(more = {}) {
       await testHub.stopHub();
-      hub = await startHub({ dataDir, port: hub.port, ...options, ...more });
+      hub = await startHub({ ...store, port: hub.port, ...options, ...more });
       hubStopped = false;
     },
     async stop() {
       for (const client of clients) client.close();
       await testHub.stopHub();
+      await postgres?.drop();
       await rm(root, { recursive: true, force: true });
     },
   };
