@@ -24,6 +24,13 @@ const MAX_SKILL_SET_READS = 4;
 /** Push reads this many agents beyond what the queue needs, so ties and skips have room. */
 const PUSH_SPARE_CANDIDATES = 20;
 
+/**
+ * An available agent as routing reads one (table alias `a`), best first: least loaded, then
+ * longest idle, the order of the index agents_routable.
+ */
+const CANDIDATE_COLUMNS = 'a.id, a.skills, a.capacity, a.idle_since, a.load, a.held_offers';
+const CANDIDATE_ORDER = 'a.load + a.held_offers, a.idle_since nulls first, a.id';
+
 /** Queue order in SQL, as `compareQueue` orders it: priority first, then oldest. */
 const QUEUE_ORDER = `case priority when 'urgent' then 3 when 'high' then 2 when 'normal' then 1 else 0 end desc, created_at, id`;
 
@@ -83,9 +90,9 @@ async function candidates(t: Tx, team: TeamRow, queue: readonly QueuedHandoff[])
   for (const { skills, want } of reads) {
     const limited = team.routing === 'push' && Number.isFinite(want);
     const { rows } = await t.q.query<RoutableAgentRow>(
-      `select id, skills, capacity, idle_since, load, held_offers from agents
-       where team = $1 and ${routable(`'${team.routing}'`)} and skills @> $2::text[]
-       order by load + held_offers, idle_since nulls first, id
+      `select ${CANDIDATE_COLUMNS} from agents a
+       where a.team = $1 and ${routable(`'${team.routing}'`)} and a.skills @> $2::text[]
+       order by ${CANDIDATE_ORDER}
        ${limited ? 'limit $3' : ''}`,
       limited ? [team.name, skills, want + PUSH_SPARE_CANDIDATES] : [team.name, skills],
     );
@@ -146,9 +153,9 @@ export async function routeIncoming(t: Tx, teamName: string, incoming: QueuedHan
      select t.name, t.routing, t.offer_timeout_ms,
        (select coalesce(json_agg(q), '[]') from queue q) as queue,
        (select coalesce(json_agg(c), '[]') from (
-          select a.id, a.skills, a.capacity, a.idle_since, a.load, a.held_offers from agents a
+          select ${CANDIDATE_COLUMNS} from agents a
           where (select yes from free) and ${teamAgent} and a.skills @> $2::text[]
-          order by a.load + a.held_offers, a.idle_since nulls first, a.id
+          order by ${CANDIDATE_ORDER}
           limit case t.routing when 'push' then $3::int end) c) as agents
      from t`,
     [teamName, incoming.skills, 1 + incoming.skip.length + PUSH_SPARE_CANDIDATES],
