@@ -1,17 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ContextPacket, FieldIssue, Handoff } from '../../shared/protocol/index.ts';
+import type { Integration } from '../auth/integration-keys.ts';
 import { announceOffer, newOffer, routeIncoming } from '../routing/router.ts';
 import { appendEvent, findHandoffRow, insertHandoff, toHandoff } from '../store/records.ts';
 import { FINISHED } from './agent-actions.ts';
 import { announceChange, announceWithdrawal, currentHandoff, notifyIntegration } from './announce.ts';
 import { CommandFailure, type Tx } from './effects.ts';
-
-export interface Integration {
-  id: string;
-  name: string;
-  default_team: string;
-  callback_url: string | null;
-}
 
 /** JSON with object keys sorted, so a retry that orders fields differently is still the same request. */
 function canonicalJson(value: unknown): string {
@@ -43,8 +37,7 @@ export async function createHandoff(
   packet: ContextPacket,
   idempotencyKey: string | undefined,
 ): Promise<{ handoff: Handoff; created: boolean }> {
-  const body = JSON.stringify(packet);
-  const requestHash = createHash('sha256').update(canonicalJson(packet)).digest('hex');
+  const requestHash = idempotencyKey === undefined ? null : createHash('sha256').update(canonicalJson(packet)).digest('hex');
   if (idempotencyKey !== undefined) {
     const { rows } = await t.q.query<{ id: string; request_hash: string }>(
       'select id, request_hash from handoffs where integration_id = $1 and idempotency_key = $2',
@@ -69,11 +62,11 @@ export async function createHandoff(
   const offer = route.agentIds.length > 0 ? newOffer(t, route.team, route.agentIds) : null;
   const row = await insertHandoff(
     t.q,
-    { id, integrationId: integration.id, team: teamName, packet: body, priority, skills, idempotencyKey: idempotencyKey ?? null, requestHash, offer, at: t.now },
+    { id, integrationId: integration.id, team: teamName, packet, priority, skills, idempotencyKey: idempotencyKey ?? null, requestHash, offer, at: t.now },
     [{ type: 'created', at: t.now, actor: { kind: 'bot', id: integration.id } }, ...(offer ? [offer.event] : [])],
   );
   const handoff = toHandoff(row);
-  if (offer) await announceOffer(t, handoff, integration);
+  if (offer) await announceOffer(t, handoff, { id: integration.id, callback_url: row.callback_url });
   else announceChange(t, handoff);
   return { handoff, created: true };
 }

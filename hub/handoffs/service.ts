@@ -22,7 +22,8 @@ import type { Db, Queryable } from '../store/db.ts';
 import { findHandoffRow, findHandoffRows, listEvents, toHandoff } from '../store/records.ts';
 import { accept, decline, reassign, resolve, returnToBot, routeToProduct } from './agent-actions.ts';
 import { PRODUCT_HANDLERS } from '../product/commands.ts';
-import { cancelHandoff, createHandoff, type Integration } from './bot-actions.ts';
+import { cancelHandoff, createHandoff } from './bot-actions.ts';
+import { IntegrationKeys, type Integration } from '../auth/integration-keys.ts';
 import { CommandFailure, Effects, agentRoom, leadsRoom, type Emission, type Tx } from './effects.ts';
 
 export interface ServiceOptions {
@@ -76,9 +77,12 @@ export class HandoffService {
   private closed = false;
   /** Disconnects waiting in the queue, while nothing else has been queued after them. */
   private disconnects: { agentIds: Set<string>; done: Promise<void> } | undefined;
+  /** Signs bots in by their integration key. */
+  readonly integrations: IntegrationKeys;
 
   constructor(private readonly options: ServiceOptions) {
     this.now = options.now ?? (() => new Date());
+    this.integrations = new IntegrationKeys(options.db);
   }
 
   /** After a restart: no app is connected yet, and offers that expired meanwhile move on. */

@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
 import { CancelBody, ContextPacket, MAX_BODY_BYTES, describeIssues } from '../../shared/protocol/index.ts';
 import { BotFrameworkHandoffActivity } from '../../shared/protocol/botframework.ts';
-import { hashSecret } from '../auth/secrets.ts';
-import { IdempotencyConflict, PacketRejected, type Integration } from '../handoffs/bot-actions.ts';
+import type { Integration } from '../auth/integration-keys.ts';
+import { IdempotencyConflict, PacketRejected } from '../handoffs/bot-actions.ts';
 import { CommandFailure } from '../handoffs/effects.ts';
 import type { HandoffService } from '../handoffs/service.ts';
 import { botFrameworkToPacket } from '../ingress/botframework.ts';
@@ -89,12 +89,12 @@ export async function createHttpServer({ service, log, connectors, corsOrigins, 
       signIns.failed(request.ip);
       throw new HttpError(401, 'unauthorized', 'Send the integration key as "Authorization: Bearer <key>".');
     }
-    const { rows } = await service.db.query<Integration>('select id, name, default_team, callback_url from integrations where key_hash = $1', [hashSecret(key)]);
-    if (!rows[0]) {
+    const integration = await service.integrations.find(key);
+    if (!integration) {
       signIns.failed(request.ip);
       throw new HttpError(401, 'unauthorized', 'The integration key is not known to this hub.');
     }
-    return rows[0];
+    return integration;
   };
 
   const idempotencyKey = (request: FastifyRequest): string | undefined => {

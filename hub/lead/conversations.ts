@@ -1,6 +1,6 @@
 // Deflection ingress: bots report how many conversations they handled in a period.
 import type { ConversationCountBody, ConversationCountResponse, FieldIssue } from '../../shared/protocol/index.ts';
-import type { Integration } from '../handoffs/bot-actions.ts';
+import type { Integration } from '../auth/integration-keys.ts';
 import type { Tx } from '../handoffs/effects.ts';
 import { findTeam } from '../store/agents.ts';
 

@@ -5,7 +5,7 @@ import type { ZodType } from 'zod';
 import { metricsCsvFileName, metricsToCsv } from '../../shared/domain/metrics.ts';
 import { ConversationCountBody, MetricsQuery, describeIssues, type MetricsReport } from '../../shared/protocol/index.ts';
 import { hashSecret } from '../auth/secrets.ts';
-import type { Integration } from '../handoffs/bot-actions.ts';
+import type { Integration } from '../auth/integration-keys.ts';
 import type { HandoffService } from '../handoffs/service.ts';
 import { HttpError } from '../http/errors.ts';
 import { bearerToken, signInLockedError, type SignInLimiter } from '../http/rate-limits.ts';
@@ -56,10 +56,7 @@ export function leadRoutes(service: HandoffService, signIns?: SignInLimiter) {
   }
 
   async function integrationOf(request: FastifyRequest): Promise<Integration> {
-    return signIn(request, 'the integration key', 'The integration key is not known to this hub.', async (key) => {
-      const { rows } = await service.db.query<Integration>('select id, name, default_team, callback_url from integrations where key_hash = $1', [hashSecret(key)]);
-      return rows[0];
-    });
+    return signIn(request, 'the integration key', 'The integration key is not known to this hub.', (key) => service.integrations.find(key));
   }
 
   return async function routes(app: FastifyInstance): Promise<void> {

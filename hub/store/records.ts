@@ -91,12 +91,13 @@ export interface NewHandoff {
   id: string;
   integrationId: string;
   team: string;
-  /** The packet's JSON as stored. */
-  packet: string;
+  /** Stored as the bot sent it: the request's JSON, validated but not rewritten. */
+  packet: ContextPacket;
   priority: string;
   skills: readonly string[];
   idempotencyKey: string | null;
-  requestHash: string;
+  /** Only with an idempotency key: a retry with the key is compared with it. */
+  requestHash: string | null;
   /** Routed before it was stored: it starts out offered. */
   offer: { id: string; agentIds: readonly string[]; expiresAt: Date } | null;
   at: Date;
@@ -104,10 +105,16 @@ export interface NewHandoff {
 
 /**
  * Stores a new handoff with its first events in one statement: this is every bot request's
- * write, and each statement is a round trip into the store.
+ * write, and each statement is a round trip into the store. The packet is not read back (the
+ * caller has it), and the integration's callback URL comes along, current as of this transaction,
+ * for the webhook the new handoff may need.
  */
-export async function insertHandoff(q: Queryable, h: NewHandoff, events: readonly NewEvent[]): Promise<HandoffRow> {
-  const { rows } = await q.query<HandoffRow>(
+export async function insertHandoff(
+  q: Queryable,
+  h: NewHandoff,
+  events: readonly NewEvent[],
+): Promise<HandoffRow & { callback_url: string | null }> {
+  const { rows } = await q.query<Omit<HandoffRow, 'packet'> & { callback_url: string | null }>(
     `with h as (
        insert into handoffs (id, integration_id, team, status, packet, priority, skills, idempotency_key, request_hash,
          offer_id, offer_agent_ids, offer_expires_at, created_at, updated_at)
@@ -118,13 +125,16 @@ export async function insertHandoff(q: Queryable, h: NewHandoff, events: readonl
        select h.id, e.type, e.at, e.actor_kind, e.actor_id, e.note, e.reason, e.agent_ids, e.product
        from h, json_to_recordset($14::json) as e(n int, type text, at timestamptz, actor_kind text, actor_id text, note text, reason text, agent_ids text[], product json)
        order by e.n)
-     select h.*, null::text as assignee_name from h`,
+     select h.id, h.integration_id, h.team, h.status, h.priority, h.skills, h.assignee_id, null::text as assignee_name,
+       h.offer_id, h.offer_agent_ids, h.offer_expires_at, h.skip_agent_ids, h.created_at, h.updated_at, h.queued_at,
+       (select callback_url from integrations where id = h.integration_id)
+     from h`,
     [
       h.id,
       h.integrationId,
       h.team,
       h.offer ? 'offered' : 'queued',
-      h.packet,
+      JSON.stringify(h.packet),
       h.priority,
       h.skills,
       h.idempotencyKey,
@@ -136,7 +146,7 @@ export async function insertHandoff(q: Queryable, h: NewHandoff, events: readonl
       JSON.stringify(events.map((event, n) => ({ n, ...eventColumns(event) }))),
     ],
   );
-  return rows[0]!;
+  return { ...rows[0]!, packet: h.packet };
 }
 
 interface EventRow {

@@ -482,3 +482,26 @@ describe('a restart on the same data folder', () => {
     expect(snapshot.handoffs.map((h) => h.id)).toContain(ids.accepted);
   });
 });
+
+describe('a callback URL set while the hub runs', () => {
+  it('is used from the next handoff on, though the bot signed in with its key before', async () => {
+    const receiver = new Receiver();
+    await receiver.listen();
+    const t = await startTestHub({ webhooks: { baseDelayMs: 20, maxDelayMs: 200 } });
+    try {
+      await t.signIn('demo-ana'); // someone online, so each handoff is offered and has a webhook to send
+      const before = await t.request('POST', '/v1/handoffs', { body: packet('Before the callback URL') });
+      expect(before.status).toBe(201);
+      await setCallbackUrl(t.hub.db, 'demo-bot', receiver.url);
+      const after = await t.request('POST', '/v1/handoffs', { body: packet('After the callback URL') });
+      expect(after.status).toBe(201);
+      const [offered] = await receiver.accepted(after.body.handoff.id, 1);
+      expect(offered!.type).toBe('handoff.offered');
+      expect(offered!.signatureOk).toBe(true);
+      expect(receiver.deliveries.filter((d) => d.handoffId === before.body.handoff.id)).toEqual([]);
+    } finally {
+      await t.stop();
+      await receiver.close();
+    }
+  });
+});
