@@ -158,7 +158,9 @@ export async function routeIncoming(t: Tx, teamName: string, incoming: QueuedHan
           order by ${CANDIDATE_ORDER}
           limit case t.routing when 'push' then $3::int end) c) as agents
      from t`,
-    [teamName, incoming.skills, 1 + incoming.skip.length + PUSH_SPARE_CANDIDATES],
+    // Read alone (nothing queued), the new handoff goes to the first agent it does not skip in the
+    // index's order, which is the policy's: that many rows are enough.
+    [teamName, incoming.skills, 1 + incoming.skip.length],
   );
   const found = rows[0];
   if (!found) return undefined;
