@@ -73,7 +73,9 @@ export class PgliteConnection extends EventEmitter {
     const message = Buffer.concat([...this.pending, last]);
     this.pending = [];
     this.done = this.done
-      .then(() => this.lite.execProtocolStream(message, { throwOnError: false }))
+      // syncToFs: false: the hub's stores (a folder through Node's fs, or memory) have nothing to
+      // flush after a query, and the flush PGlite would otherwise schedule takes its lock each time.
+      .then(() => this.lite.execProtocolStream(message, { throwOnError: false, syncToFs: false }))
       .then((answers) => {
         for (const answer of answers) this.emit(answer.name === 'error' ? 'errorMessage' : answer.name, answer);
       })
