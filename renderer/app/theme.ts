@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useSettings, type Theme } from '../state/settings.ts';
 
-/** `system` follows the OS (prefers-color-scheme in console.css); the others pin the theme. */
+/** `system` follows the OS (console.css picks light or dark by `color-scheme`); the others pin the theme. */
 export function applyTheme(root: HTMLElement, theme: Theme): void {
   if (theme === 'system') delete root.dataset.theme;
   else root.dataset.theme = theme;

@@ -20,6 +20,9 @@ const browsing = useBrowser();
 
 const LIGHT_ACCENT = [59, 91, 219]; // --accent in console.css, light
 const DARK_ACCENT = [116, 143, 252]; // --accent, dark
+const LIGHT_BACKGROUND = 'rgb(246, 247, 249)'; // --bg, light
+const DARK_BACKGROUND = 'rgb(20, 23, 28)'; // --bg, dark
+const pageBackground = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 
 let t: TestHub;
 /** The hub's own report for today, as Lee's console asks for it. */
@@ -182,5 +185,15 @@ describe('a team lead’s metrics in the browser', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await expect.poll(async () => (await paintOf(page, DARK_ACCENT)).filter((p) => p.bars > 100).length, EVENTUALLY).toBe(CHARTS.length);
     expect((await paintOf(page, LIGHT_ACCENT)).every((p) => p.bars === 0)).toBe(true);
+    expect(await pageBackground(page)).toBe(DARK_BACKGROUND);
+
+    // The theme setting (data-theme, as renderer/app/theme.ts sets it) wins over the system's.
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+    await expect.poll(async () => (await paintOf(page, LIGHT_ACCENT)).filter((p) => p.bars > 100).length, EVENTUALLY).toBe(CHARTS.length);
+    expect(await pageBackground(page)).toBe(LIGHT_BACKGROUND);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
+    await expect.poll(async () => (await paintOf(page, DARK_ACCENT)).filter((p) => p.bars > 100).length, EVENTUALLY).toBe(CHARTS.length);
+    expect(await pageBackground(page)).toBe(DARK_BACKGROUND);
   });
 });
