@@ -2,7 +2,7 @@
 // accepted, declined, returned, resolved and routed, and a conversation count from the bot; Lee
 // opens Metrics, the charts are drawn (pixels read back from each canvas), the tables show the
 // figures the hub computes, the CSV saved from the page is the hub's own CSV, and the charts take
-// the dark theme's colours when the system switches to dark.
+// the theme's colours when the system switches to dark or the theme setting pins one.
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,7 +173,7 @@ describe('a team lead’s metrics in the browser', () => {
     expect(await page.getByRole('region', { name: 'Key figures' }).getByText('Deflection rate').count()).toBe(0);
   });
 
-  it('is readable in a 360 px side panel, and redraws in the dark theme’s colours when the system turns dark', async () => {
+  it('is readable in a 360 px side panel, and redraws in the theme’s colours when the system turns dark or the setting pins a theme', async () => {
     const page = await openConsole(browsing, t.url, 'demo-lee', { viewport: NARROW, colorScheme: 'light' });
     await openMetrics(page);
     await expect.poll(async () => (await paintOf(page, LIGHT_ACCENT)).filter((p) => p.bars > 100).length, EVENTUALLY).toBe(CHARTS.length);
