@@ -5,10 +5,10 @@ import type { Queryable } from '../../hub/store/db.ts';
 
 const BOT: Integration = { id: 'int-1', name: 'support-bot', default_team: 'billing' };
 
-/** A store holding one integration under `key`, counting how often it is asked. */
-function store(key: string) {
+/** A store holding one integration under each of `keys`, counting how often it is asked. */
+function store(...keys: string[]) {
   const asked: unknown[][] = [];
-  const rows = new Map([[hashSecret(key), BOT]]);
+  const rows = new Map(keys.map((key) => [hashSecret(key), BOT]));
   const db: Queryable = {
     async query<Row>(_text: string, params?: unknown[]) {
       asked.push(params ?? []);
@@ -40,6 +40,19 @@ describe('integration keys', () => {
     expect(await keys.find('key-a')).toBeUndefined();
     expect(await keys.find('key-a')).toBeUndefined();
     expect(asked).toHaveLength(3);
+  });
+
+  it('keeps at most 1,000 keys, forgetting the one found longest ago', async () => {
+    const keys = Array.from({ length: 1_001 }, (_, i) => `key-${i}`);
+    const { db, asked } = store(...keys);
+    const known = new IntegrationKeys(db);
+    for (const key of keys) await known.find(key);
+    expect(asked).toHaveLength(1_001);
+    await known.find('key-1000');
+    await known.find('key-1');
+    expect(asked).toHaveLength(1_001);
+    await known.find('key-0');
+    expect(asked).toHaveLength(1_002);
   });
 
   it('does not remember unknown keys: every guess is looked up', async () => {
