@@ -283,7 +283,7 @@ export async function changeStatus(
 // details), how similar the titles are, and how similar the whole texts are. Each term's operator
 // (`%`, `%>`) is true from the session's trigram threshold on (db.ts), which the GIN indexes serve.
 const SCORE = 'greatest(similarity(i.title, $2), word_similarity($2, i.search_text), similarity(i.search_text, $3))';
-const SIMILAR = '(i.title % $2 or i.search_text %> $2 or i.search_text % $3)';
+const similar = (title: string, whole: string) => `(i.title % ${title} or i.search_text %> ${title} or i.search_text % ${whole})`;
 // Long details add little to a trigram comparison but cost time.
 const MAX_QUERY_TEXT = 2_000;
 
@@ -299,7 +299,7 @@ export async function suggestItems(
   const { rows } = await q.query<ItemRow & { score: number }>(
     `select ${ITEM_COLUMNS}, ${SCORE} as score
      ${FROM_ITEMS}
-     where i.team = $1 and ($4::text is null or i.kind = $4) and ${SIMILAR}
+     where i.team = $1 and ($4::text is null or i.kind = $4) and ${similar('$2', '$3')}
      order by score desc, customer_count desc, i.updated_at desc, i.id
      limit ${MAX_SUGGESTIONS}`,
     [team, title === '' ? whole : title, whole, query.kind ?? null],
@@ -315,14 +315,23 @@ const ORDER: Record<NonNullable<CommandPayload<'product:list'>['sort']>, string>
 
 /** The team's items for a lead's inbox. */
 export async function listItems(q: Queryable, team: string, { filters = {}, sort = 'customers', limit = 200 }: Omit<CommandPayload<'product:list'>, 'opId'>): Promise<ProductItem[]> {
-  const text = filters.text?.trim() ?? null;
+  // Only the filters given are in the statement: its plan is made once and reused (db.ts), and a
+  // plan for `$2 is null or i.title % $2` could not use the trigram indexes.
+  const params: unknown[] = [team];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const where = ['i.team = $1'];
+  if (filters.kind !== undefined) where.push(`i.kind = ${param(filters.kind)}`);
+  if (filters.status !== undefined) where.push(`i.status = any(${param(filters.status)})`);
+  const text = filters.text?.trim();
+  if (text !== undefined) {
+    const p = param(text);
+    where.push(similar(p, p));
+  }
   const { rows } = await q.query<ItemRow>(
-    `select * from (select ${ITEM_COLUMNS} ${FROM_ITEMS}
-       where i.team = $1 and ($4::text is null or i.kind = $4) and ($5::text[] is null or i.status = any($5))
-         and ($2::text is null or ${SIMILAR})) i
+    `select * from (select ${ITEM_COLUMNS} ${FROM_ITEMS} where ${where.join(' and ')}) i
      order by ${ORDER[sort]}
-     limit $6`,
-    [team, text, text, filters.kind ?? null, filters.status ?? null, limit],
+     limit ${param(limit)}`,
+    params,
   );
   return rows.map(toProductItem);
 }

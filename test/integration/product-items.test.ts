@@ -350,6 +350,11 @@ describe('the product inbox and status changes', () => {
     expect(ok(await w.lee.listProducts({ filters: { status: ['in_progress', 'done'] } })).items.map((i) => i.id)).toEqual([b.item.id]);
     expect(ok(await w.lee.listProducts({ filters: { status: ['new'] }, sort: 'created' })).items.map((i) => i.id)).toEqual([a.item.id]);
     expect(ok(await w.lee.listProducts({ filters: { text: 'recurring invoice' } })).items.map((i) => i.id)).toEqual([a.item.id]);
+    // Every filter at once: each must still apply.
+    const filters = { kind: 'feature_request' as const, status: ['new' as const], text: 'recurring invoice' };
+    expect(ok(await w.lee.listProducts({ filters, limit: 1 })).items.map((i) => i.id)).toEqual([a.item.id]);
+    expect(ok(await w.lee.listProducts({ filters: { ...filters, kind: 'bug_report' } })).items).toEqual([]);
+    expect(ok(await w.lee.listProducts({ filters: { ...filters, status: ['done'] } })).items).toEqual([]);
 
     expect(refusal(await w.pat.listProducts())).toMatchObject({ code: 'forbidden' });
     expect(refusal(await w.pat.getProduct(a.item.id))).toMatchObject({ code: 'forbidden' });
