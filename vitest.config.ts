@@ -19,7 +19,7 @@ export default defineConfig({
                 name: 'postgres',
                 include: ['test/integration/**/*.test.ts', 'test/reliability/exactly-once.test.ts'],
                 // These do not start a hub through startTestHub: the embedded store's own tests, and the CLI's (a data folder).
-                exclude: ['autovacuum', 'webhook-deliverer', 'cli', 'product-cli', 'demo-bot'].map((name) => `test/integration/${name}.test.ts`),
+                exclude: ['autovacuum', 'embedded-store', 'webhook-deliverer', 'cli', 'product-cli', 'demo-bot'].map((name) => `test/integration/${name}.test.ts`),
                 env: { BATON_TEST_STORE: 'postgres' },
               },
             },

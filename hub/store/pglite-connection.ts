@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { PGlite } from '@electric-sql/pglite';
 import { serialize } from 'pg-protocol';
+import { Parser } from 'pg-protocol/dist/parser.js';
+import type { BackendMessage } from 'pg-protocol/dist/messages.js';
 
 type Serializer = typeof serialize;
 
@@ -19,6 +21,7 @@ export class PgliteConnection extends EventEmitter {
   readonly stream = { destroy: () => this.end() };
   _connecting = false;
   private pending: Buffer[] = [];
+  private readonly parser = new Parser();
   private done: Promise<unknown>;
 
   constructor(private readonly lite: PGlite) {
@@ -72,11 +75,14 @@ export class PgliteConnection extends EventEmitter {
   private send(last: Buffer): void {
     const message = Buffer.concat([...this.pending, last]);
     this.pending = [];
+    const answers: BackendMessage[] = [];
+    // The answer arrives as views into PGlite's memory: copied, then parsed by node-postgres' own parser.
+    const onRawData = (bytes: Uint8Array) => this.parser.parse(Buffer.from(bytes), (answer) => answers.push(answer));
     this.done = this.done
       // syncToFs: false: the hub's stores (a folder through Node's fs, or memory) have nothing to
       // flush after a query, and the flush PGlite would otherwise schedule takes its lock each time.
-      .then(() => this.lite.execProtocolStream(message, { throwOnError: false, syncToFs: false }))
-      .then((answers) => {
+      .then(() => this.lite.execProtocolRawStream(message, { syncToFs: false, onRawData }))
+      .then(() => {
         for (const answer of answers) this.emit(answer.name === 'error' ? 'errorMessage' : answer.name, answer);
       })
       .catch((error: unknown) => this.emit('error', error));
