@@ -29,9 +29,13 @@ const SESSION_SETTINGS: Record<string, string> = {
   'pg_trgm.similarity_threshold': String(TRIGRAM_THRESHOLD),
   'pg_trgm.word_similarity_threshold': String(TRIGRAM_THRESHOLD),
 };
-const SET_SESSION = `select ${Object.keys(SESSION_SETTINGS)
-  .map((name, i) => `set_config('${name}', $${i + 1}, false)`)
-  .join(', ')}`;
+/**
+ * The embedded store also plans each prepared statement once, for any parameters. Left to choose,
+ * PostgreSQL kept re-planning the routing read with its parameters (169 of 600 runs), and in
+ * WebAssembly planning asks the file system for the size of every table and index involved: 15
+ * `fstat` calls per new handoff, 2 with this. A real PostgreSQL server keeps its own judgement.
+ */
+const EMBEDDED_SETTINGS: Record<string, string> = { ...SESSION_SETTINGS, plan_cache_mode: 'force_generic_plan' };
 
 /** Distinct statements kept prepared per connection; beyond this (SQL built with values in it would be a bug) queries go unnamed. */
 const MAX_PREPARED = 1_000;
@@ -89,7 +93,8 @@ export async function openPglite(dataDir?: string, { onError = logToStderr }: { 
   client.on('error', (error) => onError(error, 'connection'));
   await client.connect();
   // Custom settings may be set before the extension is created; it adopts them when it loads.
-  await client.query(SET_SESSION, Object.values(SESSION_SETTINGS));
+  const names = Object.keys(EMBEDDED_SETTINGS);
+  await client.query(`select ${names.map((name, i) => `set_config('${name}', $${i + 1}, false)`).join(', ')}`, Object.values(EMBEDDED_SETTINGS));
   // One connection: a transaction has it to itself, so other queries wait for it to finish.
   const exclusive = new SerialQueue();
   const query: Queryable['query'] = (text, params) => exclusive.run(() => run(client, text, params));

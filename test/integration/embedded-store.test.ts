@@ -33,4 +33,14 @@ describe('the embedded store’s connection to PGlite', () => {
     await expect(db.transaction((tx) => tx.query('select 1 / 0'))).rejects.toMatchObject({ code: '22012' });
     expect((await db.query<{ n: number }>('select count(*)::int as n from notes')).rows[0]!.n).toBe(200);
   });
+
+  it('plans each prepared statement once, whatever its parameters', async () => {
+    const sql = 'select count(*)::int as n from notes where id > $1 and $2 = any(tags)';
+    for (let i = 0; i < 20; i++) await db.query(sql, [i * 10, 'tag']);
+    const { rows } = await db.query<{ generic: string; custom: string }>(
+      'select generic_plans as generic, custom_plans as custom from pg_prepared_statements where statement = $1',
+      [sql],
+    );
+    expect(rows).toEqual([{ generic: '20', custom: '0' }]);
+  });
 });
