@@ -5,16 +5,32 @@ import { startServer } from './lib/ipc.ts';
 import { atRate, packetBody, post, seqOf } from './lib/load.ts';
 import { round, summarize } from './lib/stats.ts';
 
+type ServerKind = 'hub' | 'bare';
+const SERVER_NAMES = { hub: 'hub', bare: 'bare socket.io' } as const;
+
 export interface LatencyResult {
-  server: 'hub' | 'bare socket.io';
+  server: (typeof SERVER_NAMES)[ServerKind];
   agents: number;
   perSecond: number;
+  /** Over all runs of this server at this rate. */
   sent: number;
   accepted: number;
   offersReceived: number;
+  /** Every offer of every run, pooled. */
   latencyMs: ReturnType<typeof summarize>;
-  /** The server's CPU time over the measured part (sending until the last offer arrived): per handoff, and as a share of one core. */
+  /** The server's CPU time over the measured parts (sending until the last offer arrived): per handoff, and as a share of one core. */
   serverCpu: { msPerHandoff: number; shareOfOneCore: number };
+  /** Each run on its own, in the order they ran. */
+  runs: Array<ReturnType<typeof summarize>>;
+}
+
+/** One run against a fresh server. */
+interface LatencyRun {
+  sent: number;
+  accepted: number;
+  latencies: number[];
+  cpuMs: number;
+  wallMs: number;
 }
 
 /** Warm-up requests are numbered from here and not counted. */
@@ -26,10 +42,36 @@ interface Offered {
 
 /**
  * Time from sending `POST /v1/handoffs` to the offer arriving at an agent's socket, at a fixed
- * rate with `agents` connected, for the hub or the bare socket.io baseline. Each run gets a fresh
- * server.
+ * rate with `agents` connected, for the hub and the bare socket.io baseline. Each is run `rounds`
+ * times on a fresh server, taking turns, so a machine that slows down or speeds up during the
+ * benchmark weighs on both alike; each server's offers are then pooled. One run of 750 offers
+ * puts its p99 on the 8th-slowest offer, which on a shared machine moves by half from one run to
+ * the next.
  */
-export async function measureLatency(server: 'hub' | 'bare', agents: number, perSecond: number, seconds: number): Promise<LatencyResult> {
+export async function measureLatency(agents: number, perSecond: number, seconds: number, rounds: number): Promise<LatencyResult[]> {
+  const runs: Record<ServerKind, LatencyRun[]> = { bare: [], hub: [] };
+  for (let i = 0; i < rounds; i++) {
+    for (const server of ['bare', 'hub'] as const) runs[server].push(await runOnce(server, agents, perSecond, seconds));
+  }
+  return (['bare', 'hub'] as const).map((server) => {
+    const all = runs[server];
+    const sum = (pick: (run: LatencyRun) => number) => all.reduce((total, run) => total + pick(run), 0);
+    const sent = sum((run) => run.sent);
+    return {
+      server: SERVER_NAMES[server],
+      agents,
+      perSecond,
+      sent,
+      accepted: sum((run) => run.accepted),
+      offersReceived: sum((run) => run.latencies.length),
+      latencyMs: summarize(all.flatMap((run) => run.latencies)),
+      serverCpu: { msPerHandoff: round(sum((run) => run.cpuMs) / sent, 2), shareOfOneCore: round(sum((run) => run.cpuMs) / sum((run) => run.wallMs), 2) },
+      runs: all.map((run) => summarize(run.latencies)),
+    };
+  });
+}
+
+async function runOnce(server: ServerKind, agents: number, perSecond: number, seconds: number): Promise<LatencyRun> {
   const running = await startServer(server === 'hub' ? 'hub-server' : 'bare-server', { BENCH_AGENTS: String(agents) });
   let sockets: Socket[] = [];
   try {
@@ -66,18 +108,8 @@ export async function measureLatency(server: 'hub' | 'bare', agents: number, per
     // Offers still on their way get a few seconds; what never arrives is reported.
     const deadline = Date.now() + 10_000;
     while (latencies.length < accepted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    const cpu = (await running.cpuMs()) - cpuBefore;
-    const wall = (lastOfferAt || performance.now()) - startedAt;
-    return {
-      server: server === 'hub' ? 'hub' : 'bare socket.io',
-      agents,
-      perSecond,
-      sent: total,
-      accepted,
-      offersReceived: latencies.length,
-      latencyMs: summarize(latencies),
-      serverCpu: { msPerHandoff: round(cpu / total, 2), shareOfOneCore: round(cpu / wall, 2) },
-    };
+    const cpuMs = (await running.cpuMs()) - cpuBefore;
+    return { sent: total, accepted, latencies, cpuMs, wallMs: (lastOfferAt || performance.now()) - startedAt };
   } finally {
     disconnectAll(sockets);
     await running.stop();
