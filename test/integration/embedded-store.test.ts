@@ -13,8 +13,8 @@ describe('the embedded store’s connection to PGlite', () => {
   });
 
   it('returns answers larger than one chunk of PGlite’s output intact, in order', async () => {
-    // 200 rows of 30 KB (UTF-8): PGlite hands its output over in chunks of about 22 KB, so every
-    // row's message is split across two of them.
+    // 200 rows of 30 KB (UTF-8): PGlite hands its output over in chunks of at most about 22 KB (401
+    // for this answer), so every row's message arrives in pieces.
     const body = (i: number) => `${i}:${'é€x'.repeat(5_000)}`;
     await db.query(`insert into notes select i, i || ':' || repeat('é€x', 5000), array['tag', i::text] from generate_series(1, 200) i`);
     const { rows } = await db.query<{ id: number; body: string; tags: string[] }>('select id, body, tags from notes order by id');
