@@ -5,8 +5,10 @@ import { startServer } from './lib/ipc.ts';
 import { atRate, packetBody, post, seqOf } from './lib/load.ts';
 import { round, summarize } from './lib/stats.ts';
 
-type ServerKind = 'hub' | 'bare';
 const SERVER_NAMES = { hub: 'hub', bare: 'bare socket.io' } as const;
+type ServerKind = keyof typeof SERVER_NAMES;
+/** The order each round runs them in, and the order of the results. */
+const SERVERS = ['bare', 'hub'] as const;
 
 export interface LatencyResult {
   server: (typeof SERVER_NAMES)[ServerKind];
@@ -51,12 +53,13 @@ interface Offered {
 export async function measureLatency(agents: number, perSecond: number, seconds: number, rounds: number): Promise<LatencyResult[]> {
   const runs: Record<ServerKind, LatencyRun[]> = { bare: [], hub: [] };
   for (let i = 0; i < rounds; i++) {
-    for (const server of ['bare', 'hub'] as const) runs[server].push(await runOnce(server, agents, perSecond, seconds));
+    for (const server of SERVERS) runs[server].push(await runOnce(server, agents, perSecond, seconds));
   }
-  return (['bare', 'hub'] as const).map((server) => {
+  return SERVERS.map((server) => {
     const all = runs[server];
     const sum = (pick: (run: LatencyRun) => number) => all.reduce((total, run) => total + pick(run), 0);
     const sent = sum((run) => run.sent);
+    const cpuMs = sum((run) => run.cpuMs);
     return {
       server: SERVER_NAMES[server],
       agents,
@@ -65,7 +68,7 @@ export async function measureLatency(agents: number, perSecond: number, seconds:
       accepted: sum((run) => run.accepted),
       offersReceived: sum((run) => run.latencies.length),
       latencyMs: summarize(all.flatMap((run) => run.latencies)),
-      serverCpu: { msPerHandoff: round(sum((run) => run.cpuMs) / sent, 2), shareOfOneCore: round(sum((run) => run.cpuMs) / sum((run) => run.wallMs), 2) },
+      serverCpu: { msPerHandoff: round(cpuMs / sent, 2), shareOfOneCore: round(cpuMs / sum((run) => run.wallMs), 2) },
       runs: all.map((run) => summarize(run.latencies)),
     };
   });
