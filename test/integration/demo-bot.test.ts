@@ -177,7 +177,7 @@ afterEach(async () => {
   waiters = [];
 });
 
-// Signed here with node:crypto directly, per DESIGN.md, so a bug in hub/webhooks/signature.ts
+// Signed here with node:crypto directly, as docs/protocol.md describes, so a bug in hub/webhooks/signature.ts
 // cannot hide itself.
 function sign(body: string, secret = SECRET, t = Math.floor(Date.now() / 1000)): string {
   return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;

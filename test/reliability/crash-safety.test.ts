@@ -25,7 +25,7 @@ const KILL_AFTER_2XX = 400;
 const CONCURRENCY = 32;
 const DEMO_CAPACITY = 3;
 
-/** The webhook each event type calls for (DESIGN.md: webhooks back to the integration). */
+/** The webhook each event type calls for (docs/protocol.md: webhooks back to the integration). */
 const WEBHOOK_OF: Partial<Record<HandoffEventType, HandoffWebhookType>> = {
   offered: 'handoff.offered',
   accepted: 'handoff.accepted',
