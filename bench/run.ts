@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/chromium.ts';
+import { CHROMIUM_ARGS, requireChromium } from '../test/support/chromium.ts';
 import { measureConsole, type ConsoleResult } from './console.ts';
 import { measureLatency, type LatencyResult } from './latency.ts';
 import { measureMemory, type MemoryResult } from './memory.ts';
@@ -40,7 +40,7 @@ export interface BenchResults {
 const pkg = (name: string): string => (JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as { version: string }).version;
 
 async function machine(): Promise<BenchResults['machine']> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: (await requireChromium()).executablePath, args: CHROMIUM_ARGS });
   const chromiumVersion = browser.version();
   await browser.close();
   return {
