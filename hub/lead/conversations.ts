@@ -1,7 +1,7 @@
 // Deflection ingress: bots report how many conversations they handled in a period.
 import type { ConversationCountBody, ConversationCountResponse, FieldIssue } from '../../shared/protocol/index.ts';
 import type { Integration } from '../auth/integration-keys.ts';
-import type { Tx } from '../handoffs/effects.ts';
+import type { Tx } from '../core/effects.ts';
 import { findTeam } from '../store/agents.ts';
 
 /** Why a count was not recorded: `invalid` (400, with issues) or `conflict` (409). */

@@ -19,8 +19,8 @@ import type {
   Severity,
 } from '../../shared/protocol/index.ts';
 import { MAX_SUGGESTIONS } from '../../shared/protocol/index.ts';
-import { notifyIntegration } from '../handoffs/announce.ts';
-import { CommandFailure, agentRoom, leadsRoom, type Tx } from '../handoffs/effects.ts';
+import { notifyIntegration } from '../core/announce.ts';
+import { CommandFailure, agentRoom, leadsRoom, type Tx } from '../core/effects.ts';
 import type { AgentRow } from '../store/agents.ts';
 import type { Queryable } from '../store/db.ts';
 import { findHandoffRows, toHandoff, type HandoffRow } from '../store/records.ts';

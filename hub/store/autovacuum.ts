@@ -1,4 +1,4 @@
-import type { Queryable } from './db.ts';
+import type { Queryable } from './queryable.ts';
 
 /** PostgreSQL's autovacuum default: a table is due once 50 rows plus a fifth of its live rows are dead. */
 const VACUUM_DUE = 'n_dead_tup > 50 + 0.2 * n_live_tup';

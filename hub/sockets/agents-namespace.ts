@@ -8,8 +8,8 @@ import {
   type ServerToClientEvents,
 } from '../../shared/protocol/index.ts';
 import { hashSecret } from '../auth/secrets.ts';
-import { agentRoom, leadsRoom, type Emission } from '../handoffs/effects.ts';
-import type { HandoffService } from '../handoffs/service.ts';
+import { agentRoom, leadsRoom, type Emission } from '../core/effects.ts';
+import type { HandoffService } from '../service/handoff-service.ts';
 import { describeUnstorable, unstorableText } from '../http/storable-text.ts';
 import type { SignInLimiter } from '../http/rate-limits.ts';
 import { findAgentByTokenHash } from '../store/agents.ts';

@@ -6,12 +6,12 @@ import { metricsCsvFileName, metricsToCsv } from '../../shared/domain/metrics.ts
 import { ConversationCountBody, MetricsQuery, describeIssues, type MetricsReport } from '../../shared/protocol/index.ts';
 import { hashSecret } from '../auth/secrets.ts';
 import type { Integration } from '../auth/integration-keys.ts';
-import type { HandoffService } from '../handoffs/service.ts';
+import type { HandoffService } from '../service/handoff-service.ts';
 import { HttpError } from '../http/errors.ts';
 import { bearerToken, signInLockedError, type SignInLimiter } from '../http/rate-limits.ts';
 import { findAgentByTokenHash } from '../store/agents.ts';
-import { ConversationCountRefused } from './conversations.ts';
-import { teamMetricsReport } from './metrics-store.ts';
+import { ConversationCountRefused } from '../lead/conversations.ts';
+import { teamMetricsReport } from '../lead/metrics-store.ts';
 
 function bearer(request: FastifyRequest, what: string): string {
   const token = bearerToken(request.headers.authorization);

@@ -3,14 +3,14 @@
 // generic webhook's status event). Verified per tool against the raw body before anything is read.
 import type { FastifyInstance } from 'fastify';
 import type { ConnectorEventResponse, ConnectorKind } from '../../shared/protocol/index.ts';
-import type { Tx } from '../handoffs/effects.ts';
-import type { HandoffService } from '../handoffs/service.ts';
+import type { Tx } from '../core/effects.ts';
+import type { HandoffService } from '../service/handoff-service.ts';
 import { HttpError } from '../http/errors.ts';
 import { describeUnstorable, unstorableText } from '../http/storable-text.ts';
-import { CONNECTOR_SETTINGS, resolveSecret, type Credentials } from './connectors/config.ts';
-import { CONNECTORS } from './connectors/index.ts';
-import type { IncomingStatus } from './connectors/types.ts';
-import { changeStatus } from './items.ts';
+import { CONNECTOR_SETTINGS, resolveSecret, type Credentials } from '../product/connectors/config.ts';
+import { CONNECTORS } from '../product/connectors/index.ts';
+import type { IncomingStatus } from '../product/connectors/types.ts';
+import { changeStatus } from '../product/items.ts';
 
 /** Product tools' payloads can be larger than a packet (a GitHub issue event carries the issue). */
 const MAX_EVENT_BYTES = 1024 * 1024;

@@ -12,7 +12,7 @@ import type {
 } from '../../shared/protocol/index.ts';
 import { COMMANDS, READ_COMMANDS, describeIssues } from '../../shared/protocol/index.ts';
 import { agentConnected, agentDisconnected, setPresence } from '../agents/presence.ts';
-import { SerialQueue } from '../core/serial.ts';
+import { SerialQueue } from '../store/serial.ts';
 import { expireOffers, nextOfferExpiry, routeTeam } from '../routing/router.ts';
 import { configureTeam, getHandoff, reassignMany, setAgentPresence, teamMetrics } from '../lead/actions.ts';
 import { recordConversationCount } from '../lead/conversations.ts';
@@ -20,11 +20,11 @@ import { findTeamView, teamAgentViews } from '../lead/board.ts';
 import { findAgent, toAgentView } from '../store/agents.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { findHandoffRow, findHandoffRows, listEvents, toHandoff } from '../store/records.ts';
-import { accept, decline, reassign, resolve, returnToBot, routeToProduct } from './agent-actions.ts';
-import { PRODUCT_HANDLERS } from '../product/commands.ts';
-import { cancelHandoff, createHandoff } from './bot-actions.ts';
+import { accept, decline, reassign, resolve, returnToBot } from '../handoffs/agent-actions.ts';
+import { PRODUCT_HANDLERS, routeToProduct } from '../product/commands.ts';
+import { cancelHandoff, createHandoff } from '../handoffs/bot-actions.ts';
 import { IntegrationKeys, type Integration } from '../auth/integration-keys.ts';
-import { CommandFailure, Effects, agentRoom, leadsRoom, type Emission, type Tx } from './effects.ts';
+import { CommandFailure, Effects, agentRoom, leadsRoom, type Emission, type Tx } from '../core/effects.ts';
 
 export interface ServiceOptions {
   db: Db;

@@ -5,16 +5,16 @@ import { CancelBody, ContextPacket, MAX_BODY_BYTES, describeIssues } from '../..
 import { BotFrameworkHandoffActivity } from '../../shared/protocol/botframework.ts';
 import type { Integration } from '../auth/integration-keys.ts';
 import { IdempotencyConflict, PacketRejected } from '../handoffs/bot-actions.ts';
-import { CommandFailure } from '../handoffs/effects.ts';
-import type { HandoffService } from '../handoffs/service.ts';
+import { CommandFailure } from '../core/effects.ts';
+import type { HandoffService } from '../service/handoff-service.ts';
 import { botFrameworkToPacket } from '../ingress/botframework.ts';
-import { connectorEvents, type IncomingOptions } from '../product/incoming.ts';
-import { leadRoutes } from '../lead/http.ts';
-import { serveConsole } from './console.ts';
-import { HttpError, invalidPacket, sendError } from './errors.ts';
-import { describeUnstorable, unstorableText } from './storable-text.ts';
-import { bearerToken, ingressRateLimit, signInLockedError, type IngressLimit, type SignInLimiter } from './rate-limits.ts';
-import { securityHeaders } from './security.ts';
+import { connectorEvents, type IncomingOptions } from './connector-events.ts';
+import { leadRoutes } from './lead.ts';
+import { serveConsole } from '../http/console.ts';
+import { HttpError, invalidPacket, sendError } from '../http/errors.ts';
+import { describeUnstorable, unstorableText } from '../http/storable-text.ts';
+import { bearerToken, ingressRateLimit, signInLockedError, type IngressLimit, type SignInLimiter } from '../http/rate-limits.ts';
+import { securityHeaders } from '../http/security.ts';
 
 export interface HttpOptions {
   service: HandoffService;
