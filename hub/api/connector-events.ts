@@ -10,6 +10,7 @@ import { describeUnstorable, unstorableText } from '../http/storable-text.ts';
 import { CONNECTOR_SETTINGS, resolveSecret, type Credentials } from '../product/connectors/config.ts';
 import { CONNECTORS } from '../product/connectors/index.ts';
 import type { IncomingStatus } from '../product/connectors/types.ts';
+import { findTeamItemId } from '../product/item-store.ts';
 import { changeStatus } from '../product/items.ts';
 
 /** Product tools' payloads can be larger than a packet (a GitHub issue event carries the issue). */
@@ -34,8 +35,7 @@ export interface IncomingOptions {
 async function applyStatus(t: Tx, connector: ConnectorRow, event: IncomingStatus, label: string): Promise<ConnectorEventResponse> {
   let itemId: string | undefined;
   if ('productItemId' in event.match) {
-    const { rows } = await t.q.query<{ id: string }>('select id from product_items where id = $1 and team = $2', [event.match.productItemId, connector.team]);
-    itemId = rows[0]?.id;
+    itemId = await findTeamItemId(t.q, event.match.productItemId, connector.team);
   } else {
     const { rows } = await t.q.query<{ item_id: string }>(
       'select item_id from product_external_refs where connector_id = $1 and (external_id = $2 or external_key = $3) order by created_at limit 1',

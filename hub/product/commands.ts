@@ -5,7 +5,8 @@ import type { CommandPayload, CommandResult, Handoff, ProductItem } from '../../
 import { finish, loadActor, lockHandoff, requireOwnership } from '../handoffs/agent-actions.ts';
 import { CommandFailure, type Tx } from '../core/effects.ts';
 import type { AgentRow } from '../store/agents.ts';
-import { announceProductItem, changeStatus, fileFromHandoff, findItem, itemDetail, listItems, suggestItems } from './items.ts';
+import { findItem, itemDetail, listItems, suggestItems } from './item-store.ts';
+import { announceProductItem, changeStatus, fileFromHandoff } from './items.ts';
 
 async function requireLead(t: Tx, agentId: string, what: string): Promise<AgentRow> {
   const actor = await loadActor(t, agentId);

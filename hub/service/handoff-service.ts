@@ -17,9 +17,10 @@ import { expireOffers, nextOfferExpiry, routeTeam } from '../routing/router.ts';
 import { configureTeam, getHandoff, reassignMany, setAgentPresence, teamMetrics } from '../lead/actions.ts';
 import { recordConversationCount } from '../lead/conversations.ts';
 import { findTeamView, teamAgentViews } from '../lead/board.ts';
-import { findAgent, toAgentView } from '../store/agents.ts';
+import { findAgent, markAllDisconnected, toAgentView } from '../store/agents.ts';
+import { findOp, recordOp } from '../store/agent-ops.ts';
 import type { Db, Queryable } from '../store/db.ts';
-import { findHandoffRow, findHandoffRows, listEvents, toHandoff } from '../store/records.ts';
+import { findHandoffRow, listEvents, openHandoffRowsFor, toHandoff } from '../store/records.ts';
 import { accept, decline, reassign, resolve, returnToBot } from '../handoffs/agent-actions.ts';
 import { PRODUCT_HANDLERS, routeToProduct } from '../product/commands.ts';
 import { cancelHandoff, createHandoff } from '../handoffs/bot-actions.ts';
@@ -88,7 +89,7 @@ export class HandoffService {
   /** After a restart: no app is connected yet, and offers that expired meanwhile move on. */
   async start(): Promise<void> {
     await this.mutate(async (t) => {
-      await t.q.query('update agents set connected = false where connected');
+      await markAllDisconnected(t.q);
     });
     await this.scheduleExpiry(await nextOfferExpiry({ q: this.options.db }));
   }
@@ -130,11 +131,7 @@ export class HandoffService {
 
   /** What an app sees on (re)connect: its offers and handoffs, and for leads the team's open work. */
   async snapshotFor(agent: AgentView, q: Queryable = this.options.db): Promise<Handoff[]> {
-    const mine = `(h.status = 'offered' and h.offer_agent_ids @> array[$1]::text[]) or (h.status = 'accepted' and h.assignee_id = $1)`;
-    const rows =
-      agent.role === 'lead'
-        ? await findHandoffRows(q, `${mine} or (h.team = $2 and h.status in ('queued', 'offered', 'accepted'))`, [agent.id, agent.team])
-        : await findHandoffRows(q, mine, [agent.id]);
+    const rows = await openHandoffRowsFor(q, agent.id, agent.role === 'lead' ? agent.team : undefined);
     return rows.map(toHandoff);
   }
 
@@ -194,23 +191,16 @@ export class HandoffService {
     const payload = parsed.data as CommandPayload<C>;
     // A read has nothing to apply once: it is not recorded under its opId.
     if (READS.has(name)) return this.mutate((t) => this.attempt(t, agentId, name, payload));
+    // Every command that changes state requires its opId (shared/protocol/socket.ts).
+    const opId = payload.opId as string;
     return this.mutate(async (t) => {
-      const { rows } = await t.q.query<{ agent_id: string; command: string; ack: AckOf<C> }>(
-        'select agent_id, command, ack from agent_ops where op_id = $1',
-        [payload.opId],
-      );
-      const earlier = rows[0];
+      const earlier = await findOp<AckOf<C>>(t.q, opId);
       if (earlier) {
-        if (earlier.agent_id === agentId && earlier.command === name) return earlier.ack;
-        return { ok: false, error: { code: 'op_conflict', message: `opId ${payload.opId} was already used for another command.` } } as AckOf<C>;
+        if (earlier.agentId === agentId && earlier.command === name) return earlier.ack;
+        return { ok: false, error: { code: 'op_conflict', message: `opId ${opId} was already used for another command.` } } as AckOf<C>;
       }
       const ack = await this.attempt(t, agentId, name, payload);
-      await t.q.query('insert into agent_ops (op_id, agent_id, command, ack) values ($1, $2, $3, $4)', [
-        payload.opId,
-        agentId,
-        name,
-        JSON.stringify(ack),
-      ]);
+      await recordOp(t.q, opId, { agentId, command: name, ack });
       return ack;
     });
   }
