@@ -157,8 +157,8 @@ export class HandoffService {
    * The agent's last app went away. Disconnects that arrive with nothing queued between them are
    * applied together, in one transaction: when many agents drop at once (a site loses its
    * network), their offers then go only to agents still connected, instead of from each leaving
-   * agent to the next one about to leave (1,000 agents holding 3,000 offers kept the hub busy for
-   * 26 s re-offering). Anything else queued closes the batch, so changes keep their order.
+   * agent to the next one about to leave. Anything else queued closes the batch, so changes keep
+   * their order.
    */
   disconnected(agentId: string): Promise<void> {
     if (this.disconnects) {

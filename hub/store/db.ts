@@ -34,8 +34,8 @@ const statementNames = new Map<string, string>();
 
 /**
  * Every query as a named prepared statement: the store runs the same few dozen statements over and
- * over, and planning them each time cost more than running them (a routing read: 1.1 ms planned
- * each time, 0.2 ms prepared). node-postgres prepares a name once per connection.
+ * over, and planning them each time cost more than running them (docs/performance.md, second
+ * round). node-postgres prepares a name once per connection.
  */
 function prepared(text: string, values: unknown[] | undefined): pg.QueryConfig {
   let name = statementNames.get(text);

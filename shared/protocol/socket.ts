@@ -10,7 +10,7 @@ const opId = z.uuid();
 const handoffId = z.string().min(1).max(100);
 const note = z.string().trim().min(1, 'must not be empty').max(4_000);
 
-// Defined with the product items; exported here too, where clients have always found them.
+// Defined with the product items; part of the socket contract too.
 export { RouteToProductCommand, SEVERITIES, Severity } from './product.ts';
 
 export const AcceptCommand = z.strictObject({ opId, handoffId });
@@ -25,7 +25,7 @@ export type ReassignTarget = z.infer<typeof ReassignTarget>;
 export const ReassignCommand = z.strictObject({ opId, handoffId, to: ReassignTarget, note: note.optional() });
 export const PresenceCommand = z.strictObject({ opId, status: Presence });
 
-// Lead commands (issue 5). Their data, events and HTTP bodies are in lead.ts.
+// Lead commands. Their data, events and HTTP bodies are in lead.ts.
 
 /** Up to 100 distinct handoffs in one command. */
 export const MAX_BULK_REASSIGN = 100;
