@@ -186,7 +186,7 @@ export class HandoffService {
     if (!parsed.success) {
       const issues = describeIssues(parsed.error);
       const message = `Invalid ${name}: ${issues.map((i) => `${i.path || 'payload'} ${i.message}`).join('; ')}`;
-      return { ok: false, error: { code: 'invalid_command', message, issues } } as AckOf<C>;
+      return { ok: false, error: { code: 'invalid_command', message, issues } };
     }
     const payload = parsed.data as CommandPayload<C>;
     // A read has nothing to apply once: it is not recorded under its opId.
@@ -197,7 +197,7 @@ export class HandoffService {
       const earlier = await findOp<AckOf<C>>(t.q, opId);
       if (earlier) {
         if (earlier.agentId === agentId && earlier.command === name) return earlier.ack;
-        return { ok: false, error: { code: 'op_conflict', message: `opId ${opId} was already used for another command.` } } as AckOf<C>;
+        return { ok: false, error: { code: 'op_conflict', message: `opId ${opId} was already used for another command.` } };
       }
       const ack = await this.attempt(t, agentId, name, payload);
       await recordOp(t.q, opId, { agentId, command: name, ack });
@@ -218,7 +218,7 @@ export class HandoffService {
     } catch (error) {
       if (!(error instanceof CommandFailure)) throw error;
       await t.q.query('rollback to savepoint command');
-      return { ok: false, error: { code: error.code, message: error.message } } as AckOf<C>;
+      return { ok: false, error: { code: error.code, message: error.message } };
     }
   }
 

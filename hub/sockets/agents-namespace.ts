@@ -116,7 +116,7 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
 
   return {
     emit: ({ rooms, event, payload }: Emission) => {
-      nsp.to(rooms).emit(event, payload as never);
+      nsp.to(rooms).emit(event, payload);
     },
     hasLeadsOnline: (teamName: string) => leadsOnline.has(teamName),
   };

@@ -38,8 +38,6 @@ export type HandoffResponse = z.infer<typeof HandoffResponse>;
 export const CancelBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 export type CancelBody = z.infer<typeof CancelBody>;
 
-export const HealthResponse = z.object({ status: z.literal('ok') });
-
 export const HANDOFF_WEBHOOK_TYPES = [
   'handoff.offered',
   'handoff.accepted',

@@ -9,10 +9,6 @@ import { CHANNELS, TRIGGER_REASONS } from './packet.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
 
-/** Defaults of a new team's stalled-work targets (migration 002). */
-export const DEFAULT_STALLED_QUEUE_SECONDS = 120;
-export const DEFAULT_STALLED_ACCEPTED_SECONDS = 15 * 60;
-
 /** A team's settings as leads see them (`team:changed`, and in the `team:configure` ack). */
 export const TeamView = z.object({
   name: z.string(),

@@ -85,6 +85,7 @@ const HTTP_URL_ERROR = 'must be an http or https URL';
 export const HttpUrl = z
   .string()
   .max(2_000)
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   .regex(/^[^\s\u0000-\u001f\u007f]+$/, HTTP_URL_ERROR)
   .pipe(z.url({ protocol: /^https?$/, error: HTTP_URL_ERROR }));
 

@@ -88,8 +88,6 @@ export const COMMANDS = {
 } as const;
 export type CommandName = keyof typeof COMMANDS;
 export type CommandPayload<C extends CommandName> = z.infer<(typeof COMMANDS)[C]>;
-/** Commands about one handoff (they carry a `handoffId`). */
-export type HandoffCommandName = Exclude<CommandName, 'presence:set' | 'handoffs:reassign' | 'agent:setPresence' | 'team:configure' | 'team:metrics' | keyof typeof PRODUCT_COMMANDS>;
 
 export const ERROR_CODES = [
   'invalid_command',
@@ -152,8 +150,6 @@ export function ackSchema<C extends CommandName>(command: C): z.ZodType<AckOf<C>
 
 export const HandoffAck = ackSchema('handoff:accept');
 export type HandoffAck = AckOf<'handoff:accept'>;
-export const PresenceAck = ackSchema('presence:set');
-export type PresenceAck = AckOf<'presence:set'>;
 
 export const SessionEvent = z.object({ agent: AgentView, serverTime: z.iso.datetime({ offset: true }) });
 export const SnapshotEvent = z.object({ handoffs: z.array(Handoff) });

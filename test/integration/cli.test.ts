@@ -31,8 +31,8 @@ function cli(args: string[]): Cli {
   const child = spawn(TSX, ['hub/cli.ts', ...args], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal })),
   );
@@ -99,7 +99,7 @@ async function postHandoff(url: string, key: string, summary: string) {
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({ ...VALID_BASE_PACKET, summary }),
   });
-  return { status: response.status, body: (await response.json()) as any };
+  return { status: response.status, body: (await response.json()) };
 }
 
 /** Kills every child (and what it started) and removes the temp folders; also after a failed test. */
@@ -141,7 +141,7 @@ describe('baton hub serve', () => {
     const second = await serve(['--data-dir', dataDir]);
     const response = await fetch(`${second.url}/v1/handoffs/${created.body.handoff.id}`, { headers: { authorization: `Bearer ${DEMO_KEY}` } });
     expect(response.status).toBe(200);
-    const { handoff } = (await response.json()) as any;
+    const { handoff } = (await response.json());
     expect(handoff.packet).toStrictEqual(created.body.handoff.packet);
     expect(handoff.events.map((e: { type: string }) => e.type).slice(0, 2)).toEqual(['created', 'offered']);
     expect(await terminate(second.cli)).toEqual({ code: 0, signal: null });

@@ -231,7 +231,7 @@ export const validPacket: fc.Arbitrary<ContextPacket> = fc.record(
     ),
   },
   { requiredKeys: ['summary', 'trigger'] },
-) as fc.Arbitrary<ContextPacket>;
+);
 
 // --- HTTP ------------------------------------------------------------------------------------
 

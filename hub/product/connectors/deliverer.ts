@@ -50,7 +50,7 @@ export function startConnectorDeliverer(options: ConnectorDelivererOptions): Out
         message: row.body,
         issue,
         now,
-      } as ConnectorDelivery<ConnectorKind>,
+      },
     };
   }
 
