@@ -7,6 +7,9 @@ import {
   TeamInput,
   createAgent,
   createIntegration,
+  findPerson,
+  issueToken,
+  revokeAgent,
   listAccounts,
   setCallbackUrl,
   upsertTeam,
@@ -43,6 +46,13 @@ Serve (the default):
 
 Admin commands (run while the hub is stopped when using a PGlite data folder):
   agent create --name <name> --team <team> [--role agent|lead] [--skills a,b] [--capacity <n>] [--id <id>]
+               [--email <address>] [--expires-in <duration>]
+  agent token (--name <name> | --id <id>) [--expires-in <duration>]
+                         a new CLI token (the old one stops working); lifts a revocation
+  agent revoke (--name <name> | --id <id>)
+                         takes the person's access back: their CLI token and sessions stop
+                         working; a running hub disconnects their apps within 15 s
+      <duration>: seconds, or a number with s, m, h or d (e.g. 90d); the token stops working then
   integration create --name <name> [--team <team>] [--callback-url <url>]
   integration callback --name <name> --callback-url <url>
   team set --name <team> [--routing push|broadcast] [--offer-timeout <seconds>]
@@ -77,6 +87,7 @@ const OPTIONS = {
   skills: { type: 'string' },
   capacity: { type: 'string' },
   id: { type: 'string' },
+  'expires-in': { type: 'string' },
   'callback-url': { type: 'string' },
   routing: { type: 'string' },
   'offer-timeout': { type: 'string' },
@@ -174,6 +185,16 @@ async function serve(values: Values): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/** `--expires-in`: seconds, or a number followed by s, m, h or d. */
+function duration(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/.exec(value.trim());
+  if (!m || Number(m[1]) <= 0) throw new UsageError(`--${flag} must be a duration such as 3600, 90m, 12h or 30d (got "${value}").`);
+  return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+}
+
+const expiryText = (expiresAt: Date | null) => (expiresAt ? `expires ${expiresAt.toISOString()}` : 'does not expire');
+
 type AdminTask = (db: Db) => Promise<void>;
 
 /**
@@ -195,11 +216,35 @@ function planAdmin(command: string, values: Values): AdminTask {
         skills: values.skills ? values.skills.split(',').map((s) => s.trim()).filter(Boolean) : [],
         ...(values.capacity !== undefined && { capacity: number(values.capacity, 'capacity') }),
         ...(values.id && { id: values.id }),
+        ...(values.email !== undefined && { email: values.email }),
+        ...(values['expires-in'] !== undefined && { expiresInSeconds: duration(values['expires-in'], 'expires-in') }),
       }, 'create the agent');
       return async (db) => {
         const agent = await createAgent(db, input);
         console.log(`Created ${input.role} ${input.name} (${agent.id}) in team ${input.team}.`);
         console.log(`Token (shown once): ${agent.token}`);
+        console.log(`The token ${expiryText(agent.expiresAt)}.`);
+      };
+    }
+    case 'agent token':
+    case 'agent revoke': {
+      if (!values.name && !values.id) throw new UsageError(`${command} needs --name or --id.`);
+      const who = { id: values.id, name: values.name };
+      if (command === 'agent revoke') {
+        return async (db) => {
+          const person = await findPerson(db, who);
+          const { sessionsEnded } = await db.transaction((q) => revokeAgent(q, person.id));
+          console.log(`Revoked ${person.name} (${person.id}): their CLI token and ${sessionsEnded} open session(s) no longer work.`);
+          console.log('A running hub disconnects their apps within 15 s. `agent token` gives them access again.');
+        };
+      }
+      const seconds = duration(values['expires-in'], 'expires-in');
+      return async (db) => {
+        const person = await findPerson(db, who);
+        const { token, expiresAt } = await issueToken(db, person.id, seconds);
+        console.log(`New token for ${person.name} (${person.id}); the old one no longer works.`);
+        console.log(`Token (shown once): ${token}`);
+        console.log(`The token ${expiryText(expiresAt)}.`);
       };
     }
     case 'integration create': {

@@ -2,11 +2,11 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { setCallbackUrl } from './admin/accounts.ts';
-import { attachAgentsNamespace } from './sockets/agents-namespace.ts';
+import { attachAgentsNamespace, DEFAULT_ACCESS_CHECK_MS } from './sockets/agents-namespace.ts';
+import { DEFAULT_SESSION_LIMITS, pruneSignIns, type ProviderSessions, type SessionLimits } from './auth/sessions.ts';
 import { startDemoBot } from './demo/demo-bot.ts';
 import { DEMO, seedDemo } from './demo/seed.ts';
 import { HandoffService } from './service/handoff-service.ts';
-import type { Emission } from './core/effects.ts';
 import { rateLimitsWith, SignInLimiter, type IngressLimit, type SignInLimit } from './http/rate-limits.ts';
 import { secureSocketIo, socketIoCors } from './http/security.ts';
 import { createHttpServer } from './api/server.ts';
@@ -43,6 +43,10 @@ export interface HubOptions {
   trustProxy?: boolean;
   /** Defaults in DEFAULT_RATE_LIMITS (hub/http/rate-limits.ts); `max`/`maxFailures` 0 turns a limit off. */
   rateLimits?: { ingress?: Partial<IngressLimit>; signIn?: Partial<SignInLimit> };
+  /** How long sessions and their credentials last (DEFAULT_SESSION_LIMITS in hub/auth/sessions.ts). */
+  sessions?: Partial<SessionLimits>;
+  /** How often connected apps' credentials are checked again; the bound on how long a revoked person stays connected (default 15 s). */
+  accessCheckMs?: number;
 }
 
 export interface RunningHub {
@@ -50,6 +54,8 @@ export interface RunningHub {
   port: number;
   db: Db;
   service: HandoffService;
+  /** Connected apps: check their credentials now, or disconnect a revoked person's at once. */
+  access: Pick<ReturnType<typeof attachAgentsNamespace>, 'checkAccess' | 'endAgent' | 'endSession'>;
   /** Stops accepting connections and requests, finishes the writes under way, and closes the store. */
   close(): Promise<void>;
 }
@@ -68,7 +74,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   if (options.demo) await seedDemo(db);
 
   // The namespace is created after the service, so emissions go through this late-bound sink.
-  let sink: { emit(e: Emission): void; hasLeadsOnline(team: string): boolean } | undefined;
+  let sink: ReturnType<typeof attachAgentsNamespace> | undefined;
   const deliverer = startWebhookDeliverer({ db, log, ...options.webhooks, ...(options.now && { now: options.now }) });
   // Late-bound too: an issue recorded for an item is announced through the service.
   let announceItem: ((itemId: string) => void) | undefined;
@@ -93,6 +99,9 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   announceItem = (itemId) =>
     void service.change((t) => announceProductItem(t, itemId)).catch((error: unknown) => log.error({ err: error, productItemId: itemId }, 'could not announce a product item'));
 
+  const now = options.now ?? (() => new Date());
+  const sessionLimits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...options.sessions };
+  const provider: ProviderSessions | undefined = undefined;
   const limits = rateLimitsWith(options.rateLimits);
   const signIns = new SignInLimiter(limits.signIn, log, options.now);
   const trustProxy = options.trustProxy ?? false;
@@ -104,10 +113,14 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     trustProxy,
     ingressLimit: limits.ingress,
     signIns,
+    sessions: { limits: sessionLimits, now, provider, ended: (ids) => ids.forEach((id) => sink?.endSession(id)) },
   });
   const io = new Server(app.server, { serveClient: false, cors: socketIoCors(options.corsOrigins) });
   secureSocketIo(io);
-  sink = attachAgentsNamespace(io, service, log, { limiter: signIns, trustProxy });
+  const access = attachAgentsNamespace(io, service, log, { limiter: signIns, trustProxy }, { now, checkEveryMs: options.accessCheckMs ?? DEFAULT_ACCESS_CHECK_MS });
+  sink = access;
+  const prune = setInterval(() => void pruneSignIns(db, now(), sessionLimits).catch((error: unknown) => log.error({ err: error }, 'pruning sign-ins failed')), 10 * 60_000);
+  prune.unref();
   await app.listen({ port: options.port ?? 0, host });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -121,6 +134,8 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
       // being answered would then stay open, kept alive, for Fastify's 72 s keep-alive timeout, and
       // the close with it. From now on an answered connection is closed at once.
       app.server.keepAliveTimeout = 1;
+      access.stop();
+      clearInterval(prune);
       // socket.io first (it closes the HTTP server too), then let queued writes finish.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close();
@@ -132,7 +147,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
       log.info('hub stopped');
     })());
 
-  return { url, port, db, service, close };
+  return { url, port, db, service, access, close };
 }
 
 export interface RunningDemoHub extends RunningHub {

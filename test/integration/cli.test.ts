@@ -236,6 +236,36 @@ describe('baton hub admin commands', () => {
     expect(await terminate(hub)).toEqual({ code: 0, signal: null });
   }, 60_000);
 
+  it("agent revoke takes a person's access back, agent token gives it back with an expiry", async () => {
+    const dataDir = await templateCopy();
+    const created = await run(['agent', 'create', '--name', 'Kai', '--team', 'support', '--expires-in', '30d', '--data-dir', dataDir]);
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    const expires = /^The token expires (\S+)\.$/m.exec(created.stdout)?.[1];
+    expect(Date.parse(expires!) - Date.now()).toBeGreaterThan(29.9 * 86400_000);
+    const first = /^Token \(shown once\): (\S+)$/m.exec(created.stdout)![1]!;
+
+    const revoked = await run(['agent', 'revoke', '--name', 'Kai', '--data-dir', dataDir]);
+    expect(revoked).toMatchObject({ code: 0, stderr: '' });
+    expect(revoked.stdout).toMatch(/^Revoked Kai \(.+\): their CLI token and 0 open session\(s\) no longer work\.$/m);
+    expect(JSON.parse((await run(['list', '--data-dir', dataDir])).stdout).agents).toContainEqual(expect.objectContaining({ name: 'Kai', revoked_at: expect.any(String) }));
+
+    const issued = await run(['agent', 'token', '--name', 'Kai', '--expires-in', '2h', '--data-dir', dataDir]);
+    expect(issued).toMatchObject({ code: 0, stderr: '' });
+    const second = /^Token \(shown once\): (\S+)$/m.exec(issued.stdout)![1]!;
+
+    const { url, cli: hub } = await serve(['--data-dir', dataDir]);
+    await expect(signIn(url, first)).rejects.toThrow(/unauthorized/);
+    expect((await signIn(url, second)).session.agent.name).toBe('Kai');
+    expect(await terminate(hub)).toEqual({ code: 0, signal: null });
+
+    const nobody = await run(['agent', 'revoke', '--name', 'Nobody', '--data-dir', dataDir]);
+    expect(nobody.code).toBe(2);
+    expect(nobody.stderr).toMatch(/No person is named "Nobody"/);
+    const badDuration = await run(['agent', 'token', '--name', 'Kai', '--expires-in', 'soon', '--data-dir', dataDir]);
+    expect(badDuration.code).toBe(2);
+    expect(badDuration.stderr).toMatch(/--expires-in must be a duration/);
+  }, 60_000);
+
   it('refuses bad input with exit code 2 and a message naming the flag', async () => {
     const cases: Array<{ args: string[]; flag: string }> = [
       { args: ['agent', 'create', '--name', 'Zoe', '--team', 'sales', '--role', 'boss'], flag: '--role' },
