@@ -21,6 +21,7 @@ import { startDemoHub, startHub, openStore, type HubOptions } from './hub.ts';
 import { CorsOrigin } from './http/security.ts';
 import type { Db } from './store/db.ts';
 import { createLogger } from './log.ts';
+import { link, listLinks, unlink } from './oidc/links.ts';
 import { acquireDataDirLock, DataDirLocked } from './store/lock.ts';
 
 
@@ -43,6 +44,24 @@ Serve (the default):
   --sign-in-limit <n>    failed sign-ins per client address per window before it is refused
                          (default 20; 0 = off)
   --sign-in-window <s>   its window in seconds (default 60)
+  --public-url <url>     the hub's address as browsers reach it (default http://<host>:<port>);
+                         the identity provider's redirect URI is <public URL>/v1/sign-in/callback
+
+Sign-in through an OpenID Connect identity provider (docs/sign-in.md):
+  --oidc-issuer <url>            the issuer (env BATON_OIDC_ISSUER); discovery reads its
+                                 /.well-known/openid-configuration at start
+  --oidc-client-id <id>          the hub's client id there (env BATON_OIDC_CLIENT_ID)
+  --oidc-client-secret-env <VAR> the variable holding the client secret (default
+                                 BATON_OIDC_CLIENT_SECRET; unset: a public client with PKCE)
+  --oidc-name <name>             the button says "Sign in with <name>" (env BATON_OIDC_NAME;
+                                 default the issuer's host name)
+  --oidc-scopes <scopes>         default "openid email profile offline_access" (env BATON_OIDC_SCOPES)
+  --oidc-provision refuse|agent  unknown people: refused (default), or created as agents
+  --oidc-default-team <team>     their team (default support)
+  --oidc-match-email             link a person by verified email on their first sign-in
+  --oidc-groups-claim <claim>    a claim listing groups; with it role and team follow it:
+  --oidc-lead-group <group>        members are leads, everyone else agents
+  --oidc-team-prefix <prefix>      a group <prefix><team> puts its member in that team
 
 Admin commands (run while the hub is stopped when using a PGlite data folder):
   agent create --name <name> --team <team> [--role agent|lead] [--skills a,b] [--capacity <n>] [--id <id>]
@@ -65,6 +84,10 @@ Admin commands (run while the hub is stopped when using a PGlite data folder):
       webhook: --url <url>                              (the token is the signing secret)
   connector remove --team <team> --kind <kind>
   connector list
+  identity list                  which identity at the provider is which person
+  identity link (--name <name> | --id <id>) --subject <sub> [--issuer <url>]
+  identity unlink --subject <sub> [--issuer <url>]
+                                 --issuer defaults to --oidc-issuer / BATON_OIDC_ISSUER
   list
 `;
 
@@ -81,6 +104,20 @@ const OPTIONS = {
   'ingress-window': { type: 'string' },
   'sign-in-limit': { type: 'string' },
   'sign-in-window': { type: 'string' },
+  'public-url': { type: 'string' },
+  'oidc-issuer': { type: 'string' },
+  'oidc-client-id': { type: 'string' },
+  'oidc-client-secret-env': { type: 'string' },
+  'oidc-name': { type: 'string' },
+  'oidc-scopes': { type: 'string' },
+  'oidc-provision': { type: 'string' },
+  'oidc-default-team': { type: 'string' },
+  'oidc-match-email': { type: 'boolean' },
+  'oidc-groups-claim': { type: 'string' },
+  'oidc-lead-group': { type: 'string' },
+  'oidc-team-prefix': { type: 'string' },
+  subject: { type: 'string' },
+  issuer: { type: 'string' },
   name: { type: 'string' },
   team: { type: 'string' },
   role: { type: 'string' },
@@ -148,6 +185,48 @@ function accessOptions(values: Values): Pick<HubOptions, 'corsOrigins' | 'trustP
   };
 }
 
+/** The identity provider flags (or their variables) as startHub's `oidc`; undefined without an issuer. */
+function oidcOptions(values: Values, env: NodeJS.ProcessEnv): HubOptions['oidc'] {
+  const issuer = values['oidc-issuer'] ?? env.BATON_OIDC_ISSUER;
+  if (!issuer) {
+    const stray = Object.keys(values).find((flag) => flag.startsWith('oidc-'));
+    if (stray) throw new UsageError(`--${stray} needs --oidc-issuer.`);
+    return undefined;
+  }
+  let issuerUrl: URL;
+  try {
+    issuerUrl = new URL(issuer);
+  } catch {
+    throw new UsageError(`--oidc-issuer must be a URL (got "${issuer}").`);
+  }
+  const clientId = values['oidc-client-id'] ?? env.BATON_OIDC_CLIENT_ID;
+  if (!clientId) throw new UsageError('--oidc-issuer needs --oidc-client-id (or BATON_OIDC_CLIENT_ID).');
+  const secretVar = values['oidc-client-secret-env'] ?? 'BATON_OIDC_CLIENT_SECRET';
+  if (values['oidc-client-secret-env'] && !env[secretVar]) throw new UsageError(`--oidc-client-secret-env ${secretVar}: that variable is not set.`);
+  const provision = values['oidc-provision'] ?? 'refuse';
+  if (provision !== 'refuse' && provision !== 'agent') throw new UsageError(`--oidc-provision must be refuse or agent (got "${provision}").`);
+  const publicUrl = values['public-url'];
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+\/?$/.test(publicUrl)) throw new UsageError(`--public-url must be http(s)://host[:port] (got "${publicUrl}").`);
+  return {
+    settings: {
+      issuer,
+      clientId,
+      clientSecret: env[secretVar] || undefined,
+      name: values['oidc-name'] ?? env.BATON_OIDC_NAME ?? issuerUrl.hostname,
+      scopes: values['oidc-scopes'] ?? env.BATON_OIDC_SCOPES ?? 'openid email profile offline_access',
+      ...(publicUrl && { publicUrl: publicUrl.replace(/\/+$/, '') }),
+    },
+    people: {
+      provision,
+      ...(values['oidc-default-team'] && { defaultTeam: values['oidc-default-team'] }),
+      matchEmail: values['oidc-match-email'] ?? false,
+      groupsClaim: values['oidc-groups-claim'],
+      leadGroup: values['oidc-lead-group'],
+      teamPrefix: values['oidc-team-prefix'],
+    },
+  };
+}
+
 function storeOptions(values: Values) {
   const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
   const dataDir = resolve(values['data-dir'] ?? process.env.BATON_DATA_DIR ?? '.data/hub');
@@ -163,12 +242,14 @@ async function serve(values: Values): Promise<void> {
   }
   if (values['demo-bot'] && !values.demo) throw new UsageError('--demo-bot needs --demo (the bot signs in as the demo integration).');
   const access = accessOptions(values);
+  const oidc = oidcOptions(values, process.env);
+  if (oidc && values.demo) throw new UsageError('--demo uses published credentials; it does not go with --oidc-issuer.');
   const store = storeOptions(values);
   const release = store.dataDir ? acquireDataDirLock(store.dataDir) : () => undefined;
   const log = createLogger();
   const hub = values['demo-bot']
     ? await startDemoHub({ ...store, ...access, port, host, log })
-    : await startHub({ ...store, ...access, port, host, demo: values.demo ?? false, log });
+    : await startHub({ ...store, ...access, port, host, demo: values.demo ?? false, log, ...(oidc && { oidc }) });
   console.log(`Baton hub listening on ${hub.url}`);
   if (values.demo) console.log(`Demo sign-in: ${hub.url}/#token=demo-ana (Ana), demo-ben (Ben), demo-lee (lead Lee)`);
 
@@ -314,6 +395,24 @@ function planAdmin(command: string, values: Values): AdminTask {
     }
     case 'connector list':
       return async (db) => console.log(JSON.stringify(await listConnectors(db), null, 2));
+    case 'identity list':
+      return async (db) => console.log(JSON.stringify(await listLinks(db), null, 2));
+    case 'identity link':
+    case 'identity unlink': {
+      const subject = values.subject;
+      if (!subject) throw new UsageError(`${command} needs --subject (the identity's \`sub\` claim).`);
+      const issuer = values.issuer ?? values['oidc-issuer'] ?? process.env.BATON_OIDC_ISSUER;
+      if (!issuer) throw new UsageError(`${command} needs --issuer (or BATON_OIDC_ISSUER).`);
+      if (command === 'identity unlink') {
+        return async (db) => console.log((await unlink(db, issuer, subject)) ? `Unlinked ${subject} at ${issuer}.` : `${subject} at ${issuer} was not linked.`);
+      }
+      if (!values.name && !values.id) throw new UsageError('identity link needs --name or --id.');
+      return async (db) => {
+        const person = await findPerson(db, { id: values.id, name: values.name });
+        await link(db, issuer, subject, person.id);
+        console.log(`${subject} at ${issuer} now signs in as ${person.name} (${person.id}).`);
+      };
+    }
     case 'list':
       return async (db) => console.log(JSON.stringify(await listAccounts(db), null, 2));
     default:

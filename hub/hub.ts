@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { setCallbackUrl } from './admin/accounts.ts';
 import { attachAgentsNamespace, DEFAULT_ACCESS_CHECK_MS } from './sockets/agents-namespace.ts';
-import { DEFAULT_SESSION_LIMITS, pruneSignIns, type ProviderSessions, type SessionLimits } from './auth/sessions.ts';
+import { DEFAULT_SESSION_LIMITS, pruneSignIns, type SessionLimits } from './auth/sessions.ts';
+import { RelyingParty, type OidcSettings } from './oidc/relying-party.ts';
+import type { PeoplePolicy } from './oidc/people.ts';
 import { startDemoBot } from './demo/demo-bot.ts';
 import { DEMO, seedDemo } from './demo/seed.ts';
 import { HandoffService } from './service/handoff-service.ts';
@@ -45,6 +47,8 @@ export interface HubOptions {
   rateLimits?: { ingress?: Partial<IngressLimit>; signIn?: Partial<SignInLimit> };
   /** How long sessions and their credentials last (DEFAULT_SESSION_LIMITS in hub/auth/sessions.ts). */
   sessions?: Partial<SessionLimits>;
+  /** Sign-in through an OpenID Connect provider; discovered when the hub starts. */
+  oidc?: { settings: Omit<OidcSettings, 'publicUrl'> & { publicUrl?: string }; people?: Partial<PeoplePolicy> };
   /** How often connected apps' credentials are checked again; the bound on how long a revoked person stays connected (default 15 s). */
   accessCheckMs?: number;
 }
@@ -101,7 +105,11 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
 
   const now = options.now ?? (() => new Date());
   const sessionLimits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...options.sessions };
-  const provider: ProviderSessions | undefined = undefined;
+  // The redirect URI names the hub's public address; without one given, the address it listens on.
+  const publicUrl = options.oidc?.settings.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${options.port ?? 0}`;
+  if (options.oidc && !options.oidc.settings.publicUrl && !options.port) throw new Error('Sign-in through an identity provider needs the hub\'s public URL (--public-url) or a fixed --port.');
+  const provider = options.oidc ? await RelyingParty.discover({ ...options.oidc.settings, publicUrl: publicUrl.replace(/\/+$/, '') }) : undefined;
+  const people: PeoplePolicy = { provision: 'refuse', defaultTeam: 'support', matchEmail: false, ...options.oidc?.people };
   const limits = rateLimitsWith(options.rateLimits);
   const signIns = new SignInLimiter(limits.signIn, log, options.now);
   const trustProxy = options.trustProxy ?? false;
@@ -114,6 +122,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     ingressLimit: limits.ingress,
     signIns,
     sessions: { limits: sessionLimits, now, provider, ended: (ids) => ids.forEach((id) => sink?.endSession(id)) },
+    signIn: { provider, people },
   });
   const io = new Server(app.server, { serveClient: false, cors: socketIoCors(options.corsOrigins) });
   secureSocketIo(io);

@@ -11,6 +11,7 @@ import { botFrameworkToPacket } from '../ingress/botframework.ts';
 import { connectorEvents, type IncomingOptions } from './connector-events.ts';
 import { leadRoutes } from './lead.ts';
 import { sessionRoutes, type SessionRoutesOptions } from './sessions.ts';
+import { signInRoutes, type SignInRoutesOptions } from './sign-in.ts';
 import { serveConsole } from '../http/console.ts';
 import { HttpError, invalidPacket, sendError } from '../http/errors.ts';
 import { describeUnstorable, unstorableText } from '../http/storable-text.ts';
@@ -29,12 +30,13 @@ export interface HttpOptions {
   ingressLimit: IngressLimit;
   signIns: SignInLimiter;
   sessions: Omit<SessionRoutesOptions, 'service' | 'signIns'>;
+  signIn: Pick<SignInRoutesOptions, 'provider' | 'people'>;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** The REST side of the hub: bots hand conversations over, read them back and cancel them. */
-export async function createHttpServer({ service, log, connectors, corsOrigins, trustProxy = false, ingressLimit, signIns, sessions }: HttpOptions) {
+export async function createHttpServer({ service, log, connectors, corsOrigins, trustProxy = false, ingressLimit, signIns, sessions, signIn }: HttpOptions) {
   // Fastify's own two lines per request are replaced by one, at info only when something went
   // wrong: a created handoff already logs "handoff received", and at hundreds a second the log
   // should not cost more than the work.
@@ -171,6 +173,7 @@ export async function createHttpServer({ service, log, connectors, corsOrigins, 
   app.register(leadRoutes(service, signIns, sessions.now));
   // Sessions of apps signed in through the identity provider: exchange, renew, sign out.
   app.register(sessionRoutes({ service, signIns, ...sessions }));
+  app.register(signInRoutes({ service, signIns, limits: sessions.limits, now: sessions.now, ...signIn }));
   // Product tools (GitHub, Jira, Linear, webhook) report status changes of their issues.
   app.register(connectorEvents({ service, ...connectors }));
 

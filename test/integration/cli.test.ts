@@ -266,6 +266,26 @@ describe('baton hub admin commands', () => {
     expect(badDuration.stderr).toMatch(/--expires-in must be a duration/);
   }, 60_000);
 
+  it('identity link, list and unlink: which identity at the provider is which person', async () => {
+    const dataDir = await templateCopy();
+    const issuer = 'https://login.example.com/';
+    const linked = await run(['identity', 'link', '--id', 'demo-ana', '--subject', '00u1ana', '--issuer', issuer, '--data-dir', dataDir]);
+    expect(linked).toMatchObject({ code: 0, stderr: '' });
+    expect(linked.stdout).toContain('00u1ana at https://login.example.com/ now signs in as Ana (demo-ana).');
+    const list = JSON.parse((await run(['identity', 'list', '--data-dir', dataDir])).stdout);
+    expect(list).toEqual([expect.objectContaining({ issuer: 'https://login.example.com', subject: '00u1ana', agent_id: 'demo-ana', name: 'Ana' })]);
+    const unlinked = await run(['identity', 'unlink', '--subject', '00u1ana', '--issuer', 'https://login.example.com', '--data-dir', dataDir]);
+    expect(unlinked.stdout).toContain('Unlinked 00u1ana');
+    expect(JSON.parse((await run(['identity', 'list', '--data-dir', dataDir])).stdout)).toEqual([]);
+
+    const noIssuer = await run(['identity', 'link', '--id', 'demo-ana', '--subject', 'x', '--data-dir', dataDir]);
+    expect(noIssuer.code).toBe(2);
+    expect(noIssuer.stderr).toMatch(/needs --issuer/);
+    const badProvision = await run(['serve', '--port', '0', '--oidc-issuer', 'https://login.example.com', '--oidc-client-id', 'baton', '--oidc-provision', 'everyone', '--data-dir', dataDir]);
+    expect(badProvision.code).toBe(2);
+    expect(badProvision.stderr).toMatch(/--oidc-provision must be refuse or agent/);
+  }, 60_000);
+
   it('refuses bad input with exit code 2 and a message naming the flag', async () => {
     const cases: Array<{ args: string[]; flag: string }> = [
       { args: ['agent', 'create', '--name', 'Zoe', '--team', 'sales', '--role', 'boss'], flag: '--role' },
