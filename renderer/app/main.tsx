@@ -10,6 +10,9 @@ import { App } from './App.tsx';
 import { ConsoleProvider } from './console-context.tsx';
 import { createController } from './controller.ts';
 import { wireDesktopPresence } from './desktop-presence.ts';
+import { createProviderSignIn } from './provider-sign-in.ts';
+import { ProviderSignInContext } from '../settings/ProviderSignIn.tsx';
+import { settingsStore } from '../state/settings.ts';
 import './console.css';
 
 // Inside Electron the preload exposes the bridge; in a browser there is none.
@@ -21,14 +24,39 @@ const defaultHubUrl = window.location.protocol === 'http:' || window.location.pr
 
 // The desktop's app:// origin gets no CORS answer from hubs, so it connects over WebSocket only.
 const socketOptions = isBatonBridge(bridge) ? { socketOptions: DESKTOP_SOCKET_OPTIONS } : {};
-const controller = createController({ platform, connect: ({ url, token }) => connectHub({ url, token, ...socketOptions }), defaultHubUrl });
+// A session's access credential is renewed while connected: every reconnection takes the latest.
+const controller = createController({ platform, connect: ({ url, token }) => connectHub({ url, token: () => settingsStore.getState().token ?? token, ...socketOptions }), defaultHubUrl });
 if (isBatonBridge(bridge)) wireDesktopPresence(bridge, controller);
+
+// Sign-in through the hub's identity provider: in a browser this tab goes to the provider and
+// comes back to the console; the desktop app uses the system browser and its baton:// link.
+const desktop = isBatonBridge(bridge);
+const providerSignIn = createProviderSignIn({
+  storage: platform.storage,
+  fetch: (...args) => window.fetch(...args),
+  redirectUri: () => (desktop ? 'baton://sign-in/callback' : `${window.location.origin}/`),
+  openSignInPage: async (url) => {
+    if (desktop) await platform.openExternal(url);
+    else window.location.assign(url);
+  },
+  signIn: (hubUrl, accessToken) => controller.signIn(hubUrl, accessToken),
+  signOut: () => controller.signOut(),
+});
+const returned = new URL(window.location.href);
+if (!desktop && returned.searchParams.has('state')) window.history.replaceState(null, '', `${returned.origin}${returned.pathname}${returned.hash}`);
+if (desktop) platform.onDeepLink((url) => void providerSignIn.complete(url));
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <ConsoleProvider controller={controller} platform={platform}>
-      <App />
+      <ProviderSignInContext.Provider value={providerSignIn}>
+        <App />
+      </ProviderSignInContext.Provider>
     </ConsoleProvider>
   </StrictMode>,
 );
-void controller.start();
+void (async () => {
+  await providerSignIn.resume();
+  await controller.start();
+  if (!desktop) await providerSignIn.complete(returned.href);
+})();

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useController } from '../app/console-context.tsx';
 import { useConnection } from '../state/connection.ts';
 import { normaliseHubUrl, useSettings } from '../state/settings.ts';
+import { ProviderSignInButton } from './ProviderSignIn.tsx';
 
 /** Hub address and token. A sign-in link (`/#token=…`) skips this screen. */
 export function SignIn() {
@@ -32,6 +33,7 @@ export function SignIn() {
           <span>Hub URL</span>
           <input type="url" value={hubUrl} autoComplete="url" spellCheck={false} onChange={(e) => setHubUrl(e.target.value)} />
         </label>
+        <ProviderSignInButton hubUrl={hubUrl} />
         <label className="field">
           <span>Token</span>
           <input type="password" value={token} autoComplete="off" spellCheck={false} onChange={(e) => setToken(e.target.value)} />

@@ -1,3 +1,4 @@
+/// <reference path="./oidc-provider-types.d.ts" />
 // A real OpenID provider (the `oidc-provider` package) in the test process, on a free loopback
 // port, with its development login and consent pages: any login name signs in as that account.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -31,8 +32,9 @@ export async function freePort(): Promise<number> {
 
 export async function startProvider(redirectUris: string[]): Promise<TestProvider> {
   const accounts = new Map<string, TestAccount>();
-  let handle: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
-  const server: Server = createServer((req, res) => handle?.(req, res));
+  // The provider needs its issuer (with the port) before it can answer: requests wait on this.
+  const handler: { handle?: (req: IncomingMessage, res: ServerResponse) => void } = {};
+  const server: Server = createServer((req, res) => handler.handle?.(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clientId = 'baton-hub';
@@ -51,7 +53,7 @@ export async function startProvider(redirectUris: string[]): Promise<TestProvide
     features: { devInteractions: { enabled: true } },
     cookies: { keys: ['test-cookie-key'] },
   });
-  handle = provider.callback();
+  handler.handle = provider.callback();
   return {
     issuer,
     clientId,
