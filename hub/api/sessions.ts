@@ -2,7 +2,7 @@
 // code for a session, renew it before its access credential runs out, and sign out.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
-import { SessionRefreshBody, SessionSignOutBody, SessionTokenBody, describeIssues, type SessionTokenAnswer } from '../../shared/protocol/index.ts';
+import { SessionRefreshBody, SessionSignOutBody, SessionTokenBody, describeIssues, type SessionTokenAnswer, type SignOutAnswer } from '../../shared/protocol/index.ts';
 import {
   SessionRefused,
   endSession,
@@ -88,7 +88,7 @@ export function sessionRoutes({ service, limits, now, signIns, provider, ended }
       });
     });
 
-    app.post('/v1/session/sign-out', async (request) => {
+    app.post('/v1/session/sign-out', async (request): Promise<SignOutAnswer> => {
       const body = parse(SessionSignOutBody, request.body);
       return guarded(request, async () => {
         const token = bearerToken(request.headers.authorization);

@@ -6,7 +6,7 @@
 // A revoked person is refused whatever they hold. Every credential is stored as a SHA-256 hash.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Queryable } from '../store/db.ts';
-import type { AgentRow } from '../store/agents.ts';
+import { AGENT_COLUMNS, type AgentRow } from '../store/agents.ts';
 import { hashSecret, newSecret, sameSecret } from './secrets.ts';
 
 export interface SessionLimits {
@@ -27,8 +27,6 @@ export interface SignedIn {
   agent: AgentRow;
   credential: Credential;
 }
-
-const AGENT_COLUMNS = 'a.id, a.name, a.role, a.team, a.skills, a.capacity, a.presence, a.connected, a.missed_offers, a.idle_since, a.load';
 
 /** The person a credential belongs to, if it is known, unexpired, and they are not revoked. */
 export async function signedInWith(q: Queryable, credential: string, now: Date): Promise<SignedIn | undefined> {

@@ -42,3 +42,4 @@ export type SessionTokenAnswer = z.infer<typeof SessionTokenAnswer>;
 
 /** The answer to a sign-out: where to end the session at the provider too, when it offers that. */
 export const SignOutAnswer = z.object({ endedSessions: z.number().int(), providerSignOutUrl: z.string().nullable() });
+export type SignOutAnswer = z.infer<typeof SignOutAnswer>;
