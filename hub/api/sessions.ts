@@ -6,6 +6,7 @@ import { SessionRefreshBody, SessionSignOutBody, SessionTokenBody, describeIssue
 import {
   SessionRefused,
   endSession,
+  endSessionOfReusedRefresh,
   endSessionsOf,
   exchangeGrant,
   providerIdTokenOf,
@@ -71,7 +72,15 @@ export function sessionRoutes({ service, limits, now, signIns, provider, ended }
       const body = parse(SessionRefreshBody, request.body);
       return guarded(request, async () => {
         const session = await sessionOfRefresh(service.db, body.refreshToken, now());
-        if (!session) throw new SessionRefused('The session has ended, expired or was revoked. Sign in again.');
+        if (!session) {
+          const reused = await endSessionOfReusedRefresh(service.db, body.refreshToken, now());
+          if (reused) {
+            ended([reused]);
+            request.log.warn({ sessionId: reused }, 'a used refresh token was presented again: session ended');
+            throw new SessionRefused('That refresh token was already used, so the session has ended for safety. Sign in again.');
+          }
+          throw new SessionRefused('The session has ended, expired or was revoked. Sign in again.');
+        }
         let fromProvider = {};
         if (session.providerRefreshToken !== null && provider) {
           const answer = await provider.refresh(session.providerRefreshToken);

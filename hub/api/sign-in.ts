@@ -4,7 +4,7 @@
 // back to the app with a one-time code, which only the app's PKCE verifier turns into a session.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SignInStartQuery, describeIssues, type SignInOptions } from '../../shared/protocol/index.ts';
-import { createGrant, type SessionLimits } from '../auth/sessions.ts';
+import { SIGN_IN_ATTEMPT_TTL_MS, createGrant, type SessionLimits } from '../auth/sessions.ts';
 import { HttpError } from '../http/errors.ts';
 import { signInLockedError, type SignInLimiter } from '../http/rate-limits.ts';
 import { PersonRefused, personFor, type PeoplePolicy } from '../oidc/people.ts';
@@ -62,6 +62,10 @@ export function signInRoutes({ service, provider, people, limits, now, signIns }
       if (!allowedAppRedirect(query.redirect_uri, provider.settings.publicUrl)) {
         throw new HttpError(400, 'invalid_request', 'redirect_uri must be this hub\'s console, a loopback address with a port (http://127.0.0.1:<port>/…) or baton://sign-in/….');
       }
+      const { rows: pending } = await service.db.query<{ n: number }>('select count(*)::int as n from sign_in_attempts where created_at > $1', [new Date(now().getTime() - SIGN_IN_ATTEMPT_TTL_MS)]);
+      if ((pending[0]?.n ?? 0) >= limits.maxPendingSignIns) {
+        throw new HttpError(429, 'rate_limited', 'Too many sign-ins are under way on this hub; try again in a minute.', undefined, 60);
+      }
       const started = await provider.start();
       await service.db.query(
         'insert into sign_in_attempts (state, nonce, code_verifier, app_redirect, app_state, app_code_challenge, created_at) values ($1, $2, $3, $4, $5, $6, $7)',
@@ -83,7 +87,7 @@ export function signInRoutes({ service, provider, people, limits, now, signIns }
           )
         : { rows: [] };
       const attempt = rows[0];
-      if (!attempt || attempt.created_at.getTime() < now().getTime() - 10 * 60_000) {
+      if (!attempt || attempt.created_at.getTime() < now().getTime() - SIGN_IN_ATTEMPT_TTL_MS) {
         signIns.failed(request.ip);
         request.log.info('sign-in callback with an unknown, used or stale state');
         return page(reply, 400, 'This sign-in is unknown, was already used, or took too long.');

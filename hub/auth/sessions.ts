@@ -16,9 +16,15 @@ export interface SessionLimits {
   maxLifetimeMs: number;
   /** How long the one-time code an app exchanges for a session works (default 2 minutes). */
   grantTtlMs: number;
+  /**
+   * Sign-ins under way at the provider at most (default 10,000): starting one needs no credential,
+   * so this keeps anyone from filling the store; past it, new ones are refused until older ones
+   * finish or go stale (10 minutes).
+   */
+  maxPendingSignIns: number;
 }
 
-export const DEFAULT_SESSION_LIMITS: SessionLimits = { accessTtlMs: 5 * 60_000, maxLifetimeMs: 12 * 3600_000, grantTtlMs: 2 * 60_000 };
+export const DEFAULT_SESSION_LIMITS: SessionLimits = { accessTtlMs: 5 * 60_000, maxLifetimeMs: 12 * 3600_000, grantTtlMs: 2 * 60_000, maxPendingSignIns: 10_000 };
 
 /** What an app signed in with: a CLI token, or a session (by id). */
 export type Credential = { kind: 'token' } | { kind: 'session'; sessionId: string };
@@ -160,7 +166,7 @@ export async function renewSession(q: Queryable, sessionId: string, refreshToken
   const accessToken = newSecret('acc');
   const nextRefresh = newSecret('ref');
   const { rows } = await q.query<{ expires_at: Date }>(
-    `update sessions set access_hash = $3, refresh_hash = $4, access_expires_at = least($5::timestamptz, expires_at), refreshed_at = $6,
+    `update sessions set access_hash = $3, refresh_hash = $4, previous_refresh_hash = refresh_hash, access_expires_at = least($5::timestamptz, expires_at), refreshed_at = $6,
        provider_refresh_token = coalesce($7, provider_refresh_token), provider_id_token = coalesce($8, provider_id_token)
      where id = $1 and refresh_hash = $2 and ended_at is null and expires_at > $6 returning expires_at`,
     [sessionId, hashSecret(refreshToken), hashSecret(accessToken), hashSecret(nextRefresh), new Date(now.getTime() + limits.accessTtlMs), now, provider.refreshToken ?? null, provider.idToken ?? null],
@@ -169,6 +175,19 @@ export async function renewSession(q: Queryable, sessionId: string, refreshToken
   if (!row) return undefined;
   const accessExpiresAt = new Date(Math.min(now.getTime() + limits.accessTtlMs, row.expires_at.getTime()));
   return { accessToken, refreshToken: nextRefresh, accessExpiresAt: accessExpiresAt.toISOString(), sessionExpiresAt: row.expires_at.toISOString() };
+}
+
+/**
+ * A refresh credential that was already used to renew its session: whoever presents it holds a
+ * copy (the app itself moved on to the new one), so the session ends for both. Returns its id.
+ */
+export async function endSessionOfReusedRefresh(q: Queryable, refreshToken: string, now: Date): Promise<string | undefined> {
+  if (!refreshToken.startsWith('ref_') || refreshToken.length >= 500) return undefined;
+  const { rows } = await q.query<{ id: string }>(
+    "update sessions set ended_at = $2, end_reason = 'refresh_reused' where previous_refresh_hash = $1 and ended_at is null returning id",
+    [hashSecret(refreshToken), now],
+  );
+  return rows[0]?.id;
 }
 
 /** Ends one session; its credentials stop working at once. Returns whether it was open. */
@@ -189,9 +208,12 @@ export async function endSessionsOf(q: Queryable, agentId: string, reason: strin
   return rows.map((r) => r.id);
 }
 
+/** How long a sign-in at the provider may take, from the start page to the callback. */
+export const SIGN_IN_ATTEMPT_TTL_MS = 10 * 60_000;
+
 /** Drops sign-in attempts and codes nobody used, and sessions long over; keeps the tables small. */
 export async function pruneSignIns(q: Queryable, now: Date, limits: SessionLimits): Promise<void> {
-  const stale = new Date(now.getTime() - Math.max(limits.grantTtlMs, 10 * 60_000));
+  const stale = new Date(now.getTime() - SIGN_IN_ATTEMPT_TTL_MS);
   await q.query('delete from sign_in_attempts where created_at < $1', [stale]);
   await q.query('delete from sign_in_grants where expires_at < $1', [now]);
   await q.query('delete from sessions where expires_at < $1', [new Date(now.getTime() - 30 * 24 * 3600_000)]);

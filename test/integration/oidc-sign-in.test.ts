@@ -188,6 +188,25 @@ describe('OpenID Connect sign-in', () => {
   });
 });
 
+describe('sign-ins under way', () => {
+  it('are capped: starting one needs no credential, so nobody can fill the store with them', async () => {
+    const h = await hubWithProvider({}, { sessions: { maxPendingSignIns: 2 } });
+    try {
+      const pkce = appPkce();
+      const start = () =>
+        fetch(`${h.t.url}/v1/sign-in/start?${new URLSearchParams({ redirect_uri: APP_REDIRECT, state: pkce.state, code_challenge: pkce.challenge, code_challenge_method: 'S256' })}`, { redirect: 'manual' });
+      expect((await start()).status).toBe(302);
+      expect((await start()).status).toBe(302);
+      const third = await start();
+      expect(third.status).toBe(429);
+      expect(third.headers.get('retry-after')).toBe('60');
+    } finally {
+      await h.t.stop();
+      await h.provider.stop();
+    }
+  });
+});
+
 describe('OpenID Connect sign-in with provisioning', () => {
   it('creates an unknown person as an agent of the default team', async () => {
     const h = await hubWithProvider({ provision: 'agent', defaultTeam: 'onboarding' });

@@ -83,8 +83,7 @@ describe('sessions that end and access that can be taken back', () => {
     clock += 4 * MINUTE;
     const renewed = await refresh(first.refreshToken);
     expect(renewed.status).toBe(200);
-    // The old refresh credential is spent, and the old access credential replaced.
-    expect((await refresh(first.refreshToken)).status).toBe(401);
+    // The old access credential is replaced.
     await expect(app(first.accessToken).signedIn).rejects.toThrow('unauthorized');
     await app(renewed.body.accessToken).signedIn;
 
@@ -98,6 +97,21 @@ describe('sessions that end and access that can be taken back', () => {
     expect((await connected.disconnected).reason).toBe('expired_or_revoked');
     // The session itself lives on: renewing it still works until its own end.
     expect((await refresh(renewed.body.refreshToken)).status).toBe(200);
+  });
+
+  it('a refresh credential presented twice was copied: the session ends for everyone holding it', async () => {
+    const { id } = await createAgent(t.hub.db, { name: 'Ole', team: 'support' });
+    const first = await session(id);
+    const renewed = await refresh(first.refreshToken);
+    expect(renewed.status).toBe(200);
+    const connected = app(renewed.body.accessToken);
+    await connected.signedIn;
+
+    const replayed = await refresh(first.refreshToken);
+    expect(replayed.status).toBe(401);
+    expect(replayed.body.error.message).toMatch(/already used, so the session has ended/);
+    expect((await connected.disconnected).reason).toBe('signed_out');
+    expect((await refresh(renewed.body.refreshToken)).status).toBe(401);
   });
 
   it('a session ends for good at its maximum lifetime, renewed or not', async () => {

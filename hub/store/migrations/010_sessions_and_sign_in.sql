@@ -14,6 +14,8 @@ create table sessions (
   access_hash text not null unique,
   access_expires_at timestamptz not null,
   refresh_hash text not null unique,
+  -- The refresh credential this one replaced: presented again, it was copied, and the session ends.
+  previous_refresh_hash text,
   expires_at timestamptz not null,
   provider_refresh_token text,
   provider_id_token text,
@@ -23,6 +25,7 @@ create table sessions (
   end_reason text
 );
 create index sessions_open_by_agent on sessions (agent_id) where ended_at is null;
+create index sessions_by_previous_refresh on sessions (previous_refresh_hash) where previous_refresh_hash is not null;
 
 -- A sign-in under way at the identity provider: its state, nonce and PKCE verifier (used once),
 -- and where to send the app afterwards with the app's own state and PKCE challenge.
