@@ -21,6 +21,7 @@ import { forgetToken, loadSettings, normaliseHubUrl, persistSettings, setCredent
 import { syncStores, type Sync } from '../state/sync.ts';
 import { openForm, selectHandoffRow, uiStore } from '../state/ui.ts';
 import { parseDeepLink } from './deep-links.ts';
+import { showSessionEnded } from './provider-sign-in.ts';
 
 const NOT_CONNECTED = 'Not connected to the hub; try again once it is back.';
 
@@ -142,6 +143,14 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
         applyProduct(event.item);
         const news = applyProductChange(event, sessionStore.getState().agent);
         if (news) notifier.productStatus(news.item, news.change, news.handoffId);
+      }),
+      // Signed out elsewhere, or access taken back: this sign-in is over, not merely disconnected.
+      current.on('session:ended', ({ reason }) => {
+        if (reason === 'expired_or_revoked') return; // maybe only not renewed in time: a reconnection tells
+        showSessionEnded(reason === 'revoked' ? 'An administrator has taken your access back.' : 'You signed out of this session elsewhere.');
+        forgetToken();
+        disconnect();
+        showSignedOut();
       }),
       current.on('handoff:reassigned', (event) => {
         const id = myId();

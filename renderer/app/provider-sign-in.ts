@@ -46,6 +46,11 @@ export interface ProviderSignInDeps {
 /** What the sign-in screen shows: the provider's name, and why the last attempt failed. */
 export const providerSignInStore = create<{ provider: { name: string } | null; problem: string | null }>(() => ({ provider: null, problem: null }));
 
+/** Why the console is back on the sign-in screen, when the hub ended the session. */
+export function showSessionEnded(message: string): void {
+  providerSignInStore.setState({ problem: message });
+}
+
 function base64url(bytes: Uint8Array): string {
   let text = '';
   for (const byte of bytes) text += String.fromCharCode(byte);
