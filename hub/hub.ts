@@ -128,7 +128,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   secureSocketIo(io);
   const access = attachAgentsNamespace(io, service, log, { limiter: signIns, trustProxy }, { now, checkEveryMs: options.accessCheckMs ?? DEFAULT_ACCESS_CHECK_MS });
   sink = access;
-  const prune = setInterval(() => void pruneSignIns(db, now(), sessionLimits).catch((error: unknown) => log.error({ err: error }, 'pruning sign-ins failed')), 10 * 60_000);
+  const prune = setInterval(() => void pruneSignIns(db, now()).catch((error: unknown) => log.error({ err: error }, 'pruning sign-ins failed')), 10 * 60_000);
   prune.unref();
   await app.listen({ port: options.port ?? 0, host });
   const { port } = app.server.address() as AddressInfo;

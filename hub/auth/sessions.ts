@@ -212,7 +212,7 @@ export async function endSessionsOf(q: Queryable, agentId: string, reason: strin
 export const SIGN_IN_ATTEMPT_TTL_MS = 10 * 60_000;
 
 /** Drops sign-in attempts and codes nobody used, and sessions long over; keeps the tables small. */
-export async function pruneSignIns(q: Queryable, now: Date, limits: SessionLimits): Promise<void> {
+export async function pruneSignIns(q: Queryable, now: Date): Promise<void> {
   const stale = new Date(now.getTime() - SIGN_IN_ATTEMPT_TTL_MS);
   await q.query('delete from sign_in_attempts where created_at < $1', [stale]);
   await q.query('delete from sign_in_grants where expires_at < $1', [now]);
