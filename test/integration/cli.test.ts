@@ -9,6 +9,7 @@ import { hashSecret } from '../../hub/auth/secrets.ts';
 import { connectHub, type HubClient } from '../../renderer/client/hub-client.ts';
 import { REPO_ROOT } from '../support/fixtures.ts';
 import { DEMO_KEY, DEMO_SECRET } from '../support/hub.ts';
+import { browseSignIn, freePort, startProvider } from '../support/oidc-provider.ts';
 import { VALID_BASE_PACKET } from '../support/malformed-packets.ts';
 
 const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
@@ -146,6 +147,33 @@ describe('baton hub serve', () => {
     expect(handoff.events.map((e: { type: string }) => e.type).slice(0, 2)).toEqual(['created', 'offered']);
     expect(await terminate(second.cli)).toEqual({ code: 0, signal: null });
   }, 90_000);
+
+  it('serve --oidc-*: discovers the provider, offers it by name, and signs people in with the secret from the environment', async () => {
+    const port = await freePort();
+    const provider = await startProvider([`http://127.0.0.1:${port}/v1/sign-in/callback`]);
+    provider.accounts.set('idp|ana', { email: 'ana@example.com', email_verified: true });
+    process.env.BATON_TEST_OIDC_SECRET = provider.clientSecret;
+    try {
+      const dataDir = await templateCopy();
+      const linked = await run(['identity', 'link', '--id', 'demo-ana', '--subject', 'idp|ana', '--issuer', provider.issuer, '--data-dir', dataDir]);
+      expect(linked.code).toBe(0);
+      const { url, cli: hub } = await serve([
+        '--port', String(port), '--data-dir', dataDir, '--oidc-issuer', provider.issuer, '--oidc-client-id', provider.clientId,
+        '--oidc-client-secret-env', 'BATON_TEST_OIDC_SECRET', '--oidc-name', 'Test IdP', '--oidc-scopes', 'openid email',
+      ]);
+      expect(await (await fetch(`${url}/v1/sign-in/options`)).json()).toEqual({ provider: { name: 'Test IdP' } });
+      const query = new URLSearchParams({ redirect_uri: `${url}/`, state: 's'.repeat(20), code_challenge: 'c'.repeat(43), code_challenge_method: 'S256' });
+      const callback = await browseSignIn(`${url}/v1/sign-in/start?${query}`, 'idp|ana', `${url}/v1/sign-in/callback`);
+      const back = new URL((await fetch(callback, { redirect: 'manual' })).headers.get('location')!);
+      // The code came back: the hub's token request with its client secret was accepted.
+      expect(back.searchParams.get('error_description')).toBeNull();
+      expect(back.searchParams.get('code')).toMatch(/^grant_/);
+      expect(await terminate(hub)).toEqual({ code: 0, signal: null });
+    } finally {
+      delete process.env.BATON_TEST_OIDC_SECRET;
+      await provider.stop();
+    }
+  }, 60_000);
 
   it('refuses --demo on a non-loopback address, and an unknown flag, with exit code 2', async () => {
     const dataDir = join(await tempDir(), 'data');
