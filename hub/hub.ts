@@ -15,6 +15,9 @@ import { openPglite, openPostgres, type Db } from './store/db.ts';
 import { startConnectorDeliverer } from './product/connectors/deliverer.ts';
 import { announceProductItem } from './product/items.ts';
 import { migrate } from './store/migrate.ts';
+import { startCompleter } from './platforms/completer.ts';
+import { startPlatformDeliverer } from './platforms/deliverer.ts';
+import { announceHandoff, recordFailure } from './platforms/handoffs.ts';
 import { startWebhookDeliverer, type WebhookDelivererOptions } from './webhooks/deliverer.ts';
 
 export interface HubOptions {
@@ -32,7 +35,17 @@ export interface HubOptions {
   webhooks?: Partial<Pick<WebhookDelivererOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxAttempts' | 'requestTimeoutMs'>>;
   /** Delivery of requests to product tools (GitHub, Jira, Linear, webhook): the same knobs as webhooks. */
   connectors?: Partial<Pick<WebhookDelivererOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxAttempts' | 'requestTimeoutMs'>>;
-  /** Where connectors' `--token-env` / `--events-secret-env` variables are read (default process.env). */
+  /**
+   * Messaging platforms (Sunshine Conversations, Chatwoot): calls back to them are delivered with
+   * the same knobs as webhooks; `fetchTimeoutMs` bounds each read of their API while a webhook
+   * waits, and `completeBaseDelayMs` is the first wait before a partial handoff's API is tried again.
+   */
+  platforms?: Partial<Pick<WebhookDelivererOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxAttempts' | 'requestTimeoutMs'>> & {
+    fetchTimeoutMs?: number;
+    completeBaseDelayMs?: number;
+    completeMaxDelayMs?: number;
+  };
+  /** Where connectors' and platforms' `*-env` variables are read (default process.env). */
   env?: NodeJS.ProcessEnv;
   /**
    * Browser origins (`scheme://host[:port]`) allowed to call the API and socket.io long-polling
@@ -80,6 +93,18 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     ...(options.env && { env: options.env }),
     onIssueRecorded: (itemId) => announceItem?.(itemId),
   });
+  // Late-bound like the others: what the platform deliverer records is announced through the service.
+  let platformNews: { delivered(handoffId: string): void; failed(handoffId: string, kind: 'sunshine' | 'chatwoot', notice: string, error: string): void } | undefined;
+  const { fetchTimeoutMs, completeBaseDelayMs, completeMaxDelayMs, ...platformDelivery } = options.platforms ?? {};
+  const platformDeliverer = startPlatformDeliverer({
+    db,
+    log,
+    ...platformDelivery,
+    ...(options.now && { now: options.now }),
+    ...(options.env && { env: options.env }),
+    onDelivered: (handoffId) => platformNews?.delivered(handoffId),
+    onFailed: (handoffId, kind, notice, error) => platformNews?.failed(handoffId, kind, notice, error),
+  });
   const service = new HandoffService({
     db,
     ...(options.now && { now: options.now }),
@@ -87,11 +112,26 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     hasLeadsOnline: (team) => sink?.hasLeadsOnline(team) ?? false,
     onWebhooksQueued: () => deliverer.wake(),
     onConnectorsQueued: () => connectorDeliverer.wake(),
+    onPlatformCallsQueued: () => platformDeliverer.wake(),
     onError: (error, context) => log.error({ err: error, context }, 'background task failed'),
   });
   await service.start();
   announceItem = (itemId) =>
     void service.change((t) => announceProductItem(t, itemId)).catch((error: unknown) => log.error({ err: error, productItemId: itemId }, 'could not announce a product item'));
+
+  const failed = (error: unknown, handoffId: string) => log.error({ err: error, handoffId }, 'could not record a platform call');
+  platformNews = {
+    delivered: (handoffId) => void service.change((t) => announceHandoff(t, handoffId)).catch((error: unknown) => failed(error, handoffId)),
+    failed: (handoffId, kind, notice, error) => void service.change((t) => recordFailure(t, handoffId, kind, notice, error)).catch((e: unknown) => failed(e, handoffId)),
+  };
+  const completer = startCompleter({
+    service,
+    log,
+    ...(options.env && { env: options.env }),
+    ...(fetchTimeoutMs !== undefined && { requestTimeoutMs: fetchTimeoutMs }),
+    ...(completeBaseDelayMs !== undefined && { baseDelayMs: completeBaseDelayMs }),
+    ...(completeMaxDelayMs !== undefined && { maxDelayMs: completeMaxDelayMs }),
+  });
 
   const limits = rateLimitsWith(options.rateLimits);
   const signIns = new SignInLimiter(limits.signIn, log, options.now);
@@ -100,6 +140,12 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     service,
     log,
     connectors: { ...(options.env && { env: options.env }), ...(options.now && { now: options.now }) },
+    platforms: {
+      ...(options.env && { env: options.env }),
+      ...(options.now && { now: options.now }),
+      ...(fetchTimeoutMs !== undefined && { requestTimeoutMs: fetchTimeoutMs }),
+      onPartial: () => completer.wake(),
+    },
     ...(options.corsOrigins && { corsOrigins: options.corsOrigins }),
     trustProxy,
     ingressLimit: limits.ingress,
@@ -127,6 +173,8 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
       await service.close();
       await deliverer.stop();
       await connectorDeliverer.stop();
+      await platformDeliverer.stop();
+      await completer.stop();
       await service.idle(); // announcements of issues the last deliveries recorded
       await db.close();
       log.info('hub stopped');

@@ -1,6 +1,7 @@
 import type { CommandPayload, Handoff, HandoffStatus, WebhookType } from '../../shared/protocol/index.ts';
 import { releaseOffer, withdrawOffersOf } from '../routing/router.ts';
 import { announceProductItem, fileFromHandoff } from '../product/items.ts';
+import { chatwootUserOf, tellPlatform } from '../platforms/outbox.ts';
 import { findAgent, type AgentRow } from '../store/agents.ts';
 import { appendEvent, findHandoffRow, listEvents, type HandoffRow, type NewEvent } from '../store/records.ts';
 import { announceChange, announceWithdrawal, currentHandoff, notifyIntegration } from './announce.ts';
@@ -87,6 +88,7 @@ export async function accept(t: Tx, agentId: string, { handoffId }: CommandPaylo
   const handoff = await currentHandoff(t, row.id);
   announceChange(t, handoff);
   await notifyIntegration(t, row.integration_id, 'handoff.accepted', handoff);
+  if (row.platform_conversation) await tellPlatform(t, row, { kind: 'accepted', chatwootUserId: await chatwootUserOf(t, agent.id) });
   t.fx.agentsChanged.add(agent.id);
   // Full now: broadcast offers to this agent go to the others.
   if (agent.load + 1 >= agent.capacity) await withdrawOffersOf(t, agent.id, 'unavailable', row.id);
@@ -119,6 +121,8 @@ async function finish(
   const handoff = await currentHandoff(t, row.id);
   announceChange(t, handoff);
   await notifyIntegration(t, row.integration_id, `handoff.${status}` satisfies WebhookType, handoff);
+  if (status === 'returned_to_bot') await tellPlatform(t, row, { kind: 'returned_to_bot', note: event.note ?? '' });
+  if (status === 'resolved') await tellPlatform(t, row, { kind: 'resolved', note: event.note });
   t.fx.agentsChanged.add(agent.id);
   t.fx.teamsToRoute.add(row.team);
   return handoff;

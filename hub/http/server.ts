@@ -10,6 +10,7 @@ import type { HandoffService } from '../handoffs/service.ts';
 import { botFrameworkToPacket } from '../ingress/botframework.ts';
 import { connectorEvents, type IncomingOptions } from '../product/incoming.ts';
 import { leadRoutes } from '../lead/http.ts';
+import { platformIngress, type PlatformIngressOptions } from '../platforms/ingress.ts';
 import { serveConsole } from './console.ts';
 import { HttpError, invalidPacket, sendError } from './errors.ts';
 import { describeUnstorable, unstorableText } from './storable-text.ts';
@@ -21,6 +22,8 @@ export interface HttpOptions {
   log: Logger;
   /** Incoming product tool events: where `*Env` secrets are read, and the clock their signatures are checked with. */
   connectors?: Omit<IncomingOptions, 'service'>;
+  /** Messaging platforms' webhooks: where secrets are read, how their APIs are called. */
+  platforms?: Omit<PlatformIngressOptions, 'service' | 'signIns'>;
   /** Browser origins allowed to call the hub (CORS); none by default. */
   corsOrigins?: readonly string[];
   /** Behind a reverse proxy: the client's address is the first of X-Forwarded-For. */
@@ -32,7 +35,7 @@ export interface HttpOptions {
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** The REST side of the hub: bots hand conversations over, read them back and cancel them. */
-export async function createHttpServer({ service, log, connectors, corsOrigins, trustProxy = false, ingressLimit, signIns }: HttpOptions) {
+export async function createHttpServer({ service, log, connectors, platforms, corsOrigins, trustProxy = false, ingressLimit, signIns }: HttpOptions) {
   // Fastify's own two lines per request are replaced by one, at info only when something went
   // wrong: a created handoff already logs "handoff received", and at hundreds a second the log
   // should not cost more than the work.
@@ -169,6 +172,8 @@ export async function createHttpServer({ service, log, connectors, corsOrigins, 
   app.register(leadRoutes(service, signIns));
   // Product tools (GitHub, Jira, Linear, webhook) report status changes of their issues.
   app.register(connectorEvents({ service, ...connectors }));
+  // Messaging platforms (Sunshine Conversations, Chatwoot) hand conversations over.
+  app.register(platformIngress({ service, signIns, ...platforms }));
 
   return app;
 }
