@@ -122,7 +122,7 @@ export interface FakeSunshine extends FakePlatform {
 export async function startFakeSunshine(keyId: string, keySecret: string): Promise<FakeSunshine> {
   const conversations = new Map<string, SunshineMessageFixture[]>();
   const users = new Map<string, unknown>();
-  const state = { pageSize: 100 };
+  let self: FakeSunshine | undefined;
   const basic = `Basic ${Buffer.from(`${keyId}:${keySecret}`).toString('base64')}`;
   const platform = await fake((request, url) => {
     if (request.headers.authorization !== basic) return { status: 401, body: { errors: [{ code: 'unauthorized', title: 'Authorization is required' }] } };
@@ -131,7 +131,7 @@ export async function startFakeSunshine(keyId: string, keySecret: string): Promi
       const all = conversations.get(list[2]!) ?? [];
       const before = url.searchParams.get('page[before]');
       const end = before === null ? all.length : all.findIndex((m) => m.id === before);
-      const start = Math.max(0, end - state.pageSize);
+      const start = Math.max(0, end - (self?.pageSize ?? 100));
       const page = all.slice(start, end);
       const hasMore = start > 0;
       return {
@@ -153,18 +153,8 @@ export async function startFakeSunshine(keyId: string, keySecret: string): Promi
     }
     return undefined;
   });
-  return Object.assign(platform, {
-    keyId,
-    keySecret,
-    conversations,
-    users,
-    get pageSize() {
-      return state.pageSize;
-    },
-    set pageSize(n: number) {
-      state.pageSize = n;
-    },
-  });
+  self = Object.assign(platform, { keyId, keySecret, conversations, users, pageSize: 100 });
+  return self;
 }
 
 /** A v2 webhook with one switchboard event. */
