@@ -4,6 +4,7 @@ import { Server } from 'socket.io';
 import { setCallbackUrl } from './admin/accounts.ts';
 import { attachAgentsNamespace } from './agents/namespace.ts';
 import { startDemoBot } from './demo/demo-bot.ts';
+import { DEMO_PLATFORM_ENV, startDemoPlatforms } from './demo/demo-platforms.ts';
 import { DEMO, seedDemo } from './demo/seed.ts';
 import { HandoffService } from './handoffs/service.ts';
 import type { Emission } from './handoffs/effects.ts';
@@ -197,9 +198,20 @@ export interface RunningDemoHub extends RunningHub {
  */
 export async function startDemoHub(options: Omit<HubOptions, 'demo'> = {}): Promise<RunningDemoHub> {
   const log = options.log ?? silentLogger();
-  const hub = await startHub({ ...options, log, demo: true, host: options.host ?? '127.0.0.1' });
-  let bot: Awaited<ReturnType<typeof startDemoBot>> | undefined;
+  // Chatwoot and Sunshine Conversations stand-ins, with their published demo secrets in the hub's environment.
+  const platforms = await startDemoPlatforms(log.child({ component: 'demo-platforms' }));
+  let hub: RunningHub;
   try {
+    hub = await startHub({ ...options, log, demo: true, host: options.host ?? '127.0.0.1', env: { ...(options.env ?? process.env), ...DEMO_PLATFORM_ENV } });
+  } catch (error) {
+    await platforms.stop();
+    throw error;
+  }
+  let bot: Awaited<ReturnType<typeof startDemoBot>> | undefined;
+  let playing: NodeJS.Timeout | undefined;
+  let played: Promise<void> = Promise.resolve();
+  try {
+    await platforms.configure(hub.db);
     bot = await startDemoBot({
       hubUrl: hub.url,
       integrationKey: DEMO.integration.key,
@@ -207,9 +219,15 @@ export async function startDemoHub(options: Omit<HubOptions, 'demo'> = {}): Prom
       log: log.child({ component: 'demo-bot' }),
     });
     await setCallbackUrl(hub.db, DEMO.integration.name, bot.callbackUrl);
+    // A few seconds in, after the demo bot's first handoff: one conversation from each platform.
+    playing = setTimeout(() => {
+      played = platforms.play(hub.url).catch((error: unknown) => log.warn({ err: String(error) }, 'the demo platforms could not hand off'));
+    }, 4_000);
+    playing.unref();
   } catch (error) {
     await bot?.stop();
     await hub.close();
+    await platforms.stop();
     throw error;
   }
   const running = bot;
@@ -218,8 +236,11 @@ export async function startDemoHub(options: Omit<HubOptions, 'demo'> = {}): Prom
     agentToken: DEMO.agents[0].token,
     demoTokens: DEMO.agents.map((person) => person.token),
     close: async () => {
+      clearTimeout(playing);
+      await played;
       await running.stop();
       await hub.close();
+      await platforms.stop();
     },
   };
 }
