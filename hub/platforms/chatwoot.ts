@@ -60,9 +60,15 @@ const idText = (value: unknown): string | undefined => (typeof value === 'number
 
 /** The conversation key's parts: `chatwoot:<account>:<conversation>`. */
 function parts(conversation: string): { accountId: string; conversationId: string } {
-  const [, accountId = '', ...rest] = conversation.split(':');
-  return { accountId, conversationId: rest.join(':') };
+  const [, accountId = '', conversationId = ''] = conversation.split(':');
+  return { accountId, conversationId };
 }
+
+/** Chatwoot's ids are integers (sent as numbers, sometimes as digit strings). */
+const chatwootId = (value: unknown): string | undefined => {
+  const text = idText(value);
+  return text !== undefined && /^[0-9]{1,18}$/.test(text) ? text : undefined;
+};
 
 const base = (accountId: string, conversationId: string) =>
   `/api/v1/accounts/${encodeURIComponent(accountId)}/conversations/${encodeURIComponent(conversationId)}`;
@@ -141,10 +147,10 @@ export const chatwoot: PlatformAdapter<'chatwoot', ChatwootContext, ChatwootFetc
     const body = parsed.data;
     const event = body.event ?? '(no event)';
     if (event !== 'conversation_status_changed' && event !== 'conversation_updated') return [{ ignore: `${clean(event, 100)} is not a handoff` }];
-    const conversationId = idText(body.id);
-    if (!conversationId) return [{ ignore: `${event} names no conversation (id)` }];
+    const conversationId = chatwootId(body.id);
+    if (!conversationId) return [{ ignore: `${event} names no conversation (an integer id)` }];
     const messages = parseAll(body.messages, ChatwootMessage);
-    const accountId = idText(body.account_id) ?? idText(body.account?.id) ?? messages.map((m) => idText(m.account_id)).find(Boolean) ?? platform.settings.accountId;
+    const accountId = chatwootId(body.account_id) ?? chatwootId(body.account?.id) ?? messages.map((m) => chatwootId(m.account_id)).find(Boolean) ?? platform.settings.accountId;
     if (!accountId) return [{ ignore: `${event} names no account; set one with "integration platform --account-id"` }];
     const change = statusChange(body);
     if (!change) return [{ ignore: `${event} without a status change in changed_attributes` }];

@@ -49,9 +49,10 @@ const CHANNELS: Record<string, Channel> = {
   mailgun: 'email', email: 'email', twilio: 'sms', messagebird: 'sms', sms: 'sms',
 };
 
+/** The conversation key's parts: `sunshine:<app id>:<conversation id>`, each URI-encoded (so no `:` inside). */
 function parts(conversation: string): { appId: string; conversationId: string } {
-  const [, appId = '', ...rest] = conversation.split(':');
-  return { appId, conversationId: rest.join(':') };
+  const [, appId = '', conversationId = ''] = conversation.split(':');
+  return { appId: decodeURIComponent(appId), conversationId: decodeURIComponent(conversationId) };
 }
 
 const at = (appId: string, conversationId: string) => `/v2/apps/${encodeURIComponent(appId)}/conversations/${encodeURIComponent(conversationId)}`;
@@ -143,7 +144,7 @@ export const sunshine: PlatformAdapter<'sunshine', SunshineContext, SunshineFetc
       const conversationId = present(payload.data.conversation?.id, 100);
       if (!conversationId) return { ignore: `${type} names no conversation` };
       if (!appId) return { ignore: `${type} names no app (app.id)` };
-      const conversation = `sunshine:${appId}:${conversationId}`;
+      const conversation = `sunshine:${encodeURIComponent(appId)}:${encodeURIComponent(conversationId)}`;
       if (type === 'switchboard:releaseControl') return { release: { conversation, why: 'control released in Sunshine Conversations' } };
       const to = controller(payload.data as never);
       const toName = to?.name ?? to?.id ?? undefined;

@@ -44,21 +44,21 @@ export interface ChatwootMessageFixture {
 
 export interface FakeChatwoot extends FakePlatform {
   token: string;
-  /** Messages per conversation id, oldest first. */
-  conversations: Map<string, ChatwootMessageFixture[]>;
+  /** Messages per conversation id, oldest first (`*`: any other conversation). */
+  conversations: Map<string, unknown[]>;
 }
 
 export async function startFakeChatwoot(token: string): Promise<FakeChatwoot> {
-  const conversations = new Map<string, ChatwootMessageFixture[]>();
+  const conversations = new Map<string, unknown[]>();
   const platform = await fake((request, url) => {
     if (request.headers.api_access_token !== token) return { status: 401, body: { error: 'Invalid Access Token' } };
     const list = /^\/api\/v1\/accounts\/(\d+)\/conversations\/(\d+)\/messages$/.exec(url.pathname);
     if (request.method === 'GET' && list) {
-      const all = conversations.get(list[2]!) ?? [];
+      const all = conversations.get(list[2]!) ?? conversations.get('*') ?? [];
       const before = url.searchParams.get('before');
-      const older = before === null ? all : all.filter((m) => m.id < Number(before));
+      const older = before === null ? all : all.filter((m) => Number((m as { id?: unknown }).id) < Number(before));
       // The API's own page: the 20 before the cursor (or the latest 20), oldest first.
-      return { status: 200, body: { meta: { labels: [], contact_id: 7 }, payload: older.slice(-20).map((m) => ({ ...m, conversation_id: Number(list[2]), inbox_id: 1 })) } };
+      return { status: 200, body: { meta: { labels: [], contact_id: 7 }, payload: older.slice(-20).map((m) => ({ ...(m as object), conversation_id: Number(list[2]), inbox_id: 1 })) } };
     }
     if (request.method === 'POST' && /^\/api\/v1\/accounts\/\d+\/conversations\/\d+\/(toggle_status|messages|assignments)$/.test(url.pathname)) {
       return { status: 200, body: { payload: { success: true } } };
@@ -113,14 +113,14 @@ export interface SunshineMessageFixture {
 export interface FakeSunshine extends FakePlatform {
   keyId: string;
   keySecret: string;
-  conversations: Map<string, SunshineMessageFixture[]>;
+  conversations: Map<string, unknown[]>;
   users: Map<string, unknown>;
   /** Messages per page (the real API: 100). */
   pageSize: number;
 }
 
 export async function startFakeSunshine(keyId: string, keySecret: string): Promise<FakeSunshine> {
-  const conversations = new Map<string, SunshineMessageFixture[]>();
+  const conversations = new Map<string, unknown[]>();
   const users = new Map<string, unknown>();
   let self: FakeSunshine | undefined;
   const basic = `Basic ${Buffer.from(`${keyId}:${keySecret}`).toString('base64')}`;
@@ -128,9 +128,9 @@ export async function startFakeSunshine(keyId: string, keySecret: string): Promi
     if (request.headers.authorization !== basic) return { status: 401, body: { errors: [{ code: 'unauthorized', title: 'Authorization is required' }] } };
     const list = /^\/v2\/apps\/([^/]+)\/conversations\/([^/]+)\/messages$/.exec(url.pathname);
     if (request.method === 'GET' && list) {
-      const all = conversations.get(list[2]!) ?? [];
+      const all = conversations.get(decodeURIComponent(list[2]!)) ?? conversations.get('*') ?? [];
       const before = url.searchParams.get('page[before]');
-      const end = before === null ? all.length : all.findIndex((m) => m.id === before);
+      const end = before === null ? all.length : all.findIndex((m) => (m as { id?: unknown }).id === before);
       const start = Math.max(0, end - (self?.pageSize ?? 100));
       const page = all.slice(start, end);
       const hasMore = start > 0;
@@ -138,14 +138,14 @@ export async function startFakeSunshine(keyId: string, keySecret: string): Promi
         status: 200,
         body: {
           messages: page,
-          meta: { hasMore, ...(hasMore && { beforeCursor: page[0]!.id }) },
-          links: hasMore ? { prev: `${url.origin}${url.pathname}?page[before]=${page[0]!.id}` } : {},
+          meta: { hasMore, ...(hasMore && { beforeCursor: (page[0] as { id: string }).id }) },
+          links: hasMore ? { prev: `${url.origin}${url.pathname}?page[before]=${(page[0] as { id: string }).id}` } : {},
         },
       };
     }
     const user = /^\/v2\/apps\/([^/]+)\/users\/([^/]+)$/.exec(url.pathname);
     if (request.method === 'GET' && user) {
-      const found = users.get(decodeURIComponent(user[2]!));
+      const found = users.get(decodeURIComponent(user[2]!)) ?? users.get('*');
       return found ? { status: 200, body: { user: found } } : { status: 404, body: { errors: [{ code: 'user_not_found' }] } };
     }
     if (request.method === 'POST' && /^\/v2\/apps\/[^/]+\/conversations\/[^/]+\/(passControl|releaseControl)$/.test(url.pathname)) {
