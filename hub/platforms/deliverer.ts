@@ -30,6 +30,13 @@ interface PlatformRow extends OutboxRow {
 }
 
 const LABEL: Record<PlatformKind, string> = { sunshine: 'Sunshine Conversations', chatwoot: 'Chatwoot' };
+/** What each call was to do, for the agent's notice when it could not. */
+const INTENT: Record<string, string> = {
+  assign: 'assign the conversation to you',
+  note: 'add your note to the conversation',
+  return_to_bot: 'give the conversation back to the bot',
+  resolve: 'resolve the conversation',
+};
 
 export function startPlatformDeliverer(options: PlatformDelivererOptions): OutboxDeliverer {
   const env = options.env ?? process.env;
@@ -92,7 +99,8 @@ export function startPlatformDeliverer(options: PlatformDelivererOptions): Outbo
       options.onDelivered?.(row.handoff_id);
     },
     failed(row, error) {
-      const notice = `Baton could not tell ${LABEL[row.kind]} (${row.body.describe}): ${error}. Do it in ${LABEL[row.kind]} itself.`;
+      const label = LABEL[row.kind];
+      const notice = `Baton could not ${INTENT[row.action] ?? 'update the conversation'} in ${label} (${error}). Do it in ${label} itself.`;
       options.onFailed?.(row.handoff_id, row.kind, notice, error);
     },
     redact: scrub,

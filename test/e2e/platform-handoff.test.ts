@@ -18,7 +18,7 @@ beforeAll(async () => {
     { id: 1, content: 'My invoice is wrong', message_type: 0, created_at: 1765000000, private: false, sender: { id: 7, name: 'Maria Lopez', type: 'contact' } },
     { id: 2, content: 'Let me get you a person.', message_type: 1, created_at: 1765000010, private: false, sender: { id: 2, name: 'Helpbot', type: 'agent_bot' } },
   ]);
-  t = await startTestHub({ env: { CW_TOKEN: 'cw-api-token-0123456789', CW_SECRET: SECRET }, platforms: { baseDelayMs: 20, maxDelayMs: 100 } });
+  t = await startTestHub({ env: { CW_TOKEN: 'cw-api-token-0123456789', CW_SECRET: SECRET }, platforms: { baseDelayMs: 20, maxDelayMs: 100, completeBaseDelayMs: 100, completeMaxDelayMs: 300 } });
   await createIntegration(t.hub.db, { name: 'helpdesk', team: 'support' });
   await setPlatform(t.hub.db, { name: 'helpdesk', kind: 'chatwoot', apiUrl: fake.url, tokenEnv: 'CW_TOKEN', webhookSecretEnv: 'CW_SECRET' });
 });
@@ -27,8 +27,8 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const handOff = async (timestamp: number) => {
-  const raw = JSON.stringify(chatwootStatusChanged(77, 'pending', 'open', { timestamp }));
+const handOff = async (timestamp: number, conversation = 77) => {
+  const raw = JSON.stringify(chatwootStatusChanged(conversation, 'pending', 'open', { timestamp }));
   const created = await t.request('POST', '/v1/ingress/chatwoot/helpdesk', { rawBody: raw, key: null, headers: chatwootHeaders(SECRET, raw) });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   return created.body.handoff.id as string;
@@ -66,5 +66,22 @@ describe('a Chatwoot handoff in the console', () => {
     expect(text).toContain('Given back to the bot');
     expect(text).toContain('Invoice corrected; the bot sends the new PDF.');
     expect(await c.pane.getByRole('link', { name: 'Open the conversation in Chatwoot' }).count()).toBe(1);
+  });
+
+  it('says a handoff is partial while Chatwoot does not answer, and shows the transcript when it does', async () => {
+    const page = await browsing.open();
+    await page.goto(`${t.url}/#token=demo-ana`);
+    const c = consoleOf(page);
+    await expect.poll(() => c.connection.getAttribute('aria-label'), EVENTUALLY).toBe('Connection: Connected');
+    fake.conversations.set('78', [{ id: 10, content: 'Still waiting for my refund', message_type: 0, created_at: 1765000000, private: false, sender: { id: 7, name: 'Maria Lopez', type: 'contact' } }]);
+    fake.down = true;
+    const id = await handOff(1765002000, 78);
+    await c.offers.locator(c.row(id)).click();
+    const partial = c.pane.getByRole('status').filter({ hasText: 'has not answered yet' });
+    await partial.waitFor();
+    expect(await partial.innerText()).toContain('Chatwoot has not answered yet');
+    fake.down = false;
+    await expect.poll(() => c.pane.getByRole('region', { name: /^Transcript/ }).innerText(), EVENTUALLY).toContain('Still waiting for my refund');
+    expect(await partial.count()).toBe(0);
   });
 });

@@ -232,3 +232,35 @@ describe('Chatwoot, across a restart of the hub', () => {
     }
   });
 });
+
+describe('Chatwoot, when a call back fails for good', () => {
+  it('tells the agent on the handoff, records it in the history, and logs it', async () => {
+    const fake = await startFakeChatwoot(TOKEN);
+    const lines: string[] = [];
+    const { default: pino } = await import('pino');
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const t = await startTestHub({ env: ENV, log, platforms: { ...FAST, maxAttempts: 2 } });
+    try {
+      await setUp(t, fake);
+      const ana = await t.signIn('demo-ana');
+      fake.conversations.set('60', conversation(6000));
+      const offered = ana.waitFor('handoff:offered');
+      expect((await post(t, chatwootStatusChanged(60, 'pending', 'open'))).status).toBe(201);
+      const id = (await offered).handoff.id;
+      await ana.accept(id);
+      await fake.receiver.waitFor(1, (r) => r.path.endsWith('/assignments'));
+      fake.down = true;
+      const noticed = ana.waitFor('handoff:changed', ({ handoff }) => handoff.id === id && handoff.platformNotice !== undefined, 10_000);
+      expect(await ana.returnToBot(id, 'Back to the bot')).toMatchObject({ ok: true });
+      const { handoff } = await noticed;
+      expect(handoff.platformNotice).toBe('Baton could not add your note to the conversation in Chatwoot (HTTP 503: {"error":"unavailable"}). Do it in Chatwoot itself.');
+      const read = await t.request('GET', `/v1/handoffs/${id}`, { key: 'helpdesk-integration-key' });
+      expect(read.body.handoff.events.at(-1)).toMatchObject({ type: 'platform_failed', actor: { kind: 'system', id: 'chatwoot' }, reason: 'HTTP 503: {"error":"unavailable"}' });
+      expect(lines.some((line) => line.includes('platform call failed permanently; giving up'))).toBe(true);
+      expect(lines.join('\n')).not.toContain(TOKEN);
+    } finally {
+      await t.stop();
+      await fake.close();
+    }
+  });
+});
