@@ -17,8 +17,9 @@ import { startConnectorDeliverer } from './product/connectors/deliverer.ts';
 import { announceProductItem } from './product/items.ts';
 import { migrate } from './store/migrate.ts';
 import { startCompleter } from './platforms/completer.ts';
+import { setPlatform } from './platforms/config.ts';
 import { startPlatformDeliverer } from './platforms/deliverer.ts';
-import { announceHandoff, recordFailure } from './platforms/handoffs.ts';
+import { announceHandoff, completeHandoff, recordFailure } from './handoffs/platform-actions.ts';
 import { startWebhookDeliverer, type WebhookDelivererOptions } from './webhooks/deliverer.ts';
 
 export interface HubOptions {
@@ -126,7 +127,8 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     failed: (handoffId, kind, notice, error) => void service.change((t) => recordFailure(t, handoffId, kind, notice, error)).catch((e: unknown) => failed(e, handoffId)),
   };
   const completer = startCompleter({
-    service,
+    db,
+    complete: (handoffId, kind, packet) => service.change((t) => completeHandoff(t, handoffId, kind, packet)),
     log,
     ...(options.env && { env: options.env }),
     ...(fetchTimeoutMs !== undefined && { requestTimeoutMs: fetchTimeoutMs }),
@@ -211,7 +213,8 @@ export async function startDemoHub(options: Omit<HubOptions, 'demo'> = {}): Prom
   let playing: NodeJS.Timeout | undefined;
   let played: Promise<void> = Promise.resolve();
   try {
-    await platforms.configure(hub.db);
+    await platforms.createIntegrations(hub.db);
+    for (const input of platforms.platforms) await setPlatform(hub.db, input);
     bot = await startDemoBot({
       hubUrl: hub.url,
       integrationKey: DEMO.integration.key,

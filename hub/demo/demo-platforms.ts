@@ -6,7 +6,6 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createIntegration } from '../admin/accounts.ts';
-import { setPlatform } from '../platforms/config.ts';
 import type { Queryable } from '../store/db.ts';
 import type { DemoBotLog } from './demo-bot.ts';
 
@@ -23,11 +22,18 @@ const CHATWOOT_CONVERSATION = 2048;
 const SUNSHINE_CONVERSATION = 'conv_demo_whatsapp';
 const SUNSHINE_USER = 'user_demo_1';
 
+/** `integration platform`'s input, as plain data. */
+export type DemoPlatformInput =
+  | { name: string; kind: 'chatwoot'; apiUrl: string; tokenEnv: string; webhookSecretEnv: string }
+  | { name: string; kind: 'sunshine'; apiUrl: string; keyId: string; keySecretEnv: string; webhookSecretEnv: string; humanSwitchboardName: string; botSwitchboardName: string };
+
 export interface DemoPlatforms {
   /** The stand-in APIs' base URL. */
   apiUrl: string;
-  /** Configures `demo-chatwoot` and `demo-sunshine` on the hub's store (again at each start: the port changes). */
-  configure(db: Queryable): Promise<void>;
+  /** Creates the integrations `demo-chatwoot` and `demo-sunshine` when missing. */
+  createIntegrations(db: Queryable): Promise<void>;
+  /** How each is put in front of its stand-in (set again at each start: the port changes), for `setPlatform`. */
+  platforms: readonly DemoPlatformInput[];
   /** Sends each platform's handoff webhook to the hub. */
   play(hubUrl: string): Promise<void>;
   stop(): Promise<void>;
@@ -115,13 +121,15 @@ export async function startDemoPlatforms(log: DemoBotLog): Promise<DemoPlatforms
 
   return {
     apiUrl,
-    async configure(db) {
+    async createIntegrations(db) {
       for (const name of ['demo-chatwoot', 'demo-sunshine']) {
         const { rows } = await db.query('select 1 from integrations where name = $1', [name]);
         if (!rows[0]) await createIntegration(db, { name, team: 'support' });
       }
-      await setPlatform(db, { name: 'demo-chatwoot', kind: 'chatwoot', apiUrl, tokenEnv: 'BATON_DEMO_CHATWOOT_TOKEN', webhookSecretEnv: 'BATON_DEMO_CHATWOOT_SECRET' });
-      await setPlatform(db, {
+    },
+    platforms: [
+      { name: 'demo-chatwoot', kind: 'chatwoot', apiUrl, tokenEnv: 'BATON_DEMO_CHATWOOT_TOKEN', webhookSecretEnv: 'BATON_DEMO_CHATWOOT_SECRET' },
+      {
         name: 'demo-sunshine',
         kind: 'sunshine',
         apiUrl,
@@ -130,8 +138,8 @@ export async function startDemoPlatforms(log: DemoBotLog): Promise<DemoPlatforms
         webhookSecretEnv: 'BATON_DEMO_SUNSHINE_SECRET',
         humanSwitchboardName: 'zd-agentWorkspace',
         botSwitchboardName: 'demo-helpbot',
-      });
-    },
+      },
+    ],
     async play(hubUrl) {
       const chatwoot = {
         event: 'conversation_status_changed',

@@ -10,7 +10,7 @@ import type { HandoffService } from '../handoffs/service.ts';
 import { botFrameworkToPacket } from '../ingress/botframework.ts';
 import { connectorEvents, type IncomingOptions } from '../product/incoming.ts';
 import { leadRoutes } from '../lead/http.ts';
-import { platformIngress, type PlatformIngressOptions } from '../platforms/ingress.ts';
+import { platformIngress, type PlatformIngressOptions } from './platform-ingress.ts';
 import { serveConsole } from './console.ts';
 import { HttpError, invalidPacket, sendError } from './errors.ts';
 import { describeUnstorable, unstorableText } from './storable-text.ts';

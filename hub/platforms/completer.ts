@@ -3,14 +3,16 @@
 // handoff (found in the store, so a restart picks them up), and fills in the transcript and
 // customer when it answers: the agent sees them arrive.
 import type { Logger } from 'pino';
-import type { HandoffService } from '../handoffs/service.ts';
+import type { ContextPacket } from '../../shared/protocol/index.ts';
+import type { Queryable } from '../store/db.ts';
 import { describeError } from '../outbox/deliverer.ts';
 import { findPlatformOf, secretsOf, type PlatformKind } from './config.ts';
-import { completeHandoff } from './handoffs.ts';
 import { adapterOf, apiClient, scrubber } from './index.ts';
 
 export interface CompleterOptions {
-  service: HandoffService;
+  db: Queryable;
+  /** Puts the whole packet in place of the partial one (in a change of the hub's); false when it is no longer partial. */
+  complete: (handoffId: string, kind: PlatformKind, packet: ContextPacket) => Promise<boolean>;
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
   env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
@@ -47,7 +49,7 @@ export function startCompleter(options: CompleterOptions): Completer {
 
   async function attempt(row: { id: string; integration_id: string; platform_pending: Pending }): Promise<void> {
     const pending = row.platform_pending;
-    const platform = await findPlatformOf(options.service.db, row.integration_id);
+    const platform = await findPlatformOf(options.db, row.integration_id);
     if (!platform || platform.kind !== pending.kind) return;
     const adapter = adapterOf(platform.kind);
     const auth = adapter.auth(platform, env);
@@ -56,11 +58,11 @@ export function startCompleter(options: CompleterOptions): Completer {
     const api = apiClient(platform, auth.headers, { fetch: fetchFn, timeoutMs, scrub: scrubber(secretsOf(platform.credentials, env), keyId) });
     const fetched = await adapter.fetch(pending.context, platform, api);
     const packet = adapter.packet(pending.context, fetched, platform);
-    if (await options.service.change((t) => completeHandoff(t, row.id, platform.kind, packet))) options.log.info({ handoffId: row.id, platform: platform.kind }, 'partial handoff completed');
+    if (await options.complete(row.id, platform.kind, packet)) options.log.info({ handoffId: row.id, platform: platform.kind }, 'partial handoff completed');
   }
 
   async function pass(): Promise<number> {
-    const { rows } = await options.service.db.query<{ id: string; integration_id: string; platform_pending: Pending }>(
+    const { rows } = await options.db.query<{ id: string; integration_id: string; platform_pending: Pending }>(
       `select id, integration_id, platform_pending from handoffs
        where platform_pending is not null and status in ('queued', 'offered', 'accepted')
        order by created_at limit 50`,

@@ -3,9 +3,8 @@
 // picked up again after a restart. What went through is written to the handoff's history; what
 // failed for good becomes a notice to the agent.
 import { startOutboxDeliverer, type OutboxChannel, type OutboxDeliverer, type OutboxDelivererOptions, type OutboxRow, type Prepared } from '../outbox/deliverer.ts';
-import { describeAnswer } from '../product/connectors/types.ts';
+import { appendEvent } from '../store/records.ts';
 import { PLATFORM_SETTINGS, PlatformCredentials, secretsOf, type PlatformIntegration, type PlatformKind } from './config.ts';
-import { recordCall } from './handoffs.ts';
 import { adapterOf, scrubber, USER_AGENT } from './index.ts';
 import type { PlatformCall } from './types.ts';
 
@@ -37,6 +36,21 @@ const INTENT: Record<string, string> = {
   return_to_bot: 'give the conversation back to the bot',
   resolve: 'resolve the conversation',
 };
+
+/** A short reason from a failed answer: the platform's own message when it gave one. */
+function describeAnswer(status: number, text: string): string {
+  let message = text;
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    const errors = Array.isArray(body.errors) ? (body.errors as Array<{ title?: unknown; code?: unknown }>).map((e) => e.title ?? e.code) : [];
+    const found = [body.message, body.error, body.description, ...errors].filter((m): m is string => typeof m === 'string' && m.length > 0);
+    if (found.length > 0) message = found.join('; ');
+  } catch {
+    // not JSON: the text itself
+  }
+  const short = message.replace(/\s+/g, ' ').trim().slice(0, 160);
+  return short ? `HTTP ${status}: ${short}` : `HTTP ${status}`;
+}
 
 export function startPlatformDeliverer(options: PlatformDelivererOptions): OutboxDeliverer {
   const env = options.env ?? process.env;
@@ -93,7 +107,7 @@ export function startPlatformDeliverer(options: PlatformDelivererOptions): Outbo
       return { ok: false, error: describeAnswer(response.status, scrub(row, text)) };
     },
     async record(q, row) {
-      await recordCall(q, row.handoff_id, row.kind, row.body.describe, now());
+      await appendEvent(q, row.handoff_id, { type: 'platform_updated', at: now(), actor: { kind: 'system', id: row.kind }, note: row.body.describe });
     },
     delivered(row) {
       options.onDelivered?.(row.handoff_id);

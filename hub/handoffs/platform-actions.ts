@@ -3,12 +3,12 @@
 // linked to its earlier handoff), the context completed, the conversation taken back.
 import type { ContextPacket, EarlierHandoff, Handoff } from '../../shared/protocol/index.ts';
 import type { Integration } from '../auth/integration-keys.ts';
-import { announceChange, currentHandoff } from '../handoffs/announce.ts';
-import { cancelHandoff, createHandoff } from '../handoffs/bot-actions.ts';
-import type { Tx } from '../handoffs/effects.ts';
+import { announceChange, currentHandoff } from './announce.ts';
+import { cancelHandoff, createHandoff } from './bot-actions.ts';
+import type { Tx } from './effects.ts';
 import type { Queryable } from '../store/db.ts';
 import { appendEvent } from '../store/records.ts';
-import type { PlatformKind } from './config.ts';
+import type { PlatformKind } from '../platforms/config.ts';
 
 const OPEN = `('queued', 'offered', 'accepted')`;
 
@@ -109,11 +109,6 @@ export async function releaseConversation(t: Tx, integrationId: string, conversa
     [rows[0].id, t.now.toISOString(), `not sent: ${why}`],
   );
   return cancelHandoff(t, integrationId, rows[0].id, why);
-}
-
-/** A call back to the platform went through: the history says what it did. */
-export async function recordCall(q: Queryable, handoffId: string, kind: PlatformKind, describe: string, at: Date): Promise<void> {
-  await appendEvent(q, handoffId, { type: 'platform_updated', at, actor: { kind: 'system', id: kind }, note: describe });
 }
 
 /** A call back to the platform failed for good: the history, and a notice on the handoff for its agent. */

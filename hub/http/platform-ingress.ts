@@ -6,13 +6,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Handoff } from '../../shared/protocol/index.ts';
 import type { Integration } from '../auth/integration-keys.ts';
 import type { HandoffService } from '../handoffs/service.ts';
-import { HttpError } from '../http/errors.ts';
-import { bearerToken, signInLockedError, type SignInLimiter } from '../http/rate-limits.ts';
-import { bodyHash } from './chatwoot.ts';
-import type { Pending } from './completer.ts';
-import { PlatformKind, findPlatform, secretsOf, type PlatformIntegration } from './config.ts';
-import { existingHandoff, receiveHandoff, releaseConversation } from './handoffs.ts';
-import { adapterOf, apiClient, scrubber, storable } from './index.ts';
+import { HttpError } from './errors.ts';
+import { bearerToken, signInLockedError, type SignInLimiter } from './rate-limits.ts';
+import { bodyHash } from '../platforms/chatwoot.ts';
+import type { Pending } from '../platforms/completer.ts';
+import { PlatformKind, findPlatform, secretsOf, type PlatformIntegration } from '../platforms/config.ts';
+import { existingHandoff, receiveHandoff, releaseConversation } from '../handoffs/platform-actions.ts';
+import { adapterOf, apiClient, scrubber, storable } from '../platforms/index.ts';
 
 /** A platform's webhook may carry more than a packet (Sunshine batches events, Chatwoot the conversation). */
 const MAX_WEBHOOK_BYTES = 1024 * 1024;
