@@ -28,12 +28,17 @@ export function scrubber(secrets: readonly string[], keyId?: string): (text: str
   };
 }
 
-/** GETs JSON from the platform's API; any failure (network, timeout, non-2xx, not JSON) throws a short, scrubbed reason. */
+/**
+ * GETs JSON from the platform's API; any failure (network, timeout, non-2xx, not JSON) throws a
+ * short, scrubbed reason. Each request may take `timeoutMs`, all of them together twice that: a
+ * webhook waits for them, and a platform gives up on a webhook that takes too long.
+ */
 export function apiClient(
   platform: PlatformIntegration,
   headers: Record<string, string>,
   { fetch: fetchFn, timeoutMs, scrub }: { fetch: typeof fetch; timeoutMs: number; scrub: (text: string) => string },
 ): ApiClient {
+  const overall = AbortSignal.timeout(2 * timeoutMs);
   return {
     async get(path) {
       let response: Response;
@@ -42,10 +47,10 @@ export function apiClient(
           headers: { accept: 'application/json', 'user-agent': USER_AGENT, ...headers },
           // A redirect would carry the credentials elsewhere.
           redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), overall]),
         });
       } catch (error) {
-        if (error instanceof Error && error.name === 'TimeoutError') throw new Error(`GET ${path}: no response within ${timeoutMs} ms`);
+        if (error instanceof Error && error.name === 'TimeoutError') throw new Error(`GET ${path}: no answer in time (${timeoutMs} ms per request, ${2 * timeoutMs} ms in all)`);
         throw new Error(scrub(`GET ${path}: ${describeError(error)}`));
       }
       let text: string;

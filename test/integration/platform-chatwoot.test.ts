@@ -176,6 +176,21 @@ describe('Chatwoot', () => {
     expect((await t.request('POST', '/v1/ingress/chatwoot/nobody', { rawBody: raw, key: null })).status).toBe(404);
   });
 
+  it('does not keep the webhook waiting on a slow API: each answer in time but not all of them, the handoff is partial', async () => {
+    fake.conversations.set('48', conversation(4000));
+    fake.delayMs = 800; // three pages: each within the 1 s per request, together over the 2 s in all
+    try {
+      const started = Date.now();
+      const created = await post(t, chatwootStatusChanged(48, 'pending', 'open'));
+      expect(created.status).toBe(201);
+      expect(created.body.handoff.partial).toBe(true);
+      expect(Date.now() - started).toBeLessThan(3_500);
+      expect((await t.request('POST', `/v1/handoffs/${created.body.handoff.id}/cancel`, { key: 'helpdesk-integration-key' })).status).toBe(200);
+    } finally {
+      fake.delayMs = 0;
+    }
+  });
+
   it('creates the handoff at once, partial, when the API is down, and completes it when the API is back', async () => {
     fake.conversations.set('47', conversation(3000));
     fake.down = true;

@@ -9,6 +9,8 @@ export interface FakePlatform {
   receiver: HttpReceiver;
   /** While true, every request gets 503. */
   down: boolean;
+  /** How long every answer takes (ms). */
+  delayMs: number;
   /** Calls Baton made that change something (every POST). */
   calls(): ReceivedRequest[];
   close(): Promise<void>;
@@ -20,10 +22,12 @@ async function fake(route: (request: ReceivedRequest, url: URL) => Answer | unde
     url: receiver.url,
     receiver,
     down: false,
+    delayMs: 0,
     calls: () => receiver.requests.filter((r) => r.method === 'POST'),
     close: () => receiver.close(),
   };
-  receiver.respond = (request) => {
+  receiver.respond = async (request) => {
+    if (platform.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, platform.delayMs));
     if (platform.down) return { status: 503, body: { error: 'unavailable' } };
     return route(request, new URL(request.path, receiver.url)) ?? { status: 404, body: { error: 'not found' } };
   };
