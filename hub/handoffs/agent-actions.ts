@@ -174,6 +174,8 @@ export async function reassign(t: Tx, leadId: string, { handoffId, to, note }: C
     );
     await appendEvent(t.q, row.id, { type: 'reassigned', at: t.now, actor, note, agentIds: [target.id] });
     t.fx.agentsChanged.add(target.id);
+    // The new owner shows in Chatwoot too, when they are linked to a Chatwoot user.
+    if (row.platform_conversation) await tellPlatform(t, row, { kind: 'accepted', chatwootUserId: await chatwootUserOf(t, target.id) });
   } else {
     if (row.status === 'queued' && row.skip_agent_ids.length === 0) {
       throw new CommandFailure('invalid_state', 'This handoff is already in the queue.');

@@ -152,6 +152,19 @@ describe('Chatwoot', () => {
     expect((await t.request('POST', `/v1/handoffs/${first.body.handoff.id}/cancel`, { key: 'helpdesk-integration-key' })).status).toBe(200);
   });
 
+  it('assigns the conversation in Chatwoot to the agent a lead gives it to', async () => {
+    await linkAgent(t.hub.db, 'demo-ben', '32');
+    fake.conversations.set('49', conversation(4500));
+    const created = await post(t, chatwootStatusChanged(49, 'pending', 'open'));
+    expect(created.status).toBe(201);
+    const lee = await t.signIn('demo-lee');
+    expect(await lee.reassign(created.body.handoff.id, { agentId: 'demo-ben' }, 'Ben knows this customer')).toMatchObject({ ok: true });
+    const [assignment] = await fake.receiver.waitFor(1, (r) => r.path === '/api/v1/accounts/1/conversations/49/assignments');
+    expect(assignment!.json).toEqual({ assignee_id: 32 });
+    lee.close();
+    expect((await t.request('POST', `/v1/handoffs/${created.body.handoff.id}/cancel`, { key: 'helpdesk-integration-key' })).status).toBe(200);
+  });
+
   it('acknowledges what is not a handoff with 200 and why', async () => {
     expect(await post(t, { event: 'message_created', id: 5, content: 'hi', message_type: 'incoming' })).toEqual({ status: 200, body: { ignored: 'message_created is not a handoff' } });
     expect(await post(t, chatwootStatusChanged(44, 'resolved', 'open'))).toEqual({ status: 200, body: { ignored: 'status changed from resolved to open, not pending → open' } });
