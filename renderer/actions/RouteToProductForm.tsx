@@ -2,10 +2,10 @@ import { useId, useMemo, useState } from 'react';
 import type { ProductKind } from '../../shared/protocol/handoff.ts';
 import type { ContextPacket } from '../../shared/protocol/packet.ts';
 import { SEVERITIES } from '../../shared/protocol/socket.ts';
-import { useController } from '../app/console-context.tsx';
+import { useController } from '../ui/console-context.tsx';
 import { ProductSuggestions } from '../product/ProductSuggestions.tsx';
 import { FieldError, FormShell } from './FormShell.tsx';
-import { Text } from '../packet/Text.tsx';
+import { Text } from '../ui/Text.tsx';
 import { routeDraft, type Severity } from './route-draft.ts';
 
 const KIND_LABEL: Record<ProductKind, string> = { feature_request: 'Feature request', bug_report: 'Bug report' };

@@ -1,5 +1,5 @@
 import type { Handoff } from '../../shared/protocol/handoff.ts';
-import type { Controller } from '../app/controller.ts';
+import type { Controller } from '../ui/controls.ts';
 import { openForm, type ActionForm } from '../state/ui.ts';
 import type { ActionName } from './available.ts';
 

@@ -4,7 +4,7 @@ import { ReassignedBanners } from '../lead/ReassignedBanners.tsx';
 import { ProductInbox } from '../product/ProductInbox.tsx';
 import { ProductStatusBanners } from '../product/ProductStatusBanners.tsx';
 import { useSession } from '../state/session.ts';
-import { HandoffPane } from '../packet/HandoffPane.tsx';
+import { HandoffPane } from './HandoffPane.tsx';
 import { Inbox } from '../inbox/Inbox.tsx';
 import { SettingsView } from '../settings/SettingsView.tsx';
 import { SignIn } from '../settings/SignIn.tsx';

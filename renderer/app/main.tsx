@@ -7,7 +7,7 @@ import { connectHub } from '../client/hub-client.ts';
 import { DESKTOP_SOCKET_OPTIONS, createElectronPlatform, isBatonBridge } from '../platform/electron-platform.ts';
 import { createWebPlatform } from '../platform/web-platform.ts';
 import { App } from './App.tsx';
-import { ConsoleProvider } from './console-context.tsx';
+import { ConsoleProvider } from '../ui/console-context.tsx';
 import { createController } from './controller.ts';
 import { wireDesktopPresence } from './desktop-presence.ts';
 import './console.css';

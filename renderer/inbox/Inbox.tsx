@@ -1,6 +1,6 @@
 import { memo, useMemo, type ReactNode } from 'react';
 import type { Handoff } from '../../shared/protocol/handoff.ts';
-import { outcomeLabel } from '../packet/labels.ts';
+import { outcomeLabel } from '../ui/packet-labels.ts';
 import { selectMine, selectOffers, selectRecentlyFinished, useHandoffs } from '../state/handoffs.ts';
 import { useSession } from '../state/session.ts';
 import { useUi } from '../state/ui.ts';

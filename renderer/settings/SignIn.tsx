@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { useController } from '../app/console-context.tsx';
+import { useController } from '../ui/console-context.tsx';
 import { useConnection } from '../state/connection.ts';
 import { normaliseHubUrl, useSettings } from '../state/settings.ts';
 

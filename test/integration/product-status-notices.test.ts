@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Handoff } from '../../shared/protocol/handoff.ts';
 import type { ProductItem } from '../../shared/protocol/product.ts';
-import type { Controller } from '../../renderer/app/controller.ts';
+import type { Controller } from '../../renderer/ui/controls.ts';
 import type { HubClient, ProductRoute } from '../../renderer/client/hub-client.ts';
 import type { FakePlatform } from '../../renderer/platform/fake-platform.ts';
 import { clearHandoffs, handoffsStore, selectMine, selectOffers } from '../../renderer/state/handoffs.ts';

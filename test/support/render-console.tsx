@@ -1,6 +1,6 @@
 import { render, type RenderResult } from '@testing-library/react';
 import { App } from '../../renderer/app/App.tsx';
-import { ConsoleProvider } from '../../renderer/app/console-context.tsx';
+import { ConsoleProvider } from '../../renderer/ui/console-context.tsx';
 import type { TestConsole } from './console.ts';
 
 /** The whole console, as main.tsx mounts it, over a test console's fakes. */
