@@ -1,6 +1,7 @@
 import type { ConnectHub, HubPort } from '../client/hub-port.ts';
-import { applyProduct, productStore, replaceProducts } from '../state/product.ts';
-import { applyAgents, applyReassigned, applyTeam, teamStore } from '../state/team.ts';
+import { refusalOf, requestVia } from '../client/request.ts';
+import { applyProduct } from '../state/product.ts';
+import { applyAgents, applyReassigned, applyTeam } from '../state/team.ts';
 import { createNotifier, type Notifier } from '../notifications/notifier.ts';
 import { heldBefore } from '../../shared/domain/handoff-history.ts';
 import { applyProductChange } from '../state/product-notices.ts';
@@ -15,9 +16,9 @@ import { forgetToken, loadSettings, normaliseHubUrl, persistSettings, setCredent
 import { syncStores, type Sync } from '../state/sync.ts';
 import { openForm, selectHandoffRow, uiStore } from '../state/ui.ts';
 import type { Controller } from '../ui/controls.ts';
+import { createAgentControls } from './agent-controls.ts';
 import { parseDeepLink } from './deep-links.ts';
-
-const NOT_CONNECTED = 'Not connected to the hub; try again once it is back.';
+import { createLeadControls } from './lead-controls.ts';
 
 export interface ControllerOptions {
   platform: Platform;
@@ -116,7 +117,12 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
     });
   }
 
+  const request = requestVia(connected);
+
   const controller: Controller = {
+    ...createAgentControls({ outbox, notifier, request }),
+    ...createLeadControls(request),
+
     async start() {
       await loadSettings(platform.storage, defaultHubUrl);
       cleanups.push(persistSettings(platform.storage));
@@ -159,108 +165,24 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
 
     reconnect: () => connectNow(),
 
-    accept(handoffId) {
-      notifier.settled(handoffId);
-      outbox.take('handoff:accept', { handoffId });
-    },
-    decline(handoffId, reason) {
-      notifier.settled(handoffId);
-      outbox.take('handoff:decline', { handoffId, reason });
-    },
-    returnToBot: (handoffId, note) => void outbox.take('handoff:returnToBot', { handoffId, note }),
-    routeToProduct: (handoffId, route) => void outbox.take('handoff:routeToProduct', { handoffId, ...route }),
-    resolve: (handoffId) => void outbox.take('handoff:resolve', { handoffId }),
-
     async setPresence(status) {
-      if (!client || connectionStore.getState().status !== 'connected') return 'Not connected to the hub; try again once it is back.';
-      const ack = await client.send('presence:set', { status });
-      if (!ack.ok) return ack.error.message;
-      applyAgent(ack.agent);
-      return null;
+      const ack = await request('presence:set', { status });
+      if (ack.ok) applyAgent(ack.agent);
+      return refusalOf(ack);
     },
 
     openLink: (url) => void platform.openExternal(url),
 
-    async reassign(handoffIds, to, note) {
-      const live = connected();
-      if (!live) return NOT_CONNECTED;
-      const ack = await live.send('handoffs:reassign', note ? { handoffIds, to, note } : { handoffIds, to });
-      if (!ack.ok) return ack.error.message;
-      if (ack.failures.length === 0) return null;
-      return ack.failures.map((f) => f.error.message).join(' ');
-    },
-
-    async suggestProducts(query) {
-      const live = connected();
-      if (!live || query.title.trim() === '') return [];
-      const ack = await live.send('product:suggest', { query });
-      return ack.ok ? ack.suggestions : [];
-    },
-
-    async loadProducts() {
-      const live = connected();
-      if (!live) return NOT_CONNECTED;
-      const ack = await live.send('product:list', {});
-      if (!ack.ok) return ack.error.message;
-      replaceProducts(ack.items);
-      return null;
-    },
-
-    async getProduct(productItemId) {
-      const live = connected();
-      if (!live) return NOT_CONNECTED;
-      const ack = await live.send('product:get', { productItemId });
-      return ack.ok ? ack : ack.error.message;
-    },
-
-    async setProductStatus(productItemId, status, note) {
-      const live = connected();
-      if (!live) return NOT_CONNECTED;
-      const ack = await live.send('product:setStatus', note ? { productItemId, status, note } : { productItemId, status });
-      if (!ack.ok) return ack.error.message;
-      if (productStore.getState().items[ack.item.id]) applyProduct(ack.item);
-      return null;
-    },
-
     async openHandoff(handoffId) {
       const me = sessionStore.getState().agent;
-      const live = connected();
-      if (!selectHandoff(handoffId)(handoffsStore.getState()) && me && live) {
-        const ack = await live.send('handoff:get', { handoffId });
+      if (!selectHandoff(handoffId)(handoffsStore.getState()) && me) {
+        const ack = await request('handoff:get', { handoffId });
         if (ack.ok) {
           const { events: _history, ...handoff } = ack.handoff; // the inbox keeps handoffs as socket events carry them
           applyHandoff(handoff, me);
         }
       }
       selectHandoffRow(handoffId, true);
-    },
-
-    async loadMetrics(query) {
-      const live = connected();
-      if (!live) return NOT_CONNECTED;
-      const ack = await live.send('team:metrics', query);
-      return ack.ok ? ack.report : ack.error.message;
-    },
-
-    async setAgentPresence(agentId, status) {
-      const live = connected();
-      if (!live) return NOT_CONNECTED;
-      const ack = await live.send('agent:setPresence', { agentId, status });
-      if (!ack.ok) return ack.error.message;
-      // Shown at once; the hub's agents:changed follows with the rest of the board.
-      const { agent } = ack;
-      applyAgents(teamStore.getState().agents.map((a) => (a.id === agent.id ? { ...a, ...agent } : a)));
-      return null;
-    },
-
-    async configureTeam(settings) {
-      const live = connected();
-      if (!live) return { code: 'timeout', message: NOT_CONNECTED };
-      const ack = await live.send('team:configure', settings);
-      if (!ack.ok) return ack.error;
-      applyTeam(ack.team);
-      applyAgents(ack.agents);
-      return null;
     },
 
     dispose() {

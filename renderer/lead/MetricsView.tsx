@@ -145,7 +145,7 @@ export function MetricsView() {
     void controller.loadMetrics(agentId === TEAM ? period : { ...period, agentId }).then((result) => {
       if (!current) return; // a newer request replaced this one
       // A refusal hides the figures: they would be of another period or person than the one chosen.
-      setLoaded(typeof result === 'string' ? { loading: false, shown: null, failure: result } : { loading: false, shown: { report: result, agentId }, failure: null });
+      setLoaded(result.ok ? { loading: false, shown: { report: result.report, agentId }, failure: null } : { loading: false, shown: null, failure: result.error.message });
     });
     return () => {
       current = false;

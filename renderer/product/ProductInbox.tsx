@@ -102,8 +102,8 @@ export function ProductInbox() {
   const open = async (id: string) => {
     if (detail?.item.id === id) return setDetail(null);
     const got = await controller.getProduct(id);
-    if (typeof got === 'string') setError(got);
-    else setDetail(got);
+    if (got.ok) setDetail(got);
+    else setError(got.error.message);
   };
 
   return (
