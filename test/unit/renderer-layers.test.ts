@@ -123,3 +123,13 @@ describe('the layers inside renderer/', () => {
     expect(cycles).toEqual([]);
   });
 });
+
+describe('the desktop seam', () => {
+  it('only renderer/platform/ reaches the preload bridge; everything else asks the Platform', () => {
+    const bridgeUsers = sourceFiles(RENDERER)
+      .filter((file) => topFolder(file) !== 'platform')
+      .filter((file) => /shared\/protocol\/bridge\.ts|\bBRIDGE_(GLOBAL|EVENTS|INVOKE)\b|\bBatonBridge\b|\bisBatonBridge\b/.test(readFileSync(file, 'utf8')))
+      .map(show);
+    expect(bridgeUsers).toEqual([]);
+  });
+});
