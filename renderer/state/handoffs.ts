@@ -174,7 +174,7 @@ let lastOrder: { agentId: string | undefined; state: Handoffs; ids: string[] } |
 /**
  * Every row of the inbox in display order: offers, then the agent's handoffs, then recently
  * finished. Kept for the state it was worked out from (states are never changed in place):
- * every j/k asks for it, and sorting 5,000 handoffs each time took 7 ms of each keystroke.
+ * every j/k asks for it, and sorting a long inbox on each keystroke is too slow (docs/performance.md).
  */
 export const selectInboxOrder =
   (agentId: string | undefined) =>

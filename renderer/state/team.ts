@@ -29,10 +29,6 @@ export interface ReassignedNotice {
 
 export const reassignedStore = signedInStore<Record<string, ReassignedNotice>>(() => ({}));
 
-export function useReassignedNotice(handoffId: string | null): ReassignedNotice | null {
-  return useStore(reassignedStore, (s) => (handoffId ? (s[handoffId] ?? null) : null));
-}
-
 export function applyReassigned({ handoff, by, note }: ReassignedEvent, returned = false): void {
   reassignedStore.setState({ [handoff.id]: { by, note: note ?? null, returned } });
 }
