@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Notification, NotificationConstructorOptions } from 'electron';
-import type { InfoNotice, Notice, NotificationChoice } from '../../shared/protocol/bridge.ts';
+import type { InfoNotice, Notice, NoticeKind, NotificationChoice } from '../../shared/protocol/bridge.ts';
 import type { Priority } from '../../shared/protocol/packet.ts';
 import type { Log } from '../logging/log.ts';
 
@@ -21,6 +22,19 @@ export function supportsActions(platform: NodeJS.Platform): boolean {
 const OFFER_URGENCY: Record<Priority, Urgency> = { low: 'low', normal: 'normal', high: 'normal', urgent: 'critical' };
 const INFO_URGENCY: Record<InfoNotice['kind'], Urgency> = { reassigned: 'normal', returned: 'normal', taken_away: 'low', product_status: 'low' };
 
+/** Windows refuses a toast whose tag (Electron's notification `id`) is longer than this. */
+export const MAX_NOTIFICATION_ID = 64;
+const KIND_CODE: Record<NoticeKind, string> = { offer: 'o', reassigned: 'r', returned: 'g', taken_away: 't', product_status: 'p' };
+
+/**
+ * The native notification's id (Windows' toast tag): the same for the same notice, so a repeat
+ * replaces it, and different for any other. A notice id may be 200 characters, so it is hashed
+ * into letters, digits and hyphens well within Windows' limit.
+ */
+export function notificationId(notice: Pick<Notice, 'kind' | 'id'>): string {
+  return `baton-${KIND_CODE[notice.kind]}-${createHash('sha256').update(notice.id).digest('hex').slice(0, 40)}`;
+}
+
 /** The native notification for a notice on this platform. */
 export function notificationOptions(notice: Notice, { platform, icon }: { platform: NodeJS.Platform; icon?: string }): NotificationConstructorOptions {
   const offer = notice.kind === 'offer';
@@ -36,7 +50,7 @@ export function notificationOptions(notice: Notice, { platform, icon }: { platfo
   if (platform !== 'darwin') options.urgency = offer ? OFFER_URGENCY[notice.priority ?? 'normal'] : INFO_URGENCY[notice.kind];
   if (supportsActions(platform)) {
     // One notification per id: a repeat replaces it in the notification centre.
-    options.id = `baton-${notice.kind}-${notice.id}`;
+    options.id = notificationId(notice);
     if (offer) options.actions = notice.actions.map((action) => ({ type: 'button', text: ACTION_LABELS[action] }));
   }
   return options;
