@@ -56,6 +56,16 @@ export function notificationOptions(notice: Notice, { platform, icon }: { platfo
   return options;
 }
 
+/**
+ * Whether a notification's `failed` error says the OS has notifications switched off for Baton
+ * (Windows: "Settings prevent the notification (type) from being delivered", HRESULT 0x803E0111
+ * or 0x803E0114; macOS: not authorised), rather than a fault in this one notification.
+ */
+export function isBlockedBySystem(error: unknown): boolean {
+  const text = String(error ?? '');
+  return /settings prevent the notification|-2143420143|-2143420140|0x803e0111|0x803e0114|not (authori[sz]ed|allowed|permitted)|authori[sz]ation (denied|status)|notifications? (are |is )?(disabled|denied|off)/i.test(text);
+}
+
 export interface NativeNotifications {
   show(notice: Notice): void;
   /** Answered elsewhere, withdrawn, expired, or the agent opened the handoff: take the notification away. */
@@ -84,6 +94,7 @@ export function createNativeNotifications({
   platform,
   icon,
   onChoice,
+  onBlocked = () => undefined,
   log,
 }: {
   createNotification: NotificationFactory;
@@ -91,6 +102,8 @@ export function createNativeNotifications({
   platform: NodeJS.Platform;
   icon?: string;
   onChoice(id: string, choice: NotificationChoice): void;
+  /** The OS refused a notification because notifications are switched off for Baton (true), or showed one again (false). */
+  onBlocked?(blocked: boolean): void;
   log: Log;
 }): NativeNotifications {
   const shown = new Map<string, Shown>();
@@ -132,8 +145,11 @@ export function createNativeNotifications({
         if (details?.reason === 'timedOut') return;
         settle(entry, 'dismissed', { close: false });
       });
+      entry.notification.on('show', () => onBlocked(false));
       entry.notification.on('failed', (_event, error) => {
-        log.warn('A notification could not be shown.', { id: notice.id, kind: notice.kind, error });
+        const blocked = isBlockedBySystem(error);
+        log.warn(blocked ? 'The system has notifications switched off for Baton.' : 'A notification could not be shown.', { id: notice.id, kind: notice.kind, error });
+        if (blocked) onBlocked(true);
         settle(entry, 'dismissed', { close: false });
       });
       entry.notification.show();
