@@ -296,6 +296,7 @@ export async function startDesktop(deps: DesktopDeps): Promise<Desktop | null> {
     workAreas: deps.screen.getAllDisplays().map((display) => display.workArea),
     save: (window) => settings.update((s) => ({ ...s, window })),
     isQuitting: () => quitting,
+    devTools: !app.isPackaged,
     log,
   });
   mainWindow.window.webContents.on('did-start-loading', () => links.consoleLoading());

@@ -19,7 +19,20 @@ export interface MainWindow {
 }
 
 /** The options every Baton window is created with; the web preferences are the secure ones. */
-export function mainWindowOptions({ preload, icon, saved, workAreas }: { preload: string; icon?: string; saved: WindowState; workAreas: Rectangle[] }): BrowserWindowConstructorOptions {
+export function mainWindowOptions({
+  preload,
+  icon,
+  saved,
+  workAreas,
+  devTools = true,
+}: {
+  preload: string;
+  icon?: string;
+  saved: WindowState;
+  workAreas: Rectangle[];
+  /** False in packaged builds: no developer tools, whatever opens them. */
+  devTools?: boolean;
+}): BrowserWindowConstructorOptions {
   return {
     ...restoreBounds(saved.bounds, workAreas),
     minWidth: MIN_WINDOW.width,
@@ -28,7 +41,7 @@ export function mainWindowOptions({ preload, icon, saved, workAreas }: { preload
     show: false,
     autoHideMenuBar: true,
     ...(icon && { icon }),
-    webPreferences: secureWebPreferences(preload),
+    webPreferences: { ...secureWebPreferences(preload), devTools },
   };
 }
 
@@ -52,6 +65,7 @@ export function createMainWindow({
   save,
   isQuitting,
   startHidden = false,
+  devTools = true,
   log,
 }: {
   createWindow(options: BrowserWindowConstructorOptions): BrowserWindowPort;
@@ -63,9 +77,10 @@ export function createMainWindow({
   save(state: WindowState): void;
   isQuitting(): boolean;
   startHidden?: boolean;
+  devTools?: boolean;
   log: Log;
 }): MainWindow {
-  const window = createWindow(mainWindowOptions({ preload, ...(icon && { icon }), saved, workAreas }));
+  const window = createWindow(mainWindowOptions({ preload, ...(icon && { icon }), saved, workAreas, devTools }));
 
   // maximize() shows a hidden window at once on most platforms: wait until there is something to show.
   window.once('ready-to-show', () => {

@@ -304,7 +304,9 @@ describe('the desktop app, wired', () => {
   });
 
   it('sets an application menu of its own: Edit and Window, and no developer tools when packaged', async () => {
-    const { applicationMenu } = await started({ packaged: true });
+    const { applicationMenu, window } = await started({ packaged: true });
+    expect(window.options.webPreferences?.devTools).toBe(false);
+    expect((await started()).window.options.webPreferences?.devTools).toBe(true);
     const roles = (items: MenuItemConstructorOptions[]): string[] => items.flatMap((i) => [...(i.role ? [i.role] : []), ...(Array.isArray(i.submenu) ? roles(i.submenu) : [])]);
     expect(roles(applicationMenu.current!)).toEqual(expect.arrayContaining(['editMenu', 'windowMenu']));
     expect(roles(applicationMenu.current!)).not.toContain('toggleDevTools');
