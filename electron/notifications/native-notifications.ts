@@ -59,7 +59,8 @@ export function notificationOptions(notice: Notice, { platform, icon }: { platfo
 /**
  * Whether a notification's `failed` error says the OS has notifications switched off for Baton
  * (Windows: "Settings prevent the notification (type) from being delivered", HRESULT 0x803E0111
- * or 0x803E0114; macOS: not authorised), rather than a fault in this one notification.
+ * or 0x803E0114; macOS: UNErrorCodeNotificationsNotAllowed, "Notifications are not allowed for
+ * this application", or not authorised), rather than a fault in this one notification.
  */
 export function isBlockedBySystem(error: unknown): boolean {
   const text = String(error ?? '');

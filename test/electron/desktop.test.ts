@@ -354,7 +354,7 @@ describe('the desktop app, wired', () => {
   it.each(['win32', 'darwin'] as const)('on %s, notifications the system switched off become a notice with a way to the system setting, which the desktop opens', async (platform) => {
     const { ipcMain, console, notifications, shell, window } = await started({ platform });
     await ipcMain.invoke('notification:show', console(), { kind: 'offer', id: 'h1', title: 'Offer', body: '', silent: false, actions: ['accept'] });
-    const error = platform === 'win32' ? 'Notification failed - Settings prevent the notification from being delivered.' : 'Notifications are not authorized for this app.';
+    const error = platform === 'win32' ? 'Notification failed - Settings prevent the notification from being delivered.' : 'Notifications are not allowed for this application';
     notifications.created[0]!.emit('failed', electronEvent(), error);
     expect(window.webContents.sentOn('desktop:notices').at(-1)).toEqual({ notices: [expect.objectContaining({ id: 'notifications-blocked', setting: 'notifications' })] });
     expect(window.webContents.sentOn('notification:choice')).toEqual([{ id: 'h1', choice: 'dismissed' }]);

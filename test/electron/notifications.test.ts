@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BRIDGE_INVOKE, type BatonBridge, type InfoNotice, type NotificationChoice, type OfferNotice } from '../../shared/protocol/bridge.ts';
 import type { ProductItem } from '../../shared/protocol/product.ts';
-import { MAX_NOTIFICATION_ID, createNativeNotifications, notificationId, notificationOptions, supportsActions } from '../../electron/notifications/native-notifications.ts';
+import { MAX_NOTIFICATION_ID, createNativeNotifications, isBlockedBySystem, notificationId, notificationOptions, supportsActions } from '../../electron/notifications/native-notifications.ts';
 import { createNotifier } from '../../renderer/notifications/notifier.ts';
 import { createElectronPlatform } from '../../renderer/platform/electron-platform.ts';
 import { DEFAULT_NOTIFICATIONS, type NotificationPrefs } from '../../renderer/state/settings.ts';
@@ -317,5 +317,38 @@ describe('from the console to the desktop’s notifications', () => {
     expect(created.map((n) => n.closed)).toEqual([false, true, false, false]);
     await settle();
     expect(opened).toEqual([]);
+  });
+});
+
+describe('notifications the system has switched off', () => {
+  it.each([
+    ['Notification failed - Settings prevent the notification from being delivered.', true],
+    ['Notification failed - Settings prevent the notification type from being delivered.', true],
+    ['Notification failed - Unknown failure reason (HRESULT -2143420143)', true],
+    ['Notifications are not allowed for this application', true],
+    ['Notification failed - The size of the notification content is too large.', false],
+    ['Notification failed - Toast Notification was dropped without being displayed to the user.', false],
+    ['XML: Invalid XML, ERROR Notification failed - Unknown failure reason (HRESULT -2147467259)', false],
+    [undefined, false],
+  ])('%s → %s', (error, blocked) => {
+    expect(isBlockedBySystem(error)).toBe(blocked);
+  });
+
+  it.each(['win32', 'darwin'] as const)('on %s a refusal is reported as blocked (and the offer dismissed), a notification shown later as not', (platform) => {
+    const { created, createNotification } = fakeNotifications();
+    const blocked: boolean[] = [];
+    const choices: Array<[string, NotificationChoice]> = [];
+    const native = createNativeNotifications({ createNotification, supported: true, platform, log: recordingLog(), onChoice: (id, choice) => choices.push([id, choice]), onBlocked: (b) => blocked.push(b) });
+    native.show(notice);
+    created[0]!.emit('failed', electronEvent(), platform === 'win32' ? 'Notification failed - Settings prevent the notification from being delivered.' : 'Notifications are not allowed for this application');
+    native.show({ ...notice, id: 'h2' });
+    created[1]!.emit('failed', electronEvent(), 'Notification failed - The size of the notification content is too large.');
+    native.show({ ...notice, id: 'h3' });
+    created[2]!.emit('show', electronEvent());
+    expect(blocked).toEqual([true, false]);
+    expect(choices).toEqual([
+      ['h1', 'dismissed'],
+      ['h2', 'dismissed'],
+    ]);
   });
 });
