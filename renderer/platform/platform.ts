@@ -1,6 +1,21 @@
-import type { AppInfo, InfoNotice, NotificationChoice, Notice, NoticeKind, OfferNotice } from '../../shared/protocol/bridge.ts';
+import type { AppInfo, DesktopNotice, InfoNotice, NotificationChoice, Notice, NoticeKind, OfferNotice, SystemSetting } from '../../shared/protocol/bridge.ts';
 
-export type { AppInfo, InfoNotice, NotificationChoice, Notice, NoticeKind, OfferNotice };
+export type { AppInfo, DesktopNotice, InfoNotice, NotificationChoice, Notice, NoticeKind, OfferNotice, SystemSetting };
+
+/** A hub the platform itself runs (the desktop's local demo hub): the console signs in there without asking. */
+export interface LocalHub {
+  hubUrl: string;
+  /** The demo agent's token; null when the console already holds another demo person's token for it (kept). */
+  token: string | null;
+}
+
+/** What the desktop needs the agent to know about this computer, and the system settings that fix it. */
+export interface DesktopNoticesPort {
+  current(): Promise<DesktopNotice[]>;
+  /** Returns an unsubscribe. */
+  onChange(listener: (notices: DesktopNotice[]) => void): () => void;
+  openSetting(setting: SystemSetting): Promise<void>;
+}
 
 export type NotificationPermission = 'granted' | 'denied' | 'default';
 
@@ -37,4 +52,10 @@ export interface Platform {
   /** The link the app was opened with, if any. */
   initialDeepLink(): Promise<string | null>;
   appInfo(): Promise<AppInfo>;
+  /** The desktop's local demo hub, if it runs one (absent in a browser). */
+  localHub?(): Promise<LocalHub | null>;
+  /** The local hub moved to another address (started again on another port); returns an unsubscribe. */
+  onLocalHubMoved?(listener: (hubUrl: string) => void): () => void;
+  /** The desktop's notices (absent in a browser). */
+  readonly desktopNotices?: DesktopNoticesPort;
 }
