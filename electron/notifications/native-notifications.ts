@@ -63,7 +63,7 @@ export function notificationOptions(notice: Notice, { platform, icon }: { platfo
  * this application", or not authorised), rather than a fault in this one notification.
  */
 export function isBlockedBySystem(error: unknown): boolean {
-  const text = String(error ?? '');
+  const text = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
   return /settings prevent the notification|-2143420143|-2143420140|0x803e0111|0x803e0114|not (authori[sz]ed|allowed|permitted)|authori[sz]ation (denied|status)|notifications? (are |is )?(disabled|denied|off)/i.test(text);
 }
 

@@ -60,6 +60,8 @@ class FakeApp extends EventEmitter {
   }
 }
 
+// The defaults' assertions widen the parameters' types for the tests that pass their own values.
+/* eslint-disable @typescript-eslint/no-unnecessary-type-assertion */
 function desktopWith({
   platform = 'linux' as NodeJS.Platform,
   argv = ['/opt/Baton/baton'],
@@ -71,6 +73,7 @@ function desktopWith({
   safeStorage = fakeSafeStorage(),
   updateResult = null as unknown,
 } = {}) {
+  /* eslint-enable @typescript-eslint/no-unnecessary-type-assertion */
   const app = new FakeApp();
   app.isPackaged = packaged;
   const windows: FakeWindow[] = [];
@@ -111,18 +114,19 @@ function desktopWith({
     trayIcon: '/assets/tray.png',
     overlayImage: (count) => ({ count }) as never,
     powerMonitor: powerMonitor as never,
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- keeps the fake's backend type open for the tests that choose one
     safeStorage: safeStorage as never,
     ipcMain: ipcMain as never,
     shell,
     globalShortcut: {
       register: (accelerator: string, callback: () => void) => (register ? register(accelerator) : true) && (shortcuts.set(accelerator, callback), true),
       unregister: (accelerator: string) => void shortcuts.delete(accelerator),
-    } as never,
+    },
     forkUtility: fork,
-    protocol: { handle: (scheme: string, handler: never) => void protocolHandlers.set(scheme, handler) } as never,
-    session: session as never,
+    protocol: { handle: (scheme: string, handler: never) => void protocolHandlers.set(scheme, handler) },
+    session: session,
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }] } as never,
-    dialog: dialog as never,
+    dialog: dialog,
     updater: updater as never,
     updateFeedConfigured,
     settingsFile,

@@ -224,7 +224,7 @@ export function manualTimers() {
   };
 }
 
-export function fakeSafeStorage({ available = true, backend = 'gnome_libsecret' as const as string } = {}) {
+export function fakeSafeStorage({ available = true, backend = 'gnome_libsecret' }: { available?: boolean; backend?: string } = {}) {
   return {
     available,
     backend,

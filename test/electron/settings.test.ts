@@ -92,6 +92,7 @@ describe('settings: schema and migrations', () => {
   });
 });
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the defaults' assertions widen the parameters for the tests that pass their own
 function storageWith({ available = true, backend = 'gnome_libsecret', platform = 'linux' as NodeJS.Platform, file = { store: {} as Record<string, unknown> } } = {}) {
   const safeStorage = fakeSafeStorage({ available, backend });
   const settings = openSettings({ file, log: recordingLog() });

@@ -74,7 +74,7 @@ describe('the badge', () => {
     const app = { setBadgeCount: vi.fn(() => true) };
     const window = new FakeWindow({});
     const overlayImage = vi.fn((count: number) => ({ count }) as never);
-    const badge = createBadge({ platform: 'win32', app, window: () => window as never, overlayImage });
+    const badge = createBadge({ platform: 'win32', app, window: () => window, overlayImage });
     badge.set(2);
     expect(window.overlay).toEqual({ image: { count: 2 }, description: '2 offers waiting' });
     badge.set(0);
