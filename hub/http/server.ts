@@ -42,10 +42,18 @@ export async function createHttpServer({ service, log, connectors, corsOrigins, 
   // Fastify's own two lines per request are replaced by one, at info only when something went
   // wrong: a created handoff already logs "handoff received", and at hundreds a second the log
   // should not cost more than the work.
-  const app = Fastify({ loggerInstance: log, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true, ...(trustProxy !== undefined && { trustProxy: trustedHop(trustProxy) }), logController: new LogController({ disableRequestLogging: true }),
-    // Before routing (a percent-escape that is not UTF-8, such as a lone surrogate's): in the protocol's shape too.
-    frameworkErrors: (error, _request, reply) =>
-      sendError(reply, new HttpError(400, 'invalid_request', (error as { code?: string }).code === 'FST_ERR_BAD_URL' ? 'The path holds a percent-escape that is not UTF-8 text.' : 'The request could not be routed.')),
+  const app = Fastify({
+    loggerInstance: log,
+    bodyLimit: MAX_BODY_BYTES,
+    return503OnClosing: true,
+    // The same trust as socket.io handshakes get (client-address.ts), so both see the same client.
+    ...(trustProxy !== undefined && { trustProxy: trustedHop(trustProxy) }),
+    logController: new LogController({ disableRequestLogging: true }),
+    // Refused before routing (a percent-escape that is not UTF-8, such as a lone surrogate's): in the protocol's shape too.
+    frameworkErrors: (error, _request, reply) => {
+      const badUrl = (error as { code?: string }).code === 'FST_ERR_BAD_URL';
+      return sendError(reply, new HttpError(400, 'invalid_request', badUrl ? 'The path holds a percent-escape that is not UTF-8 text.' : 'The request could not be routed.'));
+    },
   });
   app.addHook('onResponse', async (request, reply) => {
     const line = { method: request.method, url: pathOf(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
