@@ -10,7 +10,7 @@ import type {
   TeamAgentView,
   TeamView,
 } from '../../shared/protocol/index.ts';
-import { COMMANDS, READ_COMMANDS, describeIssues } from '../../shared/protocol/index.ts';
+import { COMMANDS, READ_COMMANDS, issueList } from '../../shared/protocol/index.ts';
 import { agentConnected, agentDisconnected, setPresence } from '../agents/presence.ts';
 import { SerialQueue } from '../store/serial.ts';
 import { expireOffers, nextOfferExpiry, routeTeam } from '../routing/router.ts';
@@ -184,9 +184,9 @@ export class HandoffService {
   async command<C extends CommandName>(agentId: string, name: C, input: unknown): Promise<AckOf<C>> {
     const parsed = COMMANDS[name].safeParse(input);
     if (!parsed.success) {
-      const issues = describeIssues(parsed.error);
-      const message = `Invalid ${name}: ${issues.map((i) => `${i.path || 'payload'} ${i.message}`).join('; ')}`;
-      return { ok: false, error: { code: 'invalid_command', message, issues } };
+      const { issues, more } = issueList(parsed.error);
+      const message = `Invalid ${name}: ${issues.map((i) => `${i.path || 'payload'} ${i.message}`).join('; ')}${more > 0 ? ` and ${more} more` : ''}`;
+      return { ok: false, error: { code: 'invalid_command', message, issues, ...(more > 0 && { moreIssues: more }) } };
     }
     const payload = parsed.data as CommandPayload<C>;
     // A read has nothing to apply once: it is not recorded under its opId.

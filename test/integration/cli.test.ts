@@ -236,12 +236,30 @@ describe('baton hub admin commands', () => {
     expect(await terminate(hub)).toEqual({ code: 0, signal: null });
   }, 60_000);
 
+  it('integration teams sets the teams an integration serves besides its own; list shows them', async () => {
+    const dataDir = await templateCopy();
+    expect((await run(['team', 'set', '--name', 'billing', '--data-dir', dataDir])).code).toBe(0);
+    const set = await run(['integration', 'teams', '--name', 'demo-bot', '--teams', 'billing, support', '--data-dir', dataDir]);
+    expect(set).toMatchObject({ code: 0, stdout: 'demo-bot serves team support (its own) and billing.\n' });
+    const listed = JSON.parse((await run(['list', '--data-dir', dataDir])).stdout) as { integrations: Array<{ name: string; teams: string[] }> };
+    expect(listed.integrations.find((i) => i.name === 'demo-bot')?.teams).toEqual(['billing']);
+    expect((await run(['integration', 'teams', '--name', 'demo-bot', '--teams', '', '--data-dir', dataDir])).stdout).toBe('demo-bot serves team support (its own) only.\n');
+    const unknown = await run(['integration', 'teams', '--name', 'no-such-bot', '--teams', 'billing', '--data-dir', dataDir]);
+    expect(unknown).toMatchObject({ code: 2, stderr: expect.stringContaining('there is no integration no-such-bot') });
+  }, 60_000);
+
   it('refuses bad input with exit code 2 and a message naming the flag', async () => {
     const cases: Array<{ args: string[]; flag: string }> = [
       { args: ['agent', 'create', '--name', 'Zoe', '--team', 'sales', '--role', 'boss'], flag: '--role' },
       { args: ['agent', 'create', '--name', 'Zoe', '--team', 'sales', '--capacity', 'lots'], flag: '--capacity' },
       { args: ['integration', 'create', '--name', 'acme', '--callback-url', 'ftp://x'], flag: '--callback-url' },
       { args: ['integration', 'create', '--name', 'acme', '--callback-url', 'https://bot:hunter22@example.com/hook'], flag: '--callback-url' },
+      { args: ['integration', 'teams', '--name', 'demo-bot', '--teams', 'no-such-team'], flag: '--teams' },
+      { args: ['integration', 'teams', '--name', 'demo-bot', '--teams', 'Not A Team'], flag: '--teams.0' },
+      { args: ['integration', 'teams', '--name', 'demo-bot'], flag: '--teams' },
+      { args: ['serve', '--trusted-proxy', 'proxy.example.com'], flag: '--trusted-proxy' },
+      { args: ['serve', '--trust-proxy', '--trust-proxy-hops', '2'], flag: '--trust-proxy-hops' },
+      { args: ['serve', '--trust-proxy-hops=-1'], flag: '--trust-proxy-hops' },
     ];
     // Each on its own data folder, so they can run side by side.
     const results = await Promise.all(cases.map(async ({ args }) => run([...args, '--data-dir', await templateCopy()])));
