@@ -8,12 +8,12 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, requireChromium } from '../test/support/chromium.ts';
-import { measureConsole, type ConsoleResult } from './console.ts';
-import { measureLatency, type LatencyResult } from './latency.ts';
-import { measureMemory, type MemoryResult } from './memory.ts';
-import { measureStorm, type StormResult } from './storm.ts';
-import { measureThroughput, type ThroughputResult } from './throughput.ts';
-import { renderTables } from './report.ts';
+import { measureConsole } from './console.ts';
+import { measureLatency } from './latency.ts';
+import { measureMemory } from './memory.ts';
+import { measureStorm } from './storm.ts';
+import { measureThroughput } from './throughput.ts';
+import { renderTables, type BenchResults } from './report.ts';
 
 const SECTIONS = ['latency', 'throughput', 'memory', 'storm', 'console'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -26,16 +26,6 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const quick = values.quick;
-
-export interface BenchResults {
-  at: string;
-  machine: Record<string, string | number>;
-  latency?: LatencyResult[];
-  throughput?: ThroughputResult;
-  memory?: MemoryResult[];
-  storm?: StormResult;
-  console?: ConsoleResult;
-}
 
 const pkg = (name: string): string => (JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -17,6 +17,8 @@ import { syncStores, type Sync } from '../state/sync.ts';
 import { openForm, selectHandoffRow, uiStore } from '../state/ui.ts';
 import type { Controller } from '../ui/controls.ts';
 import { createAgentControls } from './agent-controls.ts';
+import { askToSignIn, takeSignInRequest } from '../state/sign-in-request.ts';
+import type { LocalHub } from '../platform/platform.ts';
 import { parseDeepLink } from './deep-links.ts';
 import { createLeadControls } from './lead-controls.ts';
 
@@ -35,6 +37,8 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
   let stopClientState: (() => void) | null = null;
   let stopLeadEvents: Array<() => void> = [];
   const cleanups: Array<() => void> = [];
+  // The desktop's local demo hub, where the console signs in without asking; it may move.
+  let localHubUrl: string | null = null;
 
   const outbox: Outbox = createOutbox({
     client: () => client,
@@ -138,11 +142,14 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
           if (ui.selectedId !== null && ui.selectedId !== before.selectedId) notifier.opened(ui.selectedId);
         }),
       );
+      const local = (await platform.localHub?.().catch(() => null)) ?? null;
+      const onLocalHub = local ? signInToLocalHub(local) : false;
       const initial = await platform.initialDeepLink();
       const handled = initial ? handleDeepLink(initial) : false;
-      if (!handled && settingsStore.getState().token) connectNow();
-      else if (!handled) showSignedOut();
+      if (!handled && !onLocalHub && settingsStore.getState().token) connectNow();
+      else if (!handled && !onLocalHub) showSignedOut();
       cleanups.push(platform.onDeepLink((url) => void handleDeepLink(url)));
+      if (platform.onLocalHubMoved) cleanups.push(platform.onLocalHubMoved(followLocalHub));
     },
 
     signIn(hubUrl, token) {
@@ -152,6 +159,15 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
       replacePending([]); // a new sign-in starts with nothing queued: the queue belonged to the last one
       setCredentials(url, token.trim());
       connectNow();
+    },
+
+    confirmSignIn() {
+      const request = takeSignInRequest();
+      if (request) controller.signIn(request.hubUrl, request.token);
+    },
+
+    cancelSignIn() {
+      takeSignInRequest();
     },
 
     async signOut() {
@@ -193,15 +209,60 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
     },
   };
 
-  /** Acts on a link; true when it signed in (so there is nothing else to connect). */
+  /**
+   * Acts on a link; true when it signed in (so there is nothing else to connect). A sign-in link
+   * for the hub in use signs in at once when no one is signed in; one that would change the hub
+   * or the person waits for the agent to confirm it (a web page or an e-mail can carry a link).
+   */
   function handleDeepLink(url: string): boolean {
     const link = parseDeepLink(url);
     if (link?.kind === 'signIn') {
-      controller.signIn(link.hubUrl ?? settingsStore.getState().hubUrl, link.token);
-      return true;
+      const { hubUrl, token } = settingsStore.getState();
+      const current = normaliseHubUrl(hubUrl) ?? hubUrl;
+      const target = link.hubUrl === null ? current : normaliseHubUrl(link.hubUrl);
+      if (!target) return false; // a hub address that is not http(s): nothing to sign in to
+      const sameHub = target === current;
+      if (sameHub && token === link.token) return false; // already signed in as this person here
+      if (sameHub && token === null) {
+        controller.signIn(target, link.token);
+        return true;
+      }
+      askToSignIn({ hubUrl: target, token: link.token, hubInUse: current, current: token === null ? null : { name: sessionStore.getState().agent?.name ?? null } });
+      return false;
     }
     if (link?.kind === 'handoff') selectHandoffRow(link.handoffId, true);
     return false;
+  }
+
+  /**
+   * Signs in to the desktop's local demo hub without asking (the desktop runs it): as its demo
+   * agent, or as the demo person already signed in there, at its current address. True when it
+   * connected.
+   */
+  function signInToLocalHub(local: LocalHub): boolean {
+    const url = normaliseHubUrl(local.hubUrl) ?? local.hubUrl;
+    localHubUrl = url;
+    const { hubUrl, token } = settingsStore.getState();
+    if (local.token !== null && local.token !== token) {
+      controller.signIn(url, local.token);
+      return true;
+    }
+    if (token === null) return false;
+    // The same person: only the address may have changed, and whatever is queued stays.
+    if (hubUrl !== url) setCredentials(url, token);
+    connectNow();
+    return true;
+  }
+
+  /** The local hub started again on another address: a console signed in there follows it. */
+  function followLocalHub(hubUrl: string): void {
+    const url = normaliseHubUrl(hubUrl) ?? hubUrl;
+    const previous = localHubUrl;
+    localHubUrl = url;
+    const { hubUrl: current, token } = settingsStore.getState();
+    if (previous === null || current !== previous || token === null || url === previous) return;
+    setCredentials(url, token);
+    connectNow();
   }
 
   return controller;

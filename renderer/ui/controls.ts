@@ -11,6 +11,10 @@ export interface SessionControls {
   /** Reads saved settings and the offline queue, then signs in again if a token was saved. */
   start(): Promise<void>;
   signIn(hubUrl: string, token: string): void;
+  /** The agent confirmed the sign-in link waiting for it (another hub, or another person): sign in as it says. */
+  confirmSignIn(): void;
+  /** The agent refused it: nothing changes. */
+  cancelSignIn(): void;
   signOut(): Promise<void>;
   /** Connects again after the hub closed the connection for good. */
   reconnect(): void;

@@ -7,3 +7,4 @@ export * from './lead.ts';
 export * from './packet.ts';
 export * from './product.ts';
 export * from './socket.ts';
+export * from './units.ts';

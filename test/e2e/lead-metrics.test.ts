@@ -162,7 +162,7 @@ describe('a team lead’s metrics in the browser', () => {
     await page.getByRole('button', { name: 'Export CSV' }).click();
     const download = await saving;
     expect(download.suggestedFilename()).toMatch(/^baton-metrics-support-\d{8}T\d{6}Z-\d{8}T\d{6}Z\.csv$/);
-    const saved = await readFile((await download.path())!, 'utf8');
+    const saved = await readFile((await download.path()), 'utf8');
     const hubCsv = await fetch(`${t.url}/v1/teams/support/metrics.csv?from=${today.from}&to=${today.to}`, { headers: { authorization: 'Bearer demo-lee' } });
     expect(saved).toBe(await hubCsv.text());
 

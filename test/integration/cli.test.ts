@@ -31,8 +31,8 @@ function cli(args: string[]): Cli {
   const child = spawn(TSX, ['hub/cli.ts', ...args], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal })),
   );
@@ -99,7 +99,7 @@ async function postHandoff(url: string, key: string, summary: string) {
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({ ...VALID_BASE_PACKET, summary }),
   });
-  return { status: response.status, body: (await response.json()) as any };
+  return { status: response.status, body: (await response.json()) };
 }
 
 /** Kills every child (and what it started) and removes the temp folders; also after a failed test. */
@@ -141,7 +141,7 @@ describe('baton hub serve', () => {
     const second = await serve(['--data-dir', dataDir]);
     const response = await fetch(`${second.url}/v1/handoffs/${created.body.handoff.id}`, { headers: { authorization: `Bearer ${DEMO_KEY}` } });
     expect(response.status).toBe(200);
-    const { handoff } = (await response.json()) as any;
+    const { handoff } = (await response.json());
     expect(handoff.packet).toStrictEqual(created.body.handoff.packet);
     expect(handoff.events.map((e: { type: string }) => e.type).slice(0, 2)).toEqual(['created', 'offered']);
     expect(await terminate(second.cli)).toEqual({ code: 0, signal: null });
@@ -236,12 +236,30 @@ describe('baton hub admin commands', () => {
     expect(await terminate(hub)).toEqual({ code: 0, signal: null });
   }, 60_000);
 
+  it('integration teams sets the teams an integration serves besides its own; list shows them', async () => {
+    const dataDir = await templateCopy();
+    expect((await run(['team', 'set', '--name', 'billing', '--data-dir', dataDir])).code).toBe(0);
+    const set = await run(['integration', 'teams', '--name', 'demo-bot', '--teams', 'billing, support', '--data-dir', dataDir]);
+    expect(set).toMatchObject({ code: 0, stdout: 'demo-bot serves team support (its own) and billing.\n' });
+    const listed = JSON.parse((await run(['list', '--data-dir', dataDir])).stdout) as { integrations: Array<{ name: string; teams: string[] }> };
+    expect(listed.integrations.find((i) => i.name === 'demo-bot')?.teams).toEqual(['billing']);
+    expect((await run(['integration', 'teams', '--name', 'demo-bot', '--teams', '', '--data-dir', dataDir])).stdout).toBe('demo-bot serves team support (its own) only.\n');
+    const unknown = await run(['integration', 'teams', '--name', 'no-such-bot', '--teams', 'billing', '--data-dir', dataDir]);
+    expect(unknown).toMatchObject({ code: 2, stderr: expect.stringContaining('there is no integration no-such-bot') });
+  }, 60_000);
+
   it('refuses bad input with exit code 2 and a message naming the flag', async () => {
     const cases: Array<{ args: string[]; flag: string }> = [
       { args: ['agent', 'create', '--name', 'Zoe', '--team', 'sales', '--role', 'boss'], flag: '--role' },
       { args: ['agent', 'create', '--name', 'Zoe', '--team', 'sales', '--capacity', 'lots'], flag: '--capacity' },
       { args: ['integration', 'create', '--name', 'acme', '--callback-url', 'ftp://x'], flag: '--callback-url' },
       { args: ['integration', 'create', '--name', 'acme', '--callback-url', 'https://bot:hunter22@example.com/hook'], flag: '--callback-url' },
+      { args: ['integration', 'teams', '--name', 'demo-bot', '--teams', 'no-such-team'], flag: '--teams' },
+      { args: ['integration', 'teams', '--name', 'demo-bot', '--teams', 'Not A Team'], flag: '--teams.0' },
+      { args: ['integration', 'teams', '--name', 'demo-bot'], flag: '--teams' },
+      { args: ['serve', '--trusted-proxy', 'proxy.example.com'], flag: '--trusted-proxy' },
+      { args: ['serve', '--trust-proxy', '--trust-proxy-hops', '2'], flag: '--trust-proxy-hops' },
+      { args: ['serve', '--trust-proxy-hops=-1'], flag: '--trust-proxy-hops' },
     ];
     // Each on its own data folder, so they can run side by side.
     const results = await Promise.all(cases.map(async ({ args }) => run([...args, '--data-dir', await templateCopy()])));

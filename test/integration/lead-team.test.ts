@@ -257,7 +257,7 @@ describe('a lead and their team', () => {
         [{ stalledAcceptedSeconds: 10, colour: 'red' }, 'colour'],
       ];
       for (const [change, path] of cases) {
-        const invalid = refusal(await lia.send('team:configure', change as never));
+        const invalid = refusal(await lia.send('team:configure', change));
         expect(invalid.code, JSON.stringify(change)).toBe('invalid_command');
         expect(invalid.issues?.map((i) => i.path), JSON.stringify(change)).toEqual([path]);
       }

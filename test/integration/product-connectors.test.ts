@@ -36,7 +36,7 @@ const ALL_SECRETS = [...Object.values(TOKENS), ...Object.values(EVENT_SECRETS), 
 
 function ok<C extends CommandName>(ack: AckOf<C>): Extract<AckOf<C>, { ok: true }> {
   if (!ack.ok) throw new Error(`expected ok, got ${ack.error.code}: ${ack.error.message}`);
-  return ack as Extract<AckOf<C>, { ok: true }>;
+  return ack;
 }
 
 const hmacHex = (secret: string, data: Buffer | string) => createHmac('sha256', secret).update(data).digest('hex');
@@ -162,7 +162,7 @@ describe('connectors', () => {
         const ack = await send(...args);
         sentToApps.push(JSON.stringify(ack));
         return ack;
-      }) as typeof client.send;
+      });
     }
   });
 

@@ -19,7 +19,7 @@ import { startReceiver, type HttpReceiver, type ReceivedRequest } from '../suppo
 
 function ok<C extends CommandName>(ack: AckOf<C>): Extract<AckOf<C>, { ok: true }> {
   if (!ack.ok) throw new Error(`expected ok, got ${ack.error.code}: ${ack.error.message}`);
-  return ack as Extract<AckOf<C>, { ok: true }>;
+  return ack;
 }
 
 function refusal<C extends CommandName>(ack: AckOf<C>) {

@@ -221,7 +221,7 @@ describe('routing on a running hub', () => {
         ['normal, newer', 'normal'],
       ] as const) {
         queued[key] = await post(t, packet(team, { priority, summary: key }));
-        expect(queued[key]!.status).toBe('queued');
+        expect(queued[key].status).toBe('queued');
       }
 
       const ana = await h.person(team, 'Ana', { capacity: 1 });

@@ -88,13 +88,6 @@ async function hubView(t: TestHub, agentId: string): Promise<Record<string, Hand
   return Object.fromEntries((await t.hub.service.snapshotFor(agent)).map((h) => [h.id, h]));
 }
 
-/** A bare socket.io-client socket, so a test can drop its connection at the exact moment it wants. */
-async function rawAgent(t: TestHub, token: string): Promise<RawSocket> {
-  const socket = connectRaw(`${t.url}${AGENTS_NAMESPACE}`, { auth: { token }, forceNew: true, transports: ['websocket'] });
-  await new Promise((resolve) => socket.once('handoffs:snapshot', resolve));
-  return socket;
-}
-
 const emit = (socket: RawSocket, command: AgentCommand, payload: Record<string, unknown>): Promise<unknown> =>
   socket.timeout(10_000).emitWithAck(command, payload);
 
