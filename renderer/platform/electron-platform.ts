@@ -1,6 +1,5 @@
-import type { ManagerOptions } from 'socket.io-client';
 import { BRIDGE_EVENTS, BRIDGE_INVOKE, type BatonBridge, type BridgeEventName, type BridgeEventPayload, type DesktopNotice, type HubConnection } from '../../shared/protocol/bridge.ts';
-import type { NotificationChoice, Platform } from './platform.ts';
+import type { HubSocketOptions, NotificationChoice, Platform } from './platform.ts';
 import { safeWebUrl } from '../../shared/domain/links.ts';
 
 /**
@@ -8,7 +7,7 @@ import { safeWebUrl } from '../../shared/domain/links.ts';
  * answers socket.io's HTTP long-polling without CORS headers for other origins, so polling would
  * fail where WebSocket (not subject to CORS) works.
  */
-export const DESKTOP_SOCKET_OPTIONS: Pick<ManagerOptions, 'transports'> = { transports: ['websocket'] };
+export const DESKTOP_SOCKET_OPTIONS: HubSocketOptions = { transports: ['websocket'] };
 
 /** The hub the desktop offers (`hub:connection`); null when it cannot say. */
 export async function desktopHub(bridge: BatonBridge): Promise<HubConnection | null> {
@@ -95,6 +94,13 @@ export function createElectronPlatform(bridge: BatonBridge): Platform {
 
     setBadgeCount(count) {
       void bridge.invoke('badge:set', { count }).catch(() => undefined);
+    },
+
+    hubSocketOptions: DESKTOP_SOCKET_OPTIONS,
+    onDesktopPresence: (listener) => on('presence:desktop', listener),
+    onPresenceRequest: (listener) => on('presence:request', ({ status }) => listener(status)),
+    showPresence(status) {
+      void bridge.invoke('presence:current', { status }).catch(() => undefined);
     },
 
     async openExternal(url) {

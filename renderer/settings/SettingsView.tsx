@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { useController, usePlatform } from '../app/console-context.tsx';
-import { DesktopNotices } from '../app/DesktopNotices.tsx';
-import { PresencePicker } from '../app/TopBar.tsx';
+import { useController, usePlatform } from '../ui/console-context.tsx';
+import { DesktopNotices } from '../ui/DesktopNotices.tsx';
+import { PresencePicker } from '../ui/PresencePicker.tsx';
 import type { AppInfo, NotificationPermission, Platform } from '../platform/platform.ts';
 import { useSession } from '../state/session.ts';
 import { THEMES, setNotificationPref, setTheme, useSettings, type NotificationPrefs, type Theme } from '../state/settings.ts';

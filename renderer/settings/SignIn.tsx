@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
-import { useController } from '../app/console-context.tsx';
-import { DesktopNotices } from '../app/DesktopNotices.tsx';
+import { useController } from '../ui/console-context.tsx';
+import { DesktopNotices } from '../ui/DesktopNotices.tsx';
 import { useConnection } from '../state/connection.ts';
 import { normaliseHubUrl, useSettings } from '../state/settings.ts';
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { useController } from '../app/console-context.tsx';
-import { Text } from '../packet/Text.tsx';
+import { useController } from '../ui/console-context.tsx';
+import { Text } from '../ui/Text.tsx';
 import { useSignInRequest } from '../state/sign-in-request.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { useStore } from 'zustand';
-import { createStore } from 'zustand/vanilla';
+import { signedInStore } from './signed-in.ts';
 
 /**
  * A sign-in link that would move the agent to another hub, or sign them in as someone else,
@@ -17,7 +17,8 @@ export interface SignInRequest {
   current: { name: string | null } | null;
 }
 
-export const signInRequestStore = createStore<{ request: SignInRequest | null }>(() => ({ request: null }));
+// A sign-in or sign-out by any other way makes a waiting link moot: it goes with the signed-in state.
+export const signInRequestStore = signedInStore<{ request: SignInRequest | null }>(() => ({ request: null }));
 
 export function useSignInRequest(): SignInRequest | null {
   return useStore(signInRequestStore, (s) => s.request);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashSecret } from '../../hub/auth/secrets.ts';
-import { connectHub, type HubClient } from '../../renderer/client/hub-client.ts';
+import { connectTestHub, type TestHubClient } from '../support/hub-client.ts';
 import { REPO_ROOT } from '../support/fixtures.ts';
 import { DEMO_KEY, DEMO_SECRET } from '../support/hub.ts';
 import { VALID_BASE_PACKET } from '../support/malformed-packets.ts';
@@ -23,7 +23,7 @@ interface Cli {
 }
 
 const children: Cli[] = [];
-const clients: HubClient[] = [];
+const clients: TestHubClient[] = [];
 const tempRoots: string[] = [];
 
 /** Starts the CLI in its own process group, so cleanup can stop tsx and the node process it runs. */
@@ -88,7 +88,7 @@ async function templateCopy(): Promise<string> {
 }
 
 async function signIn(url: string, token: string) {
-  const client = connectHub({ url, token });
+  const client = connectTestHub({ url, token });
   clients.push(client);
   return { client, ...(await client.ready()) };
 }
@@ -174,7 +174,7 @@ describe('a running serve --demo --demo-bot', () => {
   afterAll(cleanUp);
 
   it('sends a signed-in agent an offer from the demo bot within 15 s', async () => {
-    const ana = connectHub({ url, token: 'demo-ana' });
+    const ana = connectTestHub({ url, token: 'demo-ana' });
     clients.push(ana);
     // Listening from the start: the offer may follow the sign-in at once.
     const offered = ana.waitFor('handoff:offered', undefined, 15_000);

@@ -4,7 +4,7 @@
 import { io as connectRaw } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, createIntegration, setIntegrationTeams, upsertTeam } from '../../hub/admin/accounts.ts';
-import type { HubClient } from '../../renderer/client/hub-client.ts';
+import type { TestHubClient } from '../support/hub-client.ts';
 import { AGENTS_NAMESPACE, MetricsReport, type Handoff, type TriggerReason } from '../../shared/protocol/index.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { Clock, ok, post, refusal } from '../support/lead.ts';
@@ -47,15 +47,15 @@ function readCsv(text: string): string[][] {
 
 describe('team metrics', () => {
   let t: TestHub;
-  let mia: HubClient;
-  let max: HubClient;
-  let meg: HubClient;
+  let mia: TestHubClient;
+  let max: TestHubClient;
+  let meg: TestHubClient;
   const at = (seconds: number) => clock.set(T0, seconds);
   const metrics = (query: string, token = 'metrics-meg-token') => t.request('GET', `/v1/teams/metrics/metrics${query}`, { key: token });
   const conversations = (body: unknown, key: string | null = BOT_KEY) => t.request('POST', '/v1/stats/conversations', { body, key });
 
   /** A handoff from the metrics bot (or `key`) that routing offers to `to`. */
-  async function create(to: HubClient, summary: string, reason: TriggerReason, channel: string | null, key = BOT_KEY): Promise<Handoff> {
+  async function create(to: TestHubClient, summary: string, reason: TriggerReason, channel: string | null, key = BOT_KEY): Promise<Handoff> {
     const offered = to.waitFor('handoff:offered', (p) => p.handoff.packet.summary.startsWith(summary));
     await post(t, 'metrics', { summary, trigger: { reason }, ...(channel && { channel }) }, key);
     return (await offered).handoff;

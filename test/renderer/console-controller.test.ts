@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDeepLink } from '../../renderer/app/deep-links.ts';
+import { wireDesktopPresence } from '../../renderer/app/desktop-presence.ts';
 import { offerNotice } from '../../renderer/notifications/notices.ts';
 import { connectionStore } from '../../renderer/state/connection.ts';
 import { handoffsStore, selectMine } from '../../renderer/state/handoffs.ts';
@@ -9,6 +10,7 @@ import { DEFAULT_NOTIFICATIONS, TOKEN_KEY, settingsStore } from '../../renderer/
 import { uiStore } from '../../renderer/state/ui.ts';
 import { signInRequestStore } from '../../renderer/state/sign-in-request.ts';
 import { ana, makeHandoff } from '../support/console-fixtures.ts';
+import { waitForStore } from '../support/wait-for-store.ts';
 import { HUB_URL, flushMicrotasks, resetStores, signedInConsole, signedInData, startConsole, type TestConsole } from '../support/console.ts';
 
 let consoles: TestConsole[] = [];
@@ -181,5 +183,19 @@ describe('presence', () => {
     expect(sessionStore.getState().agent?.presence).toBe('away');
     c.hub.drop();
     expect(await c.controller.setPresence('available')).toMatch(/Not connected/);
+  });
+
+  it('follows the computer and the tray through the platform, and shows the tray what the hub says', async () => {
+    const c = track(await signedInConsole(ana, []));
+    const stop = wireDesktopPresence(c.platform, c.controller);
+    c.platform.desktopPresence({ state: 'away', reason: 'lock-screen' });
+    await waitForStore(sessionStore, (s) => s.agent?.presence === 'away', 'presence away');
+    c.platform.desktopPresence({ state: 'back' });
+    await waitForStore(sessionStore, (s) => s.agent?.presence === 'available', 'presence available');
+    c.platform.trayPresence('away');
+    await waitForStore(sessionStore, (s) => s.agent?.presence === 'away', 'presence away');
+    expect(c.hub.commands('presence:set').map((sent) => sent.payload)).toEqual([{ status: 'away' }, { status: 'available' }, { status: 'away' }]);
+    expect(c.platform.presenceShown).toEqual(['available', 'away', 'available', 'away']);
+    stop();
   });
 });

@@ -1,7 +1,8 @@
 import type { AgentView } from '../../shared/protocol/agent.ts';
 import type { Handoff } from '../../shared/protocol/handoff.ts';
 import type { HubCredentials } from '../../renderer/client/hub-port.ts';
-import { createController, type Controller, type ControllerOptions } from '../../renderer/app/controller.ts';
+import { createController, type ControllerOptions } from '../../renderer/app/controller.ts';
+import type { Controller } from '../../renderer/ui/controls.ts';
 import { createFakePlatform, type FakePlatform } from '../../renderer/platform/fake-platform.ts';
 import type { Platform } from '../../renderer/platform/platform.ts';
 import { showSignedOut } from '../../renderer/state/connection.ts';

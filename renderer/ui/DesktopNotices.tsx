@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { DesktopNotice, Platform, SystemSetting } from '../platform/platform.ts';
-import { Text } from '../packet/Text.tsx';
+import { Text } from './Text.tsx';
 import { usePlatform } from './console-context.tsx';
 
 const SETTING_LABEL: Record<SystemSetting, string> = { notifications: 'Open notification settings' };
