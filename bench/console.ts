@@ -1,5 +1,5 @@
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/chromium.ts';
+import { CHROMIUM_ARGS, requireChromium } from '../test/support/chromium.ts';
 import { startServer } from './lib/ipc.ts';
 import { round, summarize } from './lib/stats.ts';
 
@@ -23,7 +23,7 @@ declare global {
  */
 export async function measureConsole(handoffs: number, keystrokes: number): Promise<ConsoleResult> {
   const hub = await startServer('hub-server', { BENCH_AGENTS: '1', BENCH_HANDOFFS: String(handoffs) });
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: (await requireChromium()).executablePath, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     // Each keystroke's time is taken in the page: from the event's own timestamp to a task queued

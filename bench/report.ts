@@ -1,4 +1,19 @@
-import type { BenchResults } from './run.ts';
+import type { ConsoleResult } from './console.ts';
+import type { LatencyResult } from './latency.ts';
+import type { MemoryResult } from './memory.ts';
+import type { StormResult } from './storm.ts';
+import type { ThroughputResult } from './throughput.ts';
+
+/** What one `npm run bench` measured (bench/results/latest.json). */
+export interface BenchResults {
+  at: string;
+  machine: Record<string, string | number>;
+  latency?: LatencyResult[];
+  throughput?: ThroughputResult;
+  memory?: MemoryResult[];
+  storm?: StormResult;
+  console?: ConsoleResult;
+}
 
 const row = (cells: ReadonlyArray<string | number>): string => `| ${cells.join(' | ')} |`;
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(1)}×`;

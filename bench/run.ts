@@ -7,13 +7,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/chromium.ts';
-import { measureConsole, type ConsoleResult } from './console.ts';
-import { measureLatency, type LatencyResult } from './latency.ts';
-import { measureMemory, type MemoryResult } from './memory.ts';
-import { measureStorm, type StormResult } from './storm.ts';
-import { measureThroughput, type ThroughputResult } from './throughput.ts';
-import { renderTables } from './report.ts';
+import { CHROMIUM_ARGS, requireChromium } from '../test/support/chromium.ts';
+import { measureConsole } from './console.ts';
+import { measureLatency } from './latency.ts';
+import { measureMemory } from './memory.ts';
+import { measureStorm } from './storm.ts';
+import { measureThroughput } from './throughput.ts';
+import { renderTables, type BenchResults } from './report.ts';
 
 const SECTIONS = ['latency', 'throughput', 'memory', 'storm', 'console'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -27,20 +27,10 @@ if (unknown.length > 0) {
 }
 const quick = values.quick;
 
-export interface BenchResults {
-  at: string;
-  machine: Record<string, string | number>;
-  latency?: LatencyResult[];
-  throughput?: ThroughputResult;
-  memory?: MemoryResult[];
-  storm?: StormResult;
-  console?: ConsoleResult;
-}
-
 const pkg = (name: string): string => (JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as { version: string }).version;
 
 async function machine(): Promise<BenchResults['machine']> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: (await requireChromium()).executablePath, args: CHROMIUM_ARGS });
   const chromiumVersion = browser.version();
   await browser.close();
   return {

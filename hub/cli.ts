@@ -4,11 +4,13 @@ import {
   AdminInputError,
   AgentInput,
   IntegrationInput,
+  IntegrationTeamsInput,
   TeamInput,
   createAgent,
   createIntegration,
   listAccounts,
   setCallbackUrl,
+  setIntegrationTeams,
   upsertTeam,
   validateAdminInput,
 } from './admin/accounts.ts';
@@ -17,6 +19,7 @@ import { listConnectors, removeConnector, setConnector, validateConnectorInput }
 import { linkAgent, listPlatforms, setPlatform, validatePlatformInput } from './platforms/config.ts';
 import { startDemoHub, startHub, openStore, type HubOptions } from './hub.ts';
 import { CorsOrigin } from './http/security.ts';
+import { InvalidTrustedProxy, trustedHop } from './http/client-address.ts';
 import type { Db } from './store/db.ts';
 import { createLogger } from './log.ts';
 import { acquireDataDirLock, DataDirLocked } from './store/lock.ts';
@@ -35,7 +38,11 @@ Serve (the default):
   --demo-bot             also run a bot that sends realistic handoffs and answers webhooks
   --cors-origin <origin> a browser origin allowed to call the hub across origins, e.g.
                          https://console.example.com (repeat for more; default none)
-  --trust-proxy          behind a reverse proxy: clients' addresses come from X-Forwarded-For
+  --trust-proxy          behind one reverse proxy: a client's address is the one the proxy
+                         appended to X-Forwarded-For (its last entry)
+  --trust-proxy-hops <n> behind a chain of n proxies: the address n entries from the end
+  --trusted-proxy <addr> behind proxies at these addresses or CIDR ranges (repeat for more): the
+                         last X-Forwarded-For entry that is not one of them
   --ingress-limit <n>    requests per integration key per window (default 1200; 0 = off)
   --ingress-window <s>   its window in seconds (default 1)
   --sign-in-limit <n>    failed sign-ins per client address per window before it is refused
@@ -55,6 +62,8 @@ Admin commands (run while the hub is stopped when using a PGlite data folder):
       read from the hub's environment, never stored or printed
   integration platforms
   agent link --name <agent name or id> --chatwoot-user-id <id>
+  integration teams --name <name> --teams <team,team>   the teams it serves besides its own (it reports
+                         conversation counts only for those); replaces the list, "" empties it
   team set --name <team> [--routing push|broadcast] [--offer-timeout <seconds>]
   connector set --team <team> --kind github|jira|linear|webhook (--token-env <VAR> | --token <value>)
                 [--events-secret-env <VAR> | --events-secret <value>] [--base-url <url>]
@@ -77,6 +86,8 @@ const OPTIONS = {
   'demo-bot': { type: 'boolean' },
   'cors-origin': { type: 'string', multiple: true },
   'trust-proxy': { type: 'boolean' },
+  'trust-proxy-hops': { type: 'string' },
+  'trusted-proxy': { type: 'string', multiple: true },
   'ingress-limit': { type: 'string' },
   'ingress-window': { type: 'string' },
   'sign-in-limit': { type: 'string' },
@@ -88,6 +99,7 @@ const OPTIONS = {
   capacity: { type: 'string' },
   id: { type: 'string' },
   'callback-url': { type: 'string' },
+  teams: { type: 'string' },
   routing: { type: 'string' },
   'offer-timeout': { type: 'string' },
   kind: { type: 'string' },
@@ -137,6 +149,24 @@ function windowMs(value: string | undefined, flag: string): number | undefined {
   return n === undefined ? undefined : Math.round(n * 1000);
 }
 
+/** --trust-proxy, --trust-proxy-hops or --trusted-proxy (one of them) as startHub's `trustProxy`. */
+function proxyTrust(values: Values): HubOptions['trustProxy'] {
+  const given = [values['trust-proxy'], values['trust-proxy-hops'], values['trusted-proxy']].filter((v) => v !== undefined && v !== false);
+  if (given.length > 1) throw new UsageError('Give one of --trust-proxy, --trust-proxy-hops and --trusted-proxy.');
+  if (values['trust-proxy']) return true;
+  const hops = count(values['trust-proxy-hops'], 'trust-proxy-hops');
+  if (hops !== undefined) return hops;
+  const addresses = values['trusted-proxy'];
+  if (addresses === undefined) return undefined;
+  try {
+    trustedHop(addresses);
+  } catch (error) {
+    if (error instanceof InvalidTrustedProxy) throw new UsageError(`--trusted-proxy: ${error.message}.`);
+    throw error;
+  }
+  return addresses;
+}
+
 /** CORS, proxy and rate-limit flags as startHub options (only those given: the rest keep their defaults). */
 function accessOptions(values: Values): Pick<HubOptions, 'corsOrigins' | 'trustProxy' | 'rateLimits'> {
   const corsOrigins = (values['cors-origin'] ?? []).map((origin) => {
@@ -144,10 +174,11 @@ function accessOptions(values: Values): Pick<HubOptions, 'corsOrigins' | 'trustP
     if (!parsed.success) throw new UsageError(`--cors-origin ${origin}: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
     return parsed.data;
   });
+  const trustProxy = proxyTrust(values);
   const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
   return {
     ...(corsOrigins.length > 0 && { corsOrigins }),
-    ...(values['trust-proxy'] && { trustProxy: true }),
+    ...(trustProxy !== undefined && { trustProxy }),
     rateLimits: {
       ingress: defined({ max: count(values['ingress-limit'], 'ingress-limit'), windowMs: windowMs(values['ingress-window'], 'ingress-window') }),
       signIn: defined({ maxFailures: count(values['sign-in-limit'], 'sign-in-limit'), windowMs: windowMs(values['sign-in-window'], 'sign-in-window') }),
@@ -269,6 +300,17 @@ function planAdmin(command: string, values: Values): AdminTask {
       return async (db) => {
         const agent = await linkAgent(db, name, userId);
         console.log(`${agent.name} is Chatwoot user ${userId}: accepting a Chatwoot handoff in Baton assigns it to them there.`);
+      };
+    }
+    case 'integration teams': {
+      if (values.teams === undefined) throw new UsageError('integration teams needs --teams (a comma-separated list; "" for none).');
+      const input = validateAdminInput(IntegrationTeamsInput, {
+        name: required('name'),
+        teams: values.teams.split(',').map((t) => t.trim()).filter(Boolean),
+      }, 'set the teams');
+      return async (db) => {
+        const { ownTeam, teams } = await setIntegrationTeams(db, input);
+        console.log(`${input.name} serves team ${ownTeam} (its own)${teams.length > 0 ? ` and ${teams.join(', ')}` : ' only'}.`);
       };
     }
     case 'team set': {

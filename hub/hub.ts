@@ -2,15 +2,16 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { setCallbackUrl } from './admin/accounts.ts';
-import { attachAgentsNamespace } from './agents/namespace.ts';
+import { attachAgentsNamespace } from './sockets/agents-namespace.ts';
 import { startDemoBot } from './demo/demo-bot.ts';
 import { DEMO_PLATFORM_ENV, startDemoPlatforms } from './demo/demo-platforms.ts';
 import { DEMO, seedDemo } from './demo/seed.ts';
-import { HandoffService } from './handoffs/service.ts';
-import type { Emission } from './handoffs/effects.ts';
+import { HandoffService } from './service/handoff-service.ts';
+import type { Emission } from './core/effects.ts';
 import { rateLimitsWith, SignInLimiter, type IngressLimit, type SignInLimit } from './http/rate-limits.ts';
+import { trustedHop, type TrustProxy } from './http/client-address.ts';
 import { secureSocketIo, socketIoCors } from './http/security.ts';
-import { createHttpServer } from './http/server.ts';
+import { createHttpServer } from './api/server.ts';
 import { silentLogger } from './log.ts';
 import { openPglite, openPostgres, type Db } from './store/db.ts';
 import { startConnectorDeliverer } from './product/connectors/deliverer.ts';
@@ -54,8 +55,12 @@ export interface HubOptions {
    * across origins (CORS). Default none: bots call server to server, and the hub serves its console.
    */
   corsOrigins?: readonly string[];
-  /** Behind a reverse proxy: take the client's address from X-Forwarded-For (the sign-in limit keys on it). */
-  trustProxy?: boolean;
+  /**
+   * Behind reverse proxies: which to trust to name the client (the sign-in limit keys on its
+   * address). `true`: one proxy, the client is the last X-Forwarded-For entry; a number: that many
+   * proxies in a chain; a list: the proxies' addresses or CIDR ranges. Default: none.
+   */
+  trustProxy?: TrustProxy;
   /** Defaults in DEFAULT_RATE_LIMITS (hub/http/rate-limits.ts); `max`/`maxFailures` 0 turns a limit off. */
   rateLimits?: { ingress?: Partial<IngressLimit>; signIn?: Partial<SignInLimit> };
 }
@@ -79,6 +84,7 @@ export async function openStore(options: Pick<HubOptions, 'dataDir' | 'databaseU
 export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   const log = options.log ?? silentLogger();
   const host = options.host ?? '127.0.0.1';
+  const trusted = trustedHop(options.trustProxy ?? false); // an invalid proxy address throws before anything is opened
   const db = await openStore({ ...options, log });
   if (options.demo) await seedDemo(db);
 
@@ -156,7 +162,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   });
   const io = new Server(app.server, { serveClient: false, cors: socketIoCors(options.corsOrigins) });
   secureSocketIo(io);
-  sink = attachAgentsNamespace(io, service, log, { limiter: signIns, trustProxy });
+  sink = attachAgentsNamespace(io, service, log, { limiter: signIns, trustProxy: trusted });
   await app.listen({ port: options.port ?? 0, host });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

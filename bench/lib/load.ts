@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
 
-const FIXTURE = JSON.parse(readFileSync(new URL('../../../shared/fixtures/packets/billing-dispute-chat.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const FIXTURE = JSON.parse(readFileSync(new URL('../../test/fixtures/packets/billing-dispute-chat.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
 /** A realistic packet (the billing fixture, ~2 KB) marked with `seq` in its conversation id. */
 export function packetBody(seq: number, team?: string): string {

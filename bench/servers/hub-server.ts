@@ -14,7 +14,7 @@ import { serveRunner, type ServerMessage } from '../lib/ipc.ts';
 
 const agents = Number(process.env.BENCH_AGENTS ?? 0);
 const handoffs = Number(process.env.BENCH_HANDOFFS ?? 0);
-const FIXTURES = new URL('../../../shared/fixtures/packets/', import.meta.url);
+const FIXTURES = new URL('../../test/fixtures/packets/', import.meta.url);
 const dataDir = mkdtempSync(join(tmpdir(), 'baton-bench-'));
 process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 

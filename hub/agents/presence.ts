@@ -1,5 +1,5 @@
 import type { Presence } from '../../shared/protocol/index.ts';
-import type { Tx } from '../handoffs/effects.ts';
+import type { Tx } from '../core/effects.ts';
 import { withdrawOffersOf } from '../routing/router.ts';
 
 /** The agent's first app connected: an agent who had gone offline comes back available. */

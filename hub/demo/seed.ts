@@ -1,7 +1,7 @@
 import type { Db } from '../store/db.ts';
 import { createAgent, createIntegration, upsertTeam } from '../admin/accounts.ts';
 
-/** The documented demo credentials (DESIGN.md); a demo hub binds to loopback only. */
+/** The documented demo credentials (README.md, docs/protocol.md); a demo hub binds to loopback only. */
 export const DEMO = {
   team: 'support',
   agents: [

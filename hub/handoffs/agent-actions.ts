@@ -1,11 +1,10 @@
 import type { CommandPayload, Handoff, HandoffStatus, WebhookType } from '../../shared/protocol/index.ts';
 import { releaseOffer, withdrawOffersOf } from '../routing/router.ts';
-import { announceProductItem, fileFromHandoff } from '../product/items.ts';
 import { chatwootUserOf, tellPlatform } from '../platforms/outbox.ts';
 import { findAgent, type AgentRow } from '../store/agents.ts';
 import { appendEvent, findHandoffRow, listEvents, type HandoffRow, type NewEvent } from '../store/records.ts';
-import { announceChange, announceWithdrawal, currentHandoff, notifyIntegration } from './announce.ts';
-import { CommandFailure, agentRoom, type Tx } from './effects.ts';
+import { announceChange, announceWithdrawal, currentHandoff, notifyIntegration } from '../core/announce.ts';
+import { CommandFailure, agentRoom, type Tx } from '../core/effects.ts';
 
 export const FINISHED: Partial<Record<HandoffStatus, string>> = {
   returned_to_bot: 'was returned to the bot',
@@ -58,7 +57,7 @@ async function requireOffer(t: Tx, row: HandoffRow, agent: AgentRow): Promise<vo
 }
 
 /** Only the agent who holds an accepted handoff may finish it. */
-function requireOwnership(row: HandoffRow, agent: AgentRow): void {
+export function requireOwnership(row: HandoffRow, agent: AgentRow): void {
   if (row.status === 'accepted' && row.assignee_id === agent.id) return;
   if (row.team !== agent.team) throw new CommandFailure('forbidden', 'This handoff belongs to another team.');
   const finished = FINISHED[row.status];
@@ -105,7 +104,7 @@ export async function decline(t: Tx, agentId: string, { handoffId, reason }: Com
 }
 
 /** Ends the agent's ownership: the handoff goes back to the bot, to the product team, or is resolved. */
-async function finish(
+export async function finish(
   t: Tx,
   agentId: string,
   handoffId: string,
@@ -130,20 +129,6 @@ async function finish(
 
 export const returnToBot = (t: Tx, agentId: string, c: CommandPayload<'handoff:returnToBot'>) =>
   finish(t, agentId, c.handoffId, 'returned_to_bot', { note: c.note });
-
-/**
- * Routes the handoff to the product team and, in the same transaction, files it as a product item
- * or adds it (and its customer) to an existing one; the event's `product` names the item.
- */
-export async function routeToProduct(t: Tx, agentId: string, c: CommandPayload<'handoff:routeToProduct'>): Promise<Handoff> {
-  const agent = await loadActor(t, agentId);
-  const row = await lockHandoff(t, c.handoffId);
-  requireOwnership(row, agent);
-  const filed = await fileFromHandoff(t, row, agent, c);
-  const handoff = await finish(t, agentId, c.handoffId, 'routed_to_product', { product: filed.routed });
-  await announceProductItem(t, filed.item.id);
-  return handoff;
-}
 
 export const resolve = (t: Tx, agentId: string, c: CommandPayload<'handoff:resolve'>) =>
   finish(t, agentId, c.handoffId, 'resolved', { note: c.note });

@@ -4,8 +4,8 @@ import type { Integration } from '../auth/integration-keys.ts';
 import { announceOffer, newOffer, routeIncoming } from '../routing/router.ts';
 import { appendEvent, findHandoffRow, insertHandoff, toHandoff, type NewHandoff } from '../store/records.ts';
 import { FINISHED } from './agent-actions.ts';
-import { announceChange, announceWithdrawal, currentHandoff, notifyIntegration } from './announce.ts';
-import { CommandFailure, type Tx } from './effects.ts';
+import { announceChange, announceWithdrawal, currentHandoff, notifyIntegration } from '../core/announce.ts';
+import { CommandFailure, type Tx } from '../core/effects.ts';
 
 /** JSON with object keys sorted, so a retry that orders fields differently is still the same request. */
 function canonicalJson(value: unknown): string {

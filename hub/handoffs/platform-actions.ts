@@ -3,9 +3,9 @@
 // linked to its earlier handoff), the context completed, the conversation taken back.
 import type { ContextPacket, EarlierHandoff, Handoff } from '../../shared/protocol/index.ts';
 import type { Integration } from '../auth/integration-keys.ts';
-import { announceChange, currentHandoff } from './announce.ts';
+import { announceChange, currentHandoff } from '../core/announce.ts';
 import { cancelHandoff, createHandoff } from './bot-actions.ts';
-import type { Tx } from './effects.ts';
+import type { Tx } from '../core/effects.ts';
 import type { Queryable } from '../store/db.ts';
 import { appendEvent } from '../store/records.ts';
 import type { PlatformKind } from '../platforms/config.ts';

@@ -4,8 +4,8 @@
 import type { CommandPayload, CommandResult, Handoff, Person } from '../../shared/protocol/index.ts';
 import { setPresence } from '../agents/presence.ts';
 import { loadActor, reassign } from '../handoffs/agent-actions.ts';
-import { announceWithdrawal } from '../handoffs/announce.ts';
-import { CommandFailure, Effects, leadsRoom, type Tx } from '../handoffs/effects.ts';
+import { announceWithdrawal } from '../core/announce.ts';
+import { CommandFailure, Effects, leadsRoom, type Tx } from '../core/effects.ts';
 import { releaseOffer } from '../routing/router.ts';
 import { findAgent, listTeamAgents, toAgentView, type AgentRow } from '../store/agents.ts';
 import { findHandoffRow, findHandoffRows, listEvents, toHandoff } from '../store/records.ts';

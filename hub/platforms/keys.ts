@@ -42,7 +42,10 @@ type Scalar = string | number | boolean;
 /** Text the store can keep (no NUL, no lone surrogate), cut to `max` characters. */
 export function clean(value: string, max: number = LIMITS.longText): string {
   const text = value.replace(/\u0000/g, '').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  if (text.length <= max) return text;
+  // Cut in UTF-16 units, as the packet's limits count, but never between the halves of a pair.
+  const end = /[\ud800-\udbff]/.test(text[max - 2] ?? '') ? max - 2 : max - 1;
+  return `${text.slice(0, end)}…`;
 }
 
 /** Non-blank text, cleaned and cut, or undefined. */

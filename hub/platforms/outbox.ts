@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '../handoffs/effects.ts';
+import type { Tx } from '../core/effects.ts';
 import type { HandoffRow } from '../store/records.ts';
 import { findPlatformOf } from './config.ts';
 import { adapterOf } from './index.ts';

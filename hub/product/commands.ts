@@ -1,10 +1,12 @@
-// The product commands of the /agents namespace: suggestions for the routing form (any agent of
-// the team), and the product inbox for leads (list, one item with its handoffs, status).
-import type { CommandPayload, CommandResult, ProductItem } from '../../shared/protocol/index.ts';
-import { loadActor } from '../handoffs/agent-actions.ts';
-import { CommandFailure, type Tx } from '../handoffs/effects.ts';
+// The product commands of the /agents namespace: routing a handoff to the product team, suggestions
+// for the routing form (any agent of the team), and the product inbox for leads (list, one item
+// with its handoffs, status).
+import type { CommandPayload, CommandResult, Handoff, ProductItem } from '../../shared/protocol/index.ts';
+import { finish, loadActor, lockHandoff, requireOwnership } from '../handoffs/agent-actions.ts';
+import { CommandFailure, type Tx } from '../core/effects.ts';
 import type { AgentRow } from '../store/agents.ts';
-import { changeStatus, findItem, itemDetail, listItems, suggestItems } from './items.ts';
+import { findItem, itemDetail, listItems, suggestItems } from './item-store.ts';
+import { announceProductItem, changeStatus, fileFromHandoff } from './items.ts';
 
 async function requireLead(t: Tx, agentId: string, what: string): Promise<AgentRow> {
   const actor = await loadActor(t, agentId);
@@ -18,6 +20,20 @@ async function leadsItem(t: Tx, lead: AgentRow, productItemId: string, lock = fa
   if (!item) throw new CommandFailure('not_found', `There is no product item ${productItemId}.`);
   if (item.team !== lead.team) throw new CommandFailure('forbidden', `Product item ${productItemId} belongs to team ${item.team}; you lead ${lead.team}.`);
   return item;
+}
+
+/**
+ * Routes the handoff to the product team and, in the same transaction, files it as a product item
+ * or adds it (and its customer) to an existing one; the event's `product` names the item.
+ */
+export async function routeToProduct(t: Tx, agentId: string, c: CommandPayload<'handoff:routeToProduct'>): Promise<Handoff> {
+  const agent = await loadActor(t, agentId);
+  const row = await lockHandoff(t, c.handoffId);
+  requireOwnership(row, agent);
+  const filed = await fileFromHandoff(t, row, agent, c);
+  const handoff = await finish(t, agentId, c.handoffId, 'routed_to_product', { product: filed.routed });
+  await announceProductItem(t, filed.item.id);
+  return handoff;
 }
 
 export async function suggestProducts(t: Tx, agentId: string, { query, team }: CommandPayload<'product:suggest'>): Promise<CommandResult<'product:suggest'>> {

@@ -1,110 +1,41 @@
-// Product items in the store: filing one from a handoff (or adding the handoff and its customer
-// to an existing one), reading them, suggesting similar ones, and changing their status, which
-// tells every linked handoff's bot and the agents who routed them.
+// Product items as the agents and leads change them: filing one from a handoff (or adding the
+// handoff and its customer to an existing one), and changing its status, which tells every linked
+// handoff's bot and the agents who routed them. The statements are in item-store.ts.
 import { randomUUID } from 'node:crypto';
 import type {
   CommandPayload,
   ConnectorLink,
   ContextPacket,
   ProductActor,
-  ProductCustomer,
   ProductItem,
-  ProductItemEvent,
   ProductKind,
-  ProductLink,
   ProductStatus,
   ProductStatusChange,
-  ProductSuggestion,
   RoutedProduct,
-  Severity,
 } from '../../shared/protocol/index.ts';
-import { MAX_SUGGESTIONS } from '../../shared/protocol/index.ts';
-import { notifyIntegration } from '../handoffs/announce.ts';
-import { CommandFailure, agentRoom, leadsRoom, type Tx } from '../handoffs/effects.ts';
+import { notifyIntegration } from '../core/announce.ts';
+import { CommandFailure, agentRoom, leadsRoom, type Tx } from '../core/effects.ts';
 import type { AgentRow } from '../store/agents.ts';
 import type { Queryable } from '../store/db.ts';
-import { findHandoffRows, toHandoff, type HandoffRow } from '../store/records.ts';
+import { toHandoff, type HandoffRow } from '../store/records.ts';
 import { enqueueConnectorRequests } from './connectors/outbox.ts';
-
-interface ItemRow {
-  id: string;
-  team: string;
-  kind: ProductKind;
-  title: string;
-  details: string;
-  severity: Severity | null;
-  steps_to_reproduce: string | null;
-  expected: string | null;
-  actual: string | null;
-  status: ProductStatus;
-  status_note: string | null;
-  created_by: string | null;
-  created_by_name: string | null;
-  created_at: Date;
-  updated_at: Date;
-  customer_count: number;
-  handoff_count: number;
-  external: ProductItem['external'];
-}
-
-const ITEM_COLUMNS = `
-  i.id, i.team, i.kind, i.title, i.details, i.severity, i.steps_to_reproduce, i.expected, i.actual, i.status, i.status_note,
-  i.created_by, a.name as created_by_name, i.created_at, i.updated_at,
-  (select count(*)::int from product_item_customers c where c.item_id = i.id) as customer_count,
-  (select count(*)::int from product_item_handoffs l where l.item_id = i.id) as handoff_count,
-  coalesce((
-    select json_agg(json_build_object('connectorId', r.connector_id, 'kind', pc.kind, 'externalId', r.external_id, 'key', r.external_key, 'url', r.url)
-                    order by r.created_at, r.connector_id)
-    from product_external_refs r join product_connectors pc on pc.id = r.connector_id
-    where r.item_id = i.id
-  ), '[]') as external`;
-const FROM_ITEMS = 'from product_items i left join agents a on a.id = i.created_by';
-
-export function toProductItem(row: ItemRow): ProductItem {
-  return {
-    id: row.id,
-    team: row.team,
-    kind: row.kind,
-    title: row.title,
-    details: row.details,
-    severity: row.severity,
-    stepsToReproduce: row.steps_to_reproduce,
-    expected: row.expected,
-    actual: row.actual,
-    status: row.status,
-    statusNote: row.status_note,
-    customerCount: row.customer_count,
-    handoffCount: row.handoff_count,
-    external: row.external,
-    createdBy: row.created_by ? { id: row.created_by, name: row.created_by_name ?? row.created_by } : null,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-}
-
-/** Reads an item; `lock` takes its row lock first, so two hubs cannot change it at once. */
-export async function findItem(q: Queryable, id: string, lock = false): Promise<ProductItem | undefined> {
-  if (lock) await q.query('select id from product_items where id = $1 for update', [id]);
-  const { rows } = await q.query<ItemRow>(`select ${ITEM_COLUMNS} ${FROM_ITEMS} where i.id = $1`, [id]);
-  return rows[0] && toProductItem(rows[0]);
-}
+import {
+  addItemCustomer,
+  appendItemEvent,
+  findItem,
+  insertItem,
+  itemRouters,
+  linkedHandoffRows,
+  linkHandoff,
+  setItemStatus,
+  touchItem,
+  type CustomerIdentity,
+} from './item-store.ts';
 
 async function requireItem(q: Queryable, id: string, lock = false): Promise<ProductItem> {
   const item = await findItem(q, id, lock);
   if (!item) throw new CommandFailure('not_found', `There is no product item ${id}.`);
   return item;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Customers
-
-export interface CustomerIdentity {
-  key: string;
-  anonymous: boolean;
-  customerId: string | null;
-  name: string | null;
-  email: string | null;
-  tier: string | null;
 }
 
 /**
@@ -122,32 +53,6 @@ export function customerOf(packet: ContextPacket, handoffId: string): CustomerId
     email: c?.email ?? null,
     tier: c?.tier ?? null,
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Routing a handoff to the product team
-
-async function appendItemEvent(
-  q: Queryable,
-  itemId: string,
-  event: { type: ProductItemEvent['type']; at: Date; actor: ProductActor; handoffId?: string; status?: ProductStatus; previousStatus?: ProductStatus; note?: string | null },
-): Promise<void> {
-  await q.query(
-    `insert into product_item_events (item_id, type, at, actor_kind, actor_id, actor_name, handoff_id, status, previous_status, note)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      itemId,
-      event.type,
-      event.at.toISOString(),
-      event.actor.kind,
-      event.actor.id,
-      event.actor.name,
-      event.handoffId ?? null,
-      event.status ?? null,
-      event.previousStatus ?? null,
-      event.note ?? null,
-    ],
-  );
 }
 
 /** What routing a handoff did to the product items: the event's `product` and the item. */
@@ -185,37 +90,36 @@ export async function fileFromHandoff(t: Tx, handoff: HandoffRow, agent: AgentRo
     itemId = item.id;
     // Omitted text is the item's: the event always says what the handoff was routed as.
     routed = { kind: c.kind, title: c.title ?? item.title, details: c.details ?? item.details, ...bug, productItemId: item.id };
-    await t.q.query('update product_items set updated_at = $2 where id = $1', [itemId, t.now.toISOString()]);
+    await touchItem(t.q, itemId, t.now);
   } else {
     itemId = randomUUID();
     // The schema requires both when no productItemId is given.
     routed = { kind: c.kind, title: c.title!, details: c.details!, ...bug, productItemId: itemId };
-    await t.q.query(
-      `insert into product_items (id, team, kind, title, details, severity, steps_to_reproduce, expected, actual, status, created_by, created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'new', $10, $11, $11)`,
-      [itemId, handoff.team, c.kind, routed.title, routed.details, c.severity ?? null, c.stepsToReproduce ?? null, c.expected ?? null, c.actual ?? null, agent.id, t.now.toISOString()],
-    );
+    await insertItem(t.q, {
+      id: itemId,
+      team: handoff.team,
+      kind: c.kind,
+      title: routed.title,
+      details: routed.details,
+      severity: c.severity ?? null,
+      stepsToReproduce: c.stepsToReproduce ?? null,
+      expected: c.expected ?? null,
+      actual: c.actual ?? null,
+      createdBy: agent.id,
+      at: t.now,
+    });
   }
 
   const customer = customerOf(handoff.packet, handoff.id);
-  const { rows: inserted } = await t.q.query(
-    `insert into product_item_customers (item_id, customer_key, customer_id, name, email, tier, first_handoff_id, first_linked_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)
-     on conflict (item_id, customer_key) do nothing
-     returning customer_key`,
-    [itemId, customer.key, customer.customerId, customer.name, customer.email, customer.tier, handoff.id, t.now.toISOString()],
-  );
-  await t.q.query(
-    `insert into product_item_handoffs (handoff_id, item_id, customer_key, routed_by, routed, linked_at) values ($1, $2, $3, $4, $5, $6)`,
-    [handoff.id, itemId, customer.key, agent.id, JSON.stringify(routed), t.now.toISOString()],
-  );
+  const isNew = await addItemCustomer(t.q, itemId, customer, handoff.id, t.now);
+  await linkHandoff(t.q, { handoffId: handoff.id, itemId, customerKey: customer.key, routedBy: agent.id, routed, at: t.now });
   await appendItemEvent(t.q, itemId, { type: created ? 'created' : 'linked', at: t.now, actor, handoffId: handoff.id });
 
   const item = (await findItem(t.q, itemId))!;
   const source = handoff.packet.source;
   const link: ConnectorLink = {
     handoffId: handoff.id,
-    customer: { ...customer, isNew: inserted.length === 1 },
+    customer: { ...customer, isNew },
     conversation: { platform: source?.platform ?? null, conversationId: source?.conversationId ?? null, url: source?.conversationUrl ?? null },
     routedBy: { id: agent.id, name: agent.name },
     routedAt: t.now.toISOString(),
@@ -235,20 +139,11 @@ export async function announceProductItem(t: Tx, itemId: string, change?: Produc
   if (!item) return undefined;
   const event = { item, ...(change && { change }) };
   // The team's leads hear it in their room, so one who routed a handoff (after a reassignment) is not told twice.
-  const { rows } = await t.q.query<{ routed_by: string; handoff_ids: string[] }>(
-    `select l.routed_by, array_agg(l.handoff_id order by l.linked_at, l.handoff_id) as handoff_ids
-     from product_item_handoffs l join agents a on a.id = l.routed_by
-     where l.item_id = $1 and not (a.role = 'lead' and a.team = $2)
-     group by l.routed_by`,
-    [itemId, item.team],
-  );
+  const routers = await itemRouters(t.q, itemId, item.team);
   t.fx.emit([leadsRoom(item.team)], 'product:changed', event);
-  for (const { routed_by, handoff_ids } of rows) t.fx.emit([agentRoom(routed_by)], 'product:changed', { ...event, handoffIds: handoff_ids });
+  for (const { agentId, handoffIds } of routers) t.fx.emit([agentRoom(agentId)], 'product:changed', { ...event, handoffIds });
   return item;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Status
 
 /**
  * Sets an item's status. Each linked handoff's integration gets `product_item.updated` (carrying
@@ -264,153 +159,14 @@ export async function changeStatus(
 ): Promise<{ item: ProductItem; changed: boolean }> {
   const before = await requireItem(t.q, itemId, true);
   if (before.status === status) return { item: before, changed: false };
-  await t.q.query('update product_items set status = $2, status_note = $3, updated_at = $4 where id = $1', [itemId, status, note, t.now.toISOString()]);
+  await setItemStatus(t.q, itemId, status, note, t.now);
   await appendItemEvent(t.q, itemId, { type: 'status_changed', at: t.now, actor: by, status, previousStatus: before.status, note });
   const item = (await findItem(t.q, itemId))!;
   const change = { from: before.status, to: status, note, by };
-  const handoffs = await findHandoffRows(t.q, 'h.id in (select handoff_id from product_item_handoffs where item_id = $1)', [itemId]);
+  const handoffs = await linkedHandoffRows(t.q, itemId);
   for (const row of handoffs) {
     await notifyIntegration(t, row.integration_id, 'product_item.updated', toHandoff(row), { productItem: item, change });
   }
   await announceProductItem(t, itemId, change);
   return { item, changed: true };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reads
-
-// The score of an item for a query: how much of the query's title appears in the item (title and
-// details), how similar the titles are, and how similar the whole texts are. Each term's operator
-// (`%`, `%>`) is true from the session's trigram threshold on (db.ts), which the GIN indexes serve.
-const SCORE = 'greatest(similarity(i.title, $2), word_similarity($2, i.search_text), similarity(i.search_text, $3))';
-const similar = (title: string, whole: string) => `(i.title % ${title} or i.search_text %> ${title} or i.search_text % ${whole})`;
-// Long details add little to a trigram comparison but cost time.
-const MAX_QUERY_TEXT = 2_000;
-
-/** Items of the team similar to what the agent is typing, best first. */
-export async function suggestItems(
-  q: Queryable,
-  team: string,
-  query: { kind?: ProductKind | undefined; title: string; details?: string | undefined },
-): Promise<ProductSuggestion[]> {
-  const title = query.title.trim();
-  const whole = `${title} ${query.details?.trim() ?? ''}`.trim().slice(0, MAX_QUERY_TEXT);
-  if (whole.length < 3) return [];
-  const { rows } = await q.query<ItemRow & { score: number }>(
-    `select ${ITEM_COLUMNS}, ${SCORE} as score
-     ${FROM_ITEMS}
-     where i.team = $1 and ($4::text is null or i.kind = $4) and ${similar('$2', '$3')}
-     order by score desc, customer_count desc, i.updated_at desc, i.id
-     limit ${MAX_SUGGESTIONS}`,
-    [team, title === '' ? whole : title, whole, query.kind ?? null],
-  );
-  return rows.map((row) => ({ item: toProductItem(row), score: Math.min(1, Math.max(0, Number(row.score))) }));
-}
-
-const ORDER: Record<NonNullable<CommandPayload<'product:list'>['sort']>, string> = {
-  customers: 'customer_count desc, handoff_count desc, i.updated_at desc, i.id',
-  updated: 'i.updated_at desc, i.id',
-  created: 'i.created_at desc, i.id',
-};
-
-/** The team's items for a lead's inbox. */
-export async function listItems(q: Queryable, team: string, { filters = {}, sort = 'customers', limit = 200 }: Omit<CommandPayload<'product:list'>, 'opId'>): Promise<ProductItem[]> {
-  // Only the filters given are in the statement: its plan is made once and reused (db.ts), and a
-  // plan for `$2 is null or i.title % $2` could not use the trigram indexes.
-  const params: unknown[] = [team];
-  const param = (value: unknown) => `$${params.push(value)}`;
-  const where = ['i.team = $1'];
-  if (filters.kind !== undefined) where.push(`i.kind = ${param(filters.kind)}`);
-  if (filters.status !== undefined) where.push(`i.status = any(${param(filters.status)})`);
-  const text = filters.text?.trim();
-  if (text !== undefined) {
-    const p = param(text);
-    where.push(similar(p, p));
-  }
-  const { rows } = await q.query<ItemRow>(
-    `select * from (select ${ITEM_COLUMNS} ${FROM_ITEMS} where ${where.join(' and ')}) i
-     order by ${ORDER[sort]}
-     limit ${param(limit)}`,
-    params,
-  );
-  return rows.map(toProductItem);
-}
-
-interface CustomerRow {
-  customer_key: string;
-  customer_id: string | null;
-  name: string | null;
-  email: string | null;
-  tier: string | null;
-  first_linked_at: Date;
-  handoff_ids: string[];
-}
-
-interface LinkRow {
-  handoff_id: string;
-  customer_key: string;
-  routed_by: string;
-  routed_by_name: string;
-  routed: RoutedProduct;
-  linked_at: Date;
-}
-
-interface EventRow {
-  type: ProductItemEvent['type'];
-  at: Date;
-  actor_kind: ProductActor['kind'];
-  actor_id: string;
-  actor_name: string;
-  handoff_id: string | null;
-  status: ProductStatus | null;
-  previous_status: ProductStatus | null;
-  note: string | null;
-}
-
-/** An item with its customers, its linked handoffs (packets included) and its history. */
-export async function itemDetail(q: Queryable, item: ProductItem): Promise<{ item: ProductItem; customers: ProductCustomer[]; links: ProductLink[]; events: ProductItemEvent[] }> {
-  const customers = await q.query<CustomerRow>(
-    `select c.customer_key, c.customer_id, c.name, c.email, c.tier, c.first_linked_at,
-       array(select l.handoff_id from product_item_handoffs l where l.item_id = c.item_id and l.customer_key = c.customer_key order by l.linked_at, l.handoff_id) as handoff_ids
-     from product_item_customers c where c.item_id = $1 order by c.first_linked_at, c.customer_key`,
-    [item.id],
-  );
-  const links = await q.query<LinkRow>(
-    `select l.handoff_id, l.customer_key, l.routed_by, a.name as routed_by_name, l.routed, l.linked_at
-     from product_item_handoffs l join agents a on a.id = l.routed_by where l.item_id = $1 order by l.linked_at, l.handoff_id`,
-    [item.id],
-  );
-  const handoffs = new Map(
-    (await findHandoffRows(q, 'h.id in (select handoff_id from product_item_handoffs where item_id = $1)', [item.id])).map((row) => [row.id, toHandoff(row)]),
-  );
-  const events = await q.query<EventRow>('select * from product_item_events where item_id = $1 order by id', [item.id]);
-  return {
-    item,
-    customers: customers.rows.map((c) => ({
-      key: c.customer_key,
-      anonymous: c.customer_key.startsWith('handoff:'),
-      customerId: c.customer_id,
-      name: c.name,
-      email: c.email,
-      tier: c.tier,
-      handoffIds: c.handoff_ids,
-      firstLinkedAt: c.first_linked_at.toISOString(),
-    })),
-    links: links.rows.map((l) => ({
-      handoff: handoffs.get(l.handoff_id)!,
-      customerKey: l.customer_key,
-      routedBy: { id: l.routed_by, name: l.routed_by_name },
-      linkedAt: l.linked_at.toISOString(),
-      routed: l.routed,
-    })),
-    events: events.rows.map((e) => ({
-      type: e.type,
-      at: e.at.toISOString(),
-      actor: { kind: e.actor_kind, id: e.actor_id, name: e.actor_name },
-      ...(e.handoff_id !== null && { handoffId: e.handoff_id }),
-      ...(e.status !== null && { status: e.status }),
-      ...(e.previous_status !== null && { previousStatus: e.previous_status }),
-      ...(e.note !== null && { note: e.note }),
-    })),
-  };
 }

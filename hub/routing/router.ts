@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { planOffers, type QueuedHandoff, type RoutableAgent } from '../../shared/domain/routing.ts';
 import type { Handoff, Priority, WithdrawReason } from '../../shared/protocol/index.ts';
-import { announceChange, announceWithdrawal, currentHandoff, notifyIntegration } from '../handoffs/announce.ts';
-import { agentRoom, type Tx } from '../handoffs/effects.ts';
+import { announceChange, announceWithdrawal, currentHandoff, notifyIntegration } from '../core/announce.ts';
+import { agentRoom, type Tx } from '../core/effects.ts';
 import { findTeam, type TeamRow } from '../store/agents.ts';
 import type { IntegrationRef } from '../webhooks/outbox.ts';
 import { appendEvent, findHandoffRow, findHandoffRows, toHandoff, type HandoffRow, type NewEvent } from '../store/records.ts';

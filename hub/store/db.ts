@@ -2,21 +2,12 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import { SUGGESTION_THRESHOLD } from '../../shared/protocol/product.ts';
-import { SerialQueue } from '../core/serial.ts';
+import { SerialQueue } from './serial.ts';
 import { startAutovacuum } from './autovacuum.ts';
 import { PgliteConnection } from './pglite-connection.ts';
+import type { Db, Queryable } from './queryable.ts';
 
-/** The one shape the store is written against; PGlite and `pg` both satisfy it. */
-export interface Queryable {
-  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
-}
-
-export interface Db extends Queryable {
-  /** Runs `work` in one transaction: every write in it lands, or none does. */
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-  readonly kind: 'pglite' | 'postgres';
-}
+export type { Db, Queryable } from './queryable.ts';
 
 /**
  * The trigram similarity (0..1) from which pg_trgm's `%`, `<%` and `%>` operators call two texts
@@ -43,8 +34,8 @@ const statementNames = new Map<string, string>();
 
 /**
  * Every query as a named prepared statement: the store runs the same few dozen statements over and
- * over, and planning them each time cost more than running them (a routing read: 1.1 ms planned
- * each time, 0.2 ms prepared). node-postgres prepares a name once per connection.
+ * over, and planning them each time cost more than running them (docs/performance.md, second
+ * round). node-postgres prepares a name once per connection.
  */
 function prepared(text: string, values: unknown[] | undefined): pg.QueryConfig {
   let name = statementNames.get(text);

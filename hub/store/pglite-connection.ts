@@ -11,7 +11,7 @@ type Serializer = typeof serialize;
  * (@electric-sql/pglite/node-postgres), which hands every protocol message to PGlite on its own.
  * node-postgres sends a prepared query as bind, describe, execute and sync; PGlite processes all
  * the messages of one call in one go, so this passes them together up to each sync: one trip into
- * WebAssembly per query instead of four (an indexed read 0.14 → 0.06 ms, an insert 0.15 → 0.09).
+ * WebAssembly per query instead of four (docs/performance.md, second round).
  * Only what the store uses is here: no TLS, no authentication, no COPY.
  */
 export class PgliteConnection extends EventEmitter {

@@ -62,6 +62,14 @@ export async function findHandoffRows(q: Queryable, where: string, params: unkno
   return rows;
 }
 
+/** An agent's offers and accepted handoffs, and with `leadOf` that team's open work too. */
+export function openHandoffRowsFor(q: Queryable, agentId: string, leadOf?: string): Promise<HandoffRow[]> {
+  const mine = `(h.status = 'offered' and h.offer_agent_ids @> array[$1]::text[]) or (h.status = 'accepted' and h.assignee_id = $1)`;
+  return leadOf === undefined
+    ? findHandoffRows(q, mine, [agentId])
+    : findHandoffRows(q, `${mine} or (h.team = $2 and h.status in ('queued', 'offered', 'accepted'))`, [agentId, leadOf]);
+}
+
 export interface NewEvent {
   type: HandoffEventType;
   at: Date;

@@ -3,7 +3,7 @@ import { isMine, isOfferFor } from '../state/handoffs.ts';
 
 export type ActionName = 'accept' | 'decline' | 'returnToBot' | 'routeToProduct' | 'resolve';
 
-/** The button names people and tests rely on (DESIGN.md). */
+/** The button names people and tests rely on (docs/architecture.md, "The console and the desktop app"). */
 export const ACTION_LABEL: Record<ActionName, string> = {
   accept: 'Accept',
   decline: 'Decline',

@@ -1,6 +1,6 @@
 import type { EarlierHandoff as Earlier } from '../../shared/protocol/handoff.ts';
-import { STATUS_LABEL, sinceLabel } from './labels.ts';
-import { Text } from './Text.tsx';
+import { STATUS_LABEL, sinceLabel } from '../ui/packet-labels.ts';
+import { Text } from '../ui/Text.tsx';
 
 /** The same conversation was handed off before and given back: who had it, how it ended, the note. */
 export function EarlierHandoff({ previous, now }: { previous: Earlier; now: number }) {

@@ -9,3 +9,4 @@ export * from './product.ts';
 export * from './socket.ts';
 export * from './chatwoot.ts';
 export * from './sunshine.ts';
+export * from './units.ts';

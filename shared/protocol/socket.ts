@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxUnits } from './units.ts';
 import { AgentView, Presence, RoutingMode } from './agent.ts';
 import { Handoff, Person, WithdrawReason } from './handoff.ts';
 import { MetricsReport, ReassignedEvent, TeamAgentView, TeamChangedEvent, TeamMetricsCommand, TeamView } from './lead.ts';
@@ -7,14 +8,14 @@ import { PRODUCT_COMMANDS, PRODUCT_COMMAND_RESULTS, PRODUCT_READ_COMMANDS, Produ
 export const AGENTS_NAMESPACE = '/agents';
 
 const opId = z.uuid();
-const handoffId = z.string().min(1).max(100);
-const note = z.string().trim().min(1, 'must not be empty').max(4_000);
+const handoffId = z.string().min(1).check(maxUnits(100));
+const note = z.string().trim().min(1, 'must not be empty').check(maxUnits(4_000));
 
-// Defined with the product items; exported here too, where clients have always found them.
+// Defined with the product items; part of the socket contract too.
 export { RouteToProductCommand, SEVERITIES, Severity } from './product.ts';
 
 export const AcceptCommand = z.strictObject({ opId, handoffId });
-export const DeclineCommand = z.strictObject({ opId, handoffId, reason: z.string().trim().min(1).max(200) });
+export const DeclineCommand = z.strictObject({ opId, handoffId, reason: z.string().trim().min(1).check(maxUnits(200)) });
 export const ReturnToBotCommand = z.strictObject({ opId, handoffId, note });
 export const ResolveCommand = z.strictObject({ opId, handoffId, note: note.optional() });
 export const ReassignTarget = z.union([
@@ -25,7 +26,7 @@ export type ReassignTarget = z.infer<typeof ReassignTarget>;
 export const ReassignCommand = z.strictObject({ opId, handoffId, to: ReassignTarget, note: note.optional() });
 export const PresenceCommand = z.strictObject({ opId, status: Presence });
 
-// Lead commands (issue 5). Their data, events and HTTP bodies are in lead.ts.
+// Lead commands. Their data, events and HTTP bodies are in lead.ts.
 
 /** Up to 100 distinct handoffs in one command. */
 export const MAX_BULK_REASSIGN = 100;
@@ -39,18 +40,18 @@ const distinct = (ids: readonly string[], ctx: z.RefinementCtx, path: (string | 
 export const BulkReassignCommand = z
   .strictObject({ opId, handoffIds: z.array(handoffId).min(1).max(MAX_BULK_REASSIGN), to: ReassignTarget, note: note.optional() })
   .superRefine((c, ctx) => distinct(c.handoffIds, ctx, ['handoffIds']));
-export const AgentPresenceCommand = z.strictObject({ opId, agentId: z.string().min(1).max(200), status: Presence });
+export const AgentPresenceCommand = z.strictObject({ opId, agentId: z.string().min(1).check(maxUnits(200)), status: Presence });
 const settingFields = ['routing', 'offerTimeoutSeconds', 'capacity', 'skills', 'stalledQueueSeconds', 'stalledAcceptedSeconds'] as const;
 export const TeamConfigureCommand = z
   .strictObject({
     opId,
     /** Default: the lead's own team. */
-    team: z.string().min(1).max(200).optional(),
+    team: z.string().min(1).check(maxUnits(200)).optional(),
     routing: RoutingMode.optional(),
     offerTimeoutSeconds: z.number().min(1).max(24 * 3600).optional(),
-    capacity: z.array(z.strictObject({ agentId: z.string().min(1).max(200), capacity: z.number().int().min(0).max(100) })).max(500).optional(),
+    capacity: z.array(z.strictObject({ agentId: z.string().min(1).check(maxUnits(200)), capacity: z.number().int().min(0).max(100) })).max(500).optional(),
     skills: z
-      .array(z.strictObject({ agentId: z.string().min(1).max(200), skills: z.array(z.string().trim().min(1).max(200)).max(100) }))
+      .array(z.strictObject({ agentId: z.string().min(1).check(maxUnits(200)), skills: z.array(z.string().trim().min(1).check(maxUnits(200))).max(100) }))
       .max(500)
       .optional(),
     stalledQueueSeconds: z.number().min(1).max(7 * 24 * 3600).optional(),
@@ -88,8 +89,6 @@ export const COMMANDS = {
 } as const;
 export type CommandName = keyof typeof COMMANDS;
 export type CommandPayload<C extends CommandName> = z.infer<(typeof COMMANDS)[C]>;
-/** Commands about one handoff (they carry a `handoffId`). */
-export type HandoffCommandName = Exclude<CommandName, 'presence:set' | 'handoffs:reassign' | 'agent:setPresence' | 'team:configure' | 'team:metrics' | keyof typeof PRODUCT_COMMANDS>;
 
 export const ERROR_CODES = [
   'invalid_command',
@@ -112,6 +111,8 @@ export const CommandError = z.object({
   code: ErrorCode,
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** How many issues were left out of `issues`, which lists at most MAX_ISSUES (50). */
+  moreIssues: z.number().int().positive().optional(),
 });
 export type CommandError = z.infer<typeof CommandError>;
 
@@ -152,8 +153,6 @@ export function ackSchema<C extends CommandName>(command: C): z.ZodType<AckOf<C>
 
 export const HandoffAck = ackSchema('handoff:accept');
 export type HandoffAck = AckOf<'handoff:accept'>;
-export const PresenceAck = ackSchema('presence:set');
-export type PresenceAck = AckOf<'presence:set'>;
 
 export const SessionEvent = z.object({ agent: AgentView, serverTime: z.iso.datetime({ offset: true }) });
 export const SnapshotEvent = z.object({ handoffs: z.array(Handoff) });

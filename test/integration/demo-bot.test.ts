@@ -27,7 +27,6 @@ function changed(): void {
 }
 function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 5_000): Promise<T> {
   return new Promise((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
     const check = (): boolean => {
       const value = probe();
       if (value === undefined || value === false) return false;
@@ -35,8 +34,9 @@ function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 
       resolve(value);
       return true;
     };
-    if (check()) return;
-    timer = setTimeout(() => {
+    const first = probe();
+    if (first !== undefined && first !== false) return resolve(first);
+    const timer = setTimeout(() => {
       waiters = waiters.filter((w) => w !== check);
       reject(new Error(`timed out waiting for ${what}`));
     }, timeoutMs);
@@ -177,7 +177,7 @@ afterEach(async () => {
   waiters = [];
 });
 
-// Signed here with node:crypto directly, per DESIGN.md, so a bug in hub/webhooks/signature.ts
+// Signed here with node:crypto directly, as docs/protocol.md describes, so a bug in hub/webhooks/signature.ts
 // cannot hide itself.
 function sign(body: string, secret = SECRET, t = Math.floor(Date.now() / 1000)): string {
   return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, setCallbackUrl } from '../../hub/admin/accounts.ts';
-import type { HubClient } from '../../renderer/client/hub-client.ts';
+import type { TestHubClient } from '../support/hub-client.ts';
 import type { Handoff, WebhookPayload } from '../../shared/protocol/index.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { history, ok, post, refusal } from '../support/lead.ts';
@@ -51,7 +51,7 @@ class Receiver {
 }
 
 /** Each handoff event an app received, per handoff, in order of arrival. */
-function recordHandoffEvents(client: HubClient): (handoffId: string) => string[] {
+function recordHandoffEvents(client: TestHubClient): (handoffId: string) => string[] {
   const seen = new Map<string, string[]>();
   const add = (id: string, what: string) => seen.set(id, [...(seen.get(id) ?? []), what]);
   client.on('handoff:offered', (p) => add(p.handoff.id, 'offered'));
@@ -63,11 +63,11 @@ function recordHandoffEvents(client: HubClient): (handoffId: string) => string[]
 
 describe('reassigning handoffs', () => {
   let t: TestHub;
-  let ana: HubClient; // available: routing offers every support handoff to her
-  let ben: HubClient; // away: he gets what a lead gives him, nothing else
-  let lee: HubClient; // lead of support
-  let sam: HubClient; // agent of sales, available
-  let sue: HubClient; // lead of sales
+  let ana: TestHubClient; // available: routing offers every support handoff to her
+  let ben: TestHubClient; // away: he gets what a lead gives him, nothing else
+  let lee: TestHubClient; // lead of support
+  let sam: TestHubClient; // agent of sales, available
+  let sue: TestHubClient; // lead of sales
   let anaSaw: (id: string) => string[];
   let benSaw: (id: string) => string[];
   const receiver = new Receiver();
@@ -103,9 +103,9 @@ describe('reassigning handoffs', () => {
   });
 
   /** Every event sent to the app before this call has arrived once it returns (one connection keeps order). */
-  const barrier = async (client: HubClient) => expect(refusal(await client.getHandoff('barrier')).code).toBe('not_found');
+  const barrier = async (client: TestHubClient) => expect(refusal(await client.getHandoff('barrier')).code).toBe('not_found');
 
-  async function offeredTo(client: HubClient, team: string, label: string): Promise<Handoff> {
+  async function offeredTo(client: TestHubClient, team: string, label: string): Promise<Handoff> {
     const summary = `${label} ${randomUUID()}`;
     const offered = client.waitFor('handoff:offered', (p) => p.handoff.packet.summary.startsWith(summary));
     const handoff = await post(t, team, { summary });
@@ -113,7 +113,7 @@ describe('reassigning handoffs', () => {
     return (await offered).handoff;
   }
 
-  async function acceptedBy(client: HubClient, label: string): Promise<Handoff> {
+  async function acceptedBy(client: TestHubClient, label: string): Promise<Handoff> {
     const offer = await offeredTo(client, 'support', label);
     return ok(await client.accept(offer.id)).handoff;
   }
@@ -191,7 +191,7 @@ describe('reassigning handoffs', () => {
       ok(await ana.resolve(resolved.id));
       const [h1, h2, h3] = [await acceptedBy(ana, 'bulk 1'), await acceptedBy(ana, 'bulk 2'), await acceptedBy(ana, 'bulk 3')];
       const sales = await offeredTo(sam, 'sales', 'bulk other team');
-      const moved = [h1!.id, h2!.id, h3!.id];
+      const moved = [h1.id, h2.id, h3.id];
       const notices = moved.map((id) => ben.waitFor('handoff:reassigned', (p) => p.handoff.id === id));
       const withdrawals = moved.map((id) => ana.waitFor('handoff:withdrawn', (p) => p.handoffId === id));
       const webhooks = moved.map((id) => receiver.waitFor((d) => d.type === 'handoff.reassigned' && d.handoff.id === id));
@@ -200,7 +200,7 @@ describe('reassigning handoffs', () => {
       const resolvedBefore = await history(t, resolved.id);
 
       const opId = randomUUID();
-      const handoffIds = [h1!.id, resolved.id, 'no-such-handoff', h2!.id, sales.id, h3!.id];
+      const handoffIds = [h1.id, resolved.id, 'no-such-handoff', h2.id, sales.id, h3.id];
       const ack = ok(await lee.send('handoffs:reassign', { handoffIds, to: { agentId: 'demo-ben' }, note }, { opId }));
 
       // The ones it moved, in the order asked, and why each other one was not moved.
@@ -228,26 +228,26 @@ describe('reassigning handoffs', () => {
       expect(rows).toEqual([]);
 
       // The same opId again gets the same ack and moves nothing twice.
-      const events = (await history(t, h1!.id)).events.length;
+      const events = (await history(t, h1.id)).events.length;
       expect(await lee.send('handoffs:reassign', { handoffIds, to: { agentId: 'demo-ben' }, note }, { opId })).toStrictEqual(ack);
-      expect((await history(t, h1!.id)).events).toHaveLength(events);
+      expect((await history(t, h1.id)).events).toHaveLength(events);
     });
 
     it('back to the queue: every handoff waits from now, Ana hears of each, and they are offered again once someone is available', async () => {
       const [h1, h2] = [await acceptedBy(ana, 'bulk queue 1'), await acceptedBy(ana, 'bulk queue 2')];
       ok(await ana.setPresence('away')); // nobody available: they stay in the queue
-      const withdrawals = [h1!, h2!].map((h) => ana.waitFor('handoff:withdrawn', (p) => p.handoffId === h.id));
+      const withdrawals = [h1, h2].map((h) => ana.waitFor('handoff:withdrawn', (p) => p.handoffId === h.id));
       try {
-        const ack = ok(await lee.reassignMany([h1!.id, h2!.id], { queue: true }));
+        const ack = ok(await lee.reassignMany([h1.id, h2.id], { queue: true }));
         expect(ack.failures).toEqual([]);
         expect(ack.handoffs.map((h) => [h.id, h.status, h.assignee, h.queuedAt === h.updatedAt])).toEqual([
-          [h1!.id, 'queued', null, true],
-          [h2!.id, 'queued', null, true],
+          [h1.id, 'queued', null, true],
+          [h2.id, 'queued', null, true],
         ]);
         // No note: the notice says who moved it and nothing more.
         for (const withdrawal of await Promise.all(withdrawals)) expect(withdrawal).toEqual({ handoffId: withdrawal.handoffId, reason: 'reassigned', by: LEE });
       } finally {
-        const offers = [h1!, h2!].map((h) => ana.waitFor('handoff:offered', (p) => p.handoff.id === h.id));
+        const offers = [h1, h2].map((h) => ana.waitFor('handoff:offered', (p) => p.handoff.id === h.id));
         ok(await ana.setPresence('available'));
         await Promise.all(offers);
       }

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntegration } from '../../hub/admin/accounts.ts';
 import { linkAgent, setPlatform } from '../../hub/platforms/config.ts';
-import type { HubClient } from '../../renderer/client/hub-client.ts';
+import type { TestHubClient } from '../support/hub-client.ts';
 import { chatwootHeaders, chatwootStatusChanged, startFakeChatwoot, type ChatwootMessageFixture, type FakeChatwoot } from '../support/fake-platforms.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 
@@ -47,7 +47,7 @@ async function post(t: TestHub, body: unknown, headers?: Record<string, string>)
 describe('Chatwoot', () => {
   let t: TestHub;
   let fake: FakeChatwoot;
-  let ana: HubClient;
+  let ana: TestHubClient;
   beforeAll(async () => {
     fake = await startFakeChatwoot(TOKEN);
     t = await startTestHub({ env: ENV, platforms: FAST });

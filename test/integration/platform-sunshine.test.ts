@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntegration } from '../../hub/admin/accounts.ts';
 import { setPlatform } from '../../hub/platforms/config.ts';
-import type { HubClient } from '../../renderer/client/hub-client.ts';
+import type { TestHubClient } from '../support/hub-client.ts';
 import { startFakeSunshine, sunshineSwitchboard, type FakeSunshine, type SunshineMessageFixture } from '../support/fake-platforms.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 
@@ -71,7 +71,7 @@ const post = (t: TestHub, body: unknown, apiKey = WEBHOOK_SECRET) =>
 describe('Sunshine Conversations', () => {
   let t: TestHub;
   let fake: FakeSunshine;
-  let ana: HubClient;
+  let ana: TestHubClient;
   beforeAll(async () => {
     fake = await startFakeSunshine(KEY_ID, KEY_SECRET);
     fake.users.set('user_1', USER);

@@ -6,7 +6,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { connectHub, type HubClient } from '../../renderer/client/hub-client.ts';
+import { connectTestHub, type TestHubClient } from '../support/hub-client.ts';
 import { REPO_ROOT } from '../support/fixtures.ts';
 import { DEMO_KEY } from '../support/hub.ts';
 import { startReceiver, type HttpReceiver } from '../support/http-receiver.ts';
@@ -30,8 +30,8 @@ function cli(args: string[], env: Record<string, string> = {}): Run {
   const child = spawn(TSX, ['hub/cli.ts', ...args], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const run = { child, stdout: () => stdout, stderr: () => stderr, exited };
   children.push(run);
@@ -47,7 +47,7 @@ describe('npm run hub -- connector …', () => {
   let root: string;
   let dataDir: string;
   let tools: HttpReceiver;
-  const clients: HubClient[] = [];
+  const clients: TestHubClient[] = [];
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'baton-product-cli-'));
@@ -107,7 +107,7 @@ describe('npm run hub -- connector …', () => {
       hub.child.stdout!.on('data', check);
       void hub.exited.then((code) => reject(new Error(`serve exited with ${code}: ${hub.stderr()}`)));
     });
-    const ana = connectHub({ url, token: 'demo-ana' });
+    const ana = connectTestHub({ url, token: 'demo-ana' });
     clients.push(ana);
     await ana.ready();
     const offered = ana.waitFor('handoff:offered');

@@ -75,7 +75,7 @@ async function startReceiver(): Promise<Receiver> {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', async () => {
+    req.on('end', () => void (async () => {
       const raw = Buffer.concat(chunks);
       const payload = JSON.parse(raw.toString('utf8')) as { id: string; handoff: { id: string } };
       const signature = req.headers['baton-signature'];
@@ -90,7 +90,7 @@ async function startReceiver(): Promise<Receiver> {
       waiters = waiters.filter((check) => !check());
       const status = await receiver.respond(request, index);
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
-    });
+    })());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/baton`;

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { CONSOLE_DIR } from '../../hub/http/console.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
+import { CHROMIUM_ARGS, NO_CHROMIUM } from './chromium.ts';
 import { REPO_ROOT } from './fixtures.ts';
 
 /** How long a page may take to show what a step waits for (a loaded machine can be slow; nothing waits this long when all is well). */
@@ -36,16 +36,12 @@ export function useBrowser(): Browsing {
   const opened: Array<{ page: Page; trouble: PageTrouble }> = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) {
-      throw new Error(
-        `End-to-end tests need Debian's Chromium at ${CHROMIUM_PATH}, and it is missing. ` +
-          'Install it with `apt-get install -y --no-install-recommends chromium` (.ci/run does this on CI); `npx playwright install` does not work here.',
-      );
-    }
+    const executablePath = inject('chromiumPath');
+    if (!executablePath) throw new Error(NO_CHROMIUM);
     if (!existsSync(path.join(CONSOLE_DIR, 'index.html'))) {
       throw new Error(`The agent console is not built (${CONSOLE_DIR} has no index.html). Run \`npm run build:console\` first (\`npm test\` does).`);
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   });
 
   afterEach(async () => {

@@ -36,7 +36,7 @@ export function makeHandoff(
   const now = options.now ?? Date.now();
   const id = options.id ?? `h${++serial}`;
   const createdAt = options.createdAt ?? new Date(now - 120_000).toISOString();
-  const packet = { ...FULL_PACKET, ...options.packet } as ContextPacket;
+  const packet = { ...FULL_PACKET, ...options.packet };
   const base: Handoff = { id, status: 'queued', packet, team: 'support', assignee: null, offer: null, createdAt, updatedAt: createdAt };
   if (options.offerFor) {
     return { ...base, status: 'offered', offer: { id: `offer-${id}`, agentIds: [options.offerFor], expiresAt: new Date(now + (options.expiresInMs ?? 45_000)).toISOString() } };

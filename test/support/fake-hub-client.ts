@@ -11,7 +11,7 @@ export interface SentCommand {
   opId: string;
 }
 
-type Responder = (command: CommandName, payload: Record<string, unknown> & { opId: string }) => unknown | Promise<unknown>;
+type Responder = (command: CommandName, payload: Record<string, unknown> & { opId: string }) => unknown;
 
 /**
  * Stands in for the client core at the console's boundary. Like the real one, `send` while not
@@ -38,16 +38,16 @@ export class FakeHubClient implements HubPort {
   on<E extends ServerEventName>(event: E, listener: (payload: ServerEventPayload<E>) => void): () => void {
     let set = this.#listeners.get(event);
     if (!set) this.#listeners.set(event, (set = new Set()));
-    set.add(listener as (payload: never) => void);
-    return () => set.delete(listener as (payload: never) => void);
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   async send<C extends CommandName>(command: C, payload: CommandInput<C>, options: SendOptions = {}): Promise<AckOf<C>> {
     const opId = options.opId ?? globalThis.crypto.randomUUID();
     if (this.state.status !== 'connected') {
-      return { ok: false, error: { code: 'timeout', message: `${command}: not connected to the hub (${this.state.status}), so it was not sent` } } as AckOf<C>;
+      return { ok: false, error: { code: 'timeout', message: `${command}: not connected to the hub (${this.state.status}), so it was not sent` } };
     }
-    this.sent.push({ command, payload: payload as Record<string, unknown>, opId });
+    this.sent.push({ command, payload: payload, opId });
     return (await this.respond(command, { ...(payload as Record<string, unknown>), opId })) as AckOf<C>;
   }
 

@@ -1,5 +1,5 @@
 // Replays handoff_events as the store holds them and names every step the lifecycle forbids
-// (DESIGN.md "Handoff lifecycle", "One owner at a time"): an offer made while another is
+// (docs/architecture.md "The handoff lifecycle and the one-owner rule"): an offer made while another is
 // outstanding, an offer to two agents under push routing, an accept by someone who did not hold
 // the offer, a second accept, a finish by someone who does not own it, an agent over capacity.
 import type { HandoffEventType, HandoffStatus } from '../../shared/protocol/index.ts';

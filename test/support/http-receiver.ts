@@ -62,7 +62,7 @@ export async function startReceiver(): Promise<HttpReceiver> {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', async () => {
+    req.on('end', () => void (async () => {
       const raw = Buffer.concat(chunks);
       const text = raw.toString('utf8');
       let json: unknown;
@@ -77,7 +77,7 @@ export async function startReceiver(): Promise<HttpReceiver> {
       const { status, body } = await receiver.respond(request, index);
       if (body === undefined) res.writeHead(status).end();
       else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    });
+    })());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -24,8 +24,8 @@ export async function startHubProcess(args: string[], timeoutMs = 45_000): Promi
   let stdout = '';
   let stderr = '';
   // Both pipes are read to the end: a hub blocked on a full pipe would look like a hung hub.
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout = (stdout + chunk).slice(-OUTPUT_TAIL)));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-OUTPUT_TAIL)));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout = (stdout + chunk).slice(-OUTPUT_TAIL)));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-OUTPUT_TAIL)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -35,10 +35,10 @@ export async function startHubProcess(args: string[], timeoutMs = 45_000): Promi
       const match = READY_LINE.exec(stdout);
       if (!match) return;
       clearTimeout(timer);
-      child.stdout!.off('data', check);
+      child.stdout.off('data', check);
       resolve(match[1]!);
     };
-    child.stdout!.on('data', check);
+    child.stdout.on('data', check);
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
       reject(new Error(`the hub exited (${signal ?? code}) before it was ready; stdout:\n${stdout}\nstderr:\n${stderr}`));

@@ -1,4 +1,4 @@
-// Malformed ContextPacket bodies beyond shared/fixtures/packets/invalid-cases.json. Each one is
+// Malformed ContextPacket bodies beyond test/fixtures/packets/invalid-cases.json. Each one is
 // VALID_BASE_PACKET (plus valid sub-objects) with exactly one field wrong, so the only issue the
 // schema may report is the one at `field` (a dotted path as `describeIssues` writes it; empty for
 // the body itself). Every body is plain JSON: the hub only ever sees what JSON.parse produces.

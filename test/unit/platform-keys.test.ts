@@ -2,7 +2,7 @@
 // every platform: what fits fills the packet, what does not stays in metadata, and the packet is
 // always valid, whatever the platform sent.
 import { describe, expect, it } from 'vitest';
-import { buildPacket, isoTime, type PlatformContext } from '../../hub/platforms/keys.ts';
+import { buildPacket, clean, isoTime, type PlatformContext } from '../../hub/platforms/keys.ts';
 import { ContextPacket, LIMITS } from '../../shared/protocol/index.ts';
 
 const base = (over: Partial<PlatformContext> = {}): PlatformContext => ({
@@ -102,5 +102,14 @@ describe('platform times', () => {
     expect(isoTime(1765000000, fallback)).toBe(new Date(1765000000 * 1000).toISOString());
     expect(isoTime('1765000000', fallback)).toBe(new Date(1765000000 * 1000).toISOString());
     for (const bad of [null, '', 'soon', Number.NaN, -1e20, {}]) expect(isoTime(bad, fallback)).toBe(fallback);
+  });
+
+  it('cuts long text within the limit in UTF-16 units, never between the halves of an emoji', () => {
+    for (const max of [99, 100]) {
+      const cut = clean('😀'.repeat(100), max);
+      expect(cut.length).toBeLessThanOrEqual(max);
+      expect(cut.endsWith('…')).toBe(true);
+      expect(() => encodeURIComponent(cut)).not.toThrow();
+    }
   });
 });

@@ -1,12 +1,12 @@
 import { ActionBar } from '../actions/ActionBar.tsx';
-import { useHubNow } from '../app/use-hub-now.ts';
+import { useHubNow } from '../ui/use-hub-now.ts';
 import { Countdown } from '../inbox/Countdown.tsx';
 import { selectHandoff, useHandoffs } from '../state/handoffs.ts';
 import { closeDetail, useUi } from '../state/ui.ts';
-import { CHANNEL_LABEL, PRIORITY_LABEL, REASON_LABEL, customerLabel, sinceLabel, outcomeLabel, platformLabel } from './labels.ts';
-import { EarlierHandoff } from './EarlierHandoff.tsx';
-import { PacketView } from './PacketView.tsx';
-import { Text } from './Text.tsx';
+import { CHANNEL_LABEL, PRIORITY_LABEL, REASON_LABEL, customerLabel, sinceLabel, outcomeLabel, platformLabel } from '../ui/packet-labels.ts';
+import { EarlierHandoff } from '../packet/EarlierHandoff.tsx';
+import { PacketView } from '../packet/PacketView.tsx';
+import { Text } from '../ui/Text.tsx';
 
 /** The selected handoff: who and why at the top, the actions, then the whole packet. */
 export function HandoffPane() {

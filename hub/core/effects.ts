@@ -29,7 +29,7 @@ export class Effects {
   earliestExpiry: Date | null = null;
 
   emit<E extends ServerEventName>(rooms: string[], event: E, payload: ServerEventPayload<E>): void {
-    if (rooms.length > 0) this.emissions.push({ rooms, event, payload } as Emission);
+    if (rooms.length > 0) this.emissions.push({ rooms, event, payload });
   }
 
   offerExpiresAt(at: Date): void {

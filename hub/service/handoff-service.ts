@@ -10,21 +10,22 @@ import type {
   TeamAgentView,
   TeamView,
 } from '../../shared/protocol/index.ts';
-import { COMMANDS, READ_COMMANDS, describeIssues } from '../../shared/protocol/index.ts';
+import { COMMANDS, READ_COMMANDS, issueList } from '../../shared/protocol/index.ts';
 import { agentConnected, agentDisconnected, setPresence } from '../agents/presence.ts';
-import { SerialQueue } from '../core/serial.ts';
+import { SerialQueue } from '../store/serial.ts';
 import { expireOffers, nextOfferExpiry, routeTeam } from '../routing/router.ts';
 import { configureTeam, getHandoff, reassignMany, setAgentPresence, teamMetrics } from '../lead/actions.ts';
 import { recordConversationCount } from '../lead/conversations.ts';
 import { findTeamView, teamAgentViews } from '../lead/board.ts';
-import { findAgent, toAgentView } from '../store/agents.ts';
+import { findAgent, markAllDisconnected, toAgentView } from '../store/agents.ts';
+import { findOp, recordOp } from '../store/agent-ops.ts';
 import type { Db, Queryable } from '../store/db.ts';
-import { findHandoffRow, findHandoffRows, listEvents, toHandoff } from '../store/records.ts';
-import { accept, decline, reassign, resolve, returnToBot, routeToProduct } from './agent-actions.ts';
-import { PRODUCT_HANDLERS } from '../product/commands.ts';
-import { cancelHandoff, createHandoff } from './bot-actions.ts';
+import { findHandoffRow, listEvents, openHandoffRowsFor, toHandoff } from '../store/records.ts';
+import { accept, decline, reassign, resolve, returnToBot } from '../handoffs/agent-actions.ts';
+import { PRODUCT_HANDLERS, routeToProduct } from '../product/commands.ts';
+import { cancelHandoff, createHandoff } from '../handoffs/bot-actions.ts';
 import { IntegrationKeys, type Integration } from '../auth/integration-keys.ts';
-import { CommandFailure, Effects, agentRoom, leadsRoom, type Emission, type Tx } from './effects.ts';
+import { CommandFailure, Effects, agentRoom, leadsRoom, type Emission, type Tx } from '../core/effects.ts';
 
 export interface ServiceOptions {
   db: Db;
@@ -90,7 +91,7 @@ export class HandoffService {
   /** After a restart: no app is connected yet, and offers that expired meanwhile move on. */
   async start(): Promise<void> {
     await this.mutate(async (t) => {
-      await t.q.query('update agents set connected = false where connected');
+      await markAllDisconnected(t.q);
     });
     await this.scheduleExpiry(await nextOfferExpiry({ q: this.options.db }));
   }
@@ -132,11 +133,7 @@ export class HandoffService {
 
   /** What an app sees on (re)connect: its offers and handoffs, and for leads the team's open work. */
   async snapshotFor(agent: AgentView, q: Queryable = this.options.db): Promise<Handoff[]> {
-    const mine = `(h.status = 'offered' and h.offer_agent_ids @> array[$1]::text[]) or (h.status = 'accepted' and h.assignee_id = $1)`;
-    const rows =
-      agent.role === 'lead'
-        ? await findHandoffRows(q, `${mine} or (h.team = $2 and h.status in ('queued', 'offered', 'accepted'))`, [agent.id, agent.team])
-        : await findHandoffRows(q, mine, [agent.id]);
+    const rows = await openHandoffRowsFor(q, agent.id, agent.role === 'lead' ? agent.team : undefined);
     return rows.map(toHandoff);
   }
 
@@ -162,8 +159,8 @@ export class HandoffService {
    * The agent's last app went away. Disconnects that arrive with nothing queued between them are
    * applied together, in one transaction: when many agents drop at once (a site loses its
    * network), their offers then go only to agents still connected, instead of from each leaving
-   * agent to the next one about to leave (1,000 agents holding 3,000 offers kept the hub busy for
-   * 26 s re-offering). Anything else queued closes the batch, so changes keep their order.
+   * agent to the next one about to leave. Anything else queued closes the batch, so changes keep
+   * their order.
    */
   disconnected(agentId: string): Promise<void> {
     if (this.disconnects) {
@@ -189,30 +186,23 @@ export class HandoffService {
   async command<C extends CommandName>(agentId: string, name: C, input: unknown): Promise<AckOf<C>> {
     const parsed = COMMANDS[name].safeParse(input);
     if (!parsed.success) {
-      const issues = describeIssues(parsed.error);
-      const message = `Invalid ${name}: ${issues.map((i) => `${i.path || 'payload'} ${i.message}`).join('; ')}`;
-      return { ok: false, error: { code: 'invalid_command', message, issues } } as AckOf<C>;
+      const { issues, more } = issueList(parsed.error);
+      const message = `Invalid ${name}: ${issues.map((i) => `${i.path || 'payload'} ${i.message}`).join('; ')}${more > 0 ? ` and ${more} more` : ''}`;
+      return { ok: false, error: { code: 'invalid_command', message, issues, ...(more > 0 && { moreIssues: more }) } };
     }
     const payload = parsed.data as CommandPayload<C>;
     // A read has nothing to apply once: it is not recorded under its opId.
     if (READS.has(name)) return this.mutate((t) => this.attempt(t, agentId, name, payload));
+    // Every command that changes state requires its opId (shared/protocol/socket.ts).
+    const opId = payload.opId as string;
     return this.mutate(async (t) => {
-      const { rows } = await t.q.query<{ agent_id: string; command: string; ack: AckOf<C> }>(
-        'select agent_id, command, ack from agent_ops where op_id = $1',
-        [payload.opId],
-      );
-      const earlier = rows[0];
+      const earlier = await findOp<AckOf<C>>(t.q, opId);
       if (earlier) {
-        if (earlier.agent_id === agentId && earlier.command === name) return earlier.ack;
-        return { ok: false, error: { code: 'op_conflict', message: `opId ${payload.opId} was already used for another command.` } } as AckOf<C>;
+        if (earlier.agentId === agentId && earlier.command === name) return earlier.ack;
+        return { ok: false, error: { code: 'op_conflict', message: `opId ${opId} was already used for another command.` } };
       }
       const ack = await this.attempt(t, agentId, name, payload);
-      await t.q.query('insert into agent_ops (op_id, agent_id, command, ack) values ($1, $2, $3, $4)', [
-        payload.opId,
-        agentId,
-        name,
-        JSON.stringify(ack),
-      ]);
+      await recordOp(t.q, opId, { agentId, command: name, ack });
       return ack;
     });
   }
@@ -230,7 +220,7 @@ export class HandoffService {
     } catch (error) {
       if (!(error instanceof CommandFailure)) throw error;
       await t.q.query('rollback to savepoint command');
-      return { ok: false, error: { code: error.code, message: error.message } } as AckOf<C>;
+      return { ok: false, error: { code: error.code, message: error.message } };
     }
   }
 

@@ -5,9 +5,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Handoff } from '../../shared/protocol/index.ts';
 import type { Integration } from '../auth/integration-keys.ts';
-import type { HandoffService } from '../handoffs/service.ts';
-import { HttpError } from './errors.ts';
-import { bearerToken, signInLockedError, type SignInLimiter } from './rate-limits.ts';
+import type { HandoffService } from '../service/handoff-service.ts';
+import { HttpError } from '../http/errors.ts';
+import { bearerToken, signInLockedError, type SignInLimiter } from '../http/rate-limits.ts';
 import { bodyHash } from '../platforms/chatwoot.ts';
 import type { Pending } from '../platforms/completer.ts';
 import { PlatformKind, findPlatform, secretsOf, type PlatformIntegration } from '../platforms/config.ts';

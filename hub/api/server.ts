@@ -1,21 +1,24 @@
 import Fastify, { LogController, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
-import { CancelBody, ContextPacket, MAX_BODY_BYTES, describeIssues } from '../../shared/protocol/index.ts';
+import { CancelBody, ContextPacket, MAX_BODY_BYTES, issueList } from '../../shared/protocol/index.ts';
 import { BotFrameworkHandoffActivity } from '../../shared/protocol/botframework.ts';
 import type { Integration } from '../auth/integration-keys.ts';
 import { IdempotencyConflict, PacketRejected } from '../handoffs/bot-actions.ts';
-import { CommandFailure } from '../handoffs/effects.ts';
-import type { HandoffService } from '../handoffs/service.ts';
+import { CommandFailure } from '../core/effects.ts';
+import type { HandoffService } from '../service/handoff-service.ts';
 import { botFrameworkToPacket } from '../ingress/botframework.ts';
-import { connectorEvents, type IncomingOptions } from '../product/incoming.ts';
-import { leadRoutes } from '../lead/http.ts';
+import { connectorEvents, type IncomingOptions } from './connector-events.ts';
+import { leadRoutes } from './lead.ts';
+import { serveConsole } from '../http/console.ts';
+import { HttpError, invalidBody, invalidPacket, sendError } from '../http/errors.ts';
+import { trustedHop, type TrustProxy } from '../http/client-address.ts';
+import { integrationAuth } from '../http/integration-auth.ts';
+import { TOO_DEEP, textNestsDeeperThan } from '../http/nesting.ts';
+import { describeUnstorable, findUnstorable, isStorable } from '../http/storable-text.ts';
+import { ingressRateLimit, type IngressLimit, type SignInLimiter } from '../http/rate-limits.ts';
+import { securityHeaders } from '../http/security.ts';
 import { platformIngress, type PlatformIngressOptions } from './platform-ingress.ts';
-import { serveConsole } from './console.ts';
-import { HttpError, invalidPacket, sendError } from './errors.ts';
-import { describeUnstorable, unstorableText } from './storable-text.ts';
-import { bearerToken, ingressRateLimit, signInLockedError, type IngressLimit, type SignInLimiter } from './rate-limits.ts';
-import { securityHeaders } from './security.ts';
 
 export interface HttpOptions {
   service: HandoffService;
@@ -26,28 +29,52 @@ export interface HttpOptions {
   platforms?: Omit<PlatformIngressOptions, 'service' | 'signIns'>;
   /** Browser origins allowed to call the hub (CORS); none by default. */
   corsOrigins?: readonly string[];
-  /** Behind a reverse proxy: the client's address is the first of X-Forwarded-For. */
-  trustProxy?: boolean;
+  /** Behind reverse proxies: which of them to trust for the client's address (see client-address.ts). */
+  trustProxy?: TrustProxy;
   ingressLimit: IngressLimit;
   signIns: SignInLimiter;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
+/** A request's path without its query string. */
+const pathOf = (url: string): string => url.split('?')[0]!;
+
 /** The REST side of the hub: bots hand conversations over, read them back and cancel them. */
-export async function createHttpServer({ service, log, connectors, platforms, corsOrigins, trustProxy = false, ingressLimit, signIns }: HttpOptions) {
+export async function createHttpServer({ service, log, connectors, platforms, corsOrigins, trustProxy, ingressLimit, signIns }: HttpOptions) {
   // Fastify's own two lines per request are replaced by one, at info only when something went
   // wrong: a created handoff already logs "handoff received", and at hundreds a second the log
   // should not cost more than the work.
-  const app = Fastify({ loggerInstance: log, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true, trustProxy, logController: new LogController({ disableRequestLogging: true }) });
+  const app = Fastify({
+    loggerInstance: log,
+    bodyLimit: MAX_BODY_BYTES,
+    return503OnClosing: true,
+    // The same trust as socket.io handshakes get (client-address.ts), so both see the same client.
+    ...(trustProxy !== undefined && { trustProxy: trustedHop(trustProxy) }),
+    logController: new LogController({ disableRequestLogging: true }),
+    // Refused before routing (a percent-escape that is not UTF-8, such as a lone surrogate's): in the protocol's shape too.
+    frameworkErrors: (error, _request, reply) => {
+      const badUrl = (error as { code?: string }).code === 'FST_ERR_BAD_URL';
+      return sendError(reply, new HttpError(400, 'invalid_request', badUrl ? 'The path holds a percent-escape that is not UTF-8 text.' : 'The request could not be routed.'));
+    },
+  });
   app.addHook('onResponse', async (request, reply) => {
-    const line = { method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    const line = { method: request.method, url: pathOf(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
     if (reply.statusCode >= 400) request.log.info(line, 'request refused or failed');
     else request.log.debug(line, 'request');
   });
   // Loaded before any route is declared, so their hooks reach every route.
   await securityHeaders(app, corsOrigins);
   await ingressRateLimit(app, ingressLimit);
+  // A path parameter is looked up in the store, which cannot hold U+0000 (nor a lone surrogate):
+  // such an id names nothing, and is refused before any route or credential check.
+  app.addHook('onRequest', async (request) => {
+    for (const [name, value] of Object.entries((request.params ?? {}) as Record<string, unknown>)) {
+      if (typeof value === 'string' && !isStorable(value)) {
+        throw new HttpError(400, 'invalid_request', `The path parameter ${name} holds text no id can have (U+0000 or a lone surrogate).`, [{ path: name, message: 'must not contain U+0000 or a lone surrogate' }]);
+      }
+    }
+  });
 
   // Our own JSON parser so an empty body (cancel without a reason) is allowed and a syntax error
   // is reported in the protocol's error shape like any other invalid body.
@@ -55,14 +82,18 @@ export async function createHttpServer({ service, log, connectors, platforms, co
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
+    // Before JSON.parse, so a body nested thousands deep costs one pass over its bytes and nothing more.
+    if (textNestsDeeperThan(text)) return done(new HttpError(400, 'invalid_packet', `The body ${TOO_DEEP.message}.`, [TOO_DEEP]), undefined);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (error) {
       return done(new HttpError(400, 'invalid_packet', `The body is not valid JSON: ${(error as Error).message}.`, [{ path: '', message: 'not valid JSON' }]), undefined);
     }
-    const unstorable = unstorableText(parsed);
-    if (unstorable.length > 0) return done(new HttpError(400, 'invalid_packet', `The body has ${describeUnstorable(unstorable)}.`, unstorable), undefined);
+    const unstorable = findUnstorable(parsed);
+    if (unstorable.issues.length > 0) {
+      return done(new HttpError(400, 'invalid_packet', `The body has ${describeUnstorable(unstorable)}.`, unstorable.issues, undefined, unstorable.more), undefined);
+    }
     done(null, parsed);
   });
 
@@ -75,30 +106,18 @@ export async function createHttpServer({ service, log, connectors, platforms, co
     }
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) return sendError(reply, new HttpError(400, 'invalid_request', (error as Error).message));
-    request.log.error({ err: error, url: request.url }, 'request failed');
+    // The path only: a query string may carry what a client should not have put there (a token).
+    request.log.error({ err: error, method: request.method, url: pathOf(request.url) }, 'request failed');
     return sendError(reply, new HttpError(500, 'internal', 'The hub failed to handle this request; it has been logged.'));
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, new HttpError(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)));
+  app.setNotFoundHandler((request, reply) => sendError(reply, new HttpError(404, 'not_found', `No route ${request.method} ${pathOf(request.url)}.`)));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.register(serveConsole);
 
-  // A wrong key is a failed sign-in of the client's address, like a wrong agent token.
-  const authenticate = async (request: FastifyRequest): Promise<Integration> => {
-    const locked = signIns.locked(request.ip);
-    if (locked) throw signInLockedError(locked);
-    const key = bearerToken(request.headers.authorization);
-    if (key === undefined) {
-      signIns.failed(request.ip);
-      throw new HttpError(401, 'unauthorized', 'Send the integration key as "Authorization: Bearer <key>".');
-    }
-    const integration = await service.integrations.find(key);
-    if (!integration) {
-      signIns.failed(request.ip);
-      throw new HttpError(401, 'unauthorized', 'The integration key is not known to this hub.');
-    }
-    return integration;
-  };
+  // A wrong key is a failed sign-in of the client's address, like a wrong agent token. Routes
+  // with a body check it before the body is read (`preParsing: beforeBody`).
+  const { authenticate, beforeBody } = integrationAuth((key) => service.integrations.find(key), signIns);
 
   const idempotencyKey = (request: FastifyRequest): string | undefined => {
     const value = request.headers['idempotency-key'];
@@ -112,9 +131,9 @@ export async function createHttpServer({ service, log, connectors, platforms, co
   const parse = <T>(schema: ZodType<T>, body: unknown, what: 'packet' | 'request' = 'packet'): T => {
     const result = schema.safeParse(body);
     if (result.success) return result.data;
-    const issues = describeIssues(result.error);
+    const issues = issueList(result.error);
     if (what === 'packet') throw invalidPacket(issues);
-    throw new HttpError(400, 'invalid_request', `The request body is invalid: ${issues.map((i) => i.path || '(body)').join(', ')}.`, issues);
+    throw invalidBody('invalid_request', 'request body', issues);
   };
 
   const create = async (integration: Integration, packet: ContextPacket, key: string | undefined) => {
@@ -127,7 +146,7 @@ export async function createHttpServer({ service, log, connectors, platforms, co
     }
   };
 
-  app.post('/v1/handoffs', async (request, reply) => {
+  app.post('/v1/handoffs', { preParsing: beforeBody }, async (request, reply) => {
     const integration = await authenticate(request);
     const key = idempotencyKey(request);
     parse(ContextPacket, request.body);
@@ -137,7 +156,7 @@ export async function createHttpServer({ service, log, connectors, platforms, co
     return reply.code(created ? 201 : 200).send({ handoff });
   });
 
-  app.post('/v1/ingress/botframework', async (request, reply) => {
+  app.post('/v1/ingress/botframework', { preParsing: beforeBody }, async (request, reply) => {
     const integration = await authenticate(request);
     const key = idempotencyKey(request);
     const activity = parse(BotFrameworkHandoffActivity, request.body);
@@ -154,7 +173,7 @@ export async function createHttpServer({ service, log, connectors, platforms, co
     return { handoff };
   });
 
-  app.post<{ Params: { id: string } }>('/v1/handoffs/:id/cancel', async (request) => {
+  app.post<{ Params: { id: string } }>('/v1/handoffs/:id/cancel', { preParsing: beforeBody }, async (request) => {
     const integration = await authenticate(request);
     const { reason } = parse(CancelBody, request.body ?? {}, 'request');
     try {
@@ -171,7 +190,7 @@ export async function createHttpServer({ service, log, connectors, platforms, co
   // Team metrics for leads, and the conversation counts bots report for deflection.
   app.register(leadRoutes(service, signIns));
   // Product tools (GitHub, Jira, Linear, webhook) report status changes of their issues.
-  app.register(connectorEvents({ service, ...connectors }));
+  app.register(connectorEvents({ service, signIns, ...connectors }));
   // Messaging platforms (Sunshine Conversations, Chatwoot) hand conversations over.
   app.register(platformIngress({ service, signIns, ...platforms }));
 
