@@ -16,6 +16,7 @@ import {
 } from './admin/accounts.ts';
 import { ConnectorKind } from '../shared/protocol/index.ts';
 import { listConnectors, removeConnector, setConnector, validateConnectorInput } from './product/connectors/config.ts';
+import { linkAgent, listPlatforms, setPlatform, validatePlatformInput } from './platforms/config.ts';
 import { startDemoHub, startHub, openStore, type HubOptions } from './hub.ts';
 import { CorsOrigin } from './http/security.ts';
 import { InvalidTrustedProxy, trustedHop } from './http/client-address.ts';
@@ -52,6 +53,15 @@ Admin commands (run while the hub is stopped when using a PGlite data folder):
   agent create --name <name> --team <team> [--role agent|lead] [--skills a,b] [--capacity <n>] [--id <id>]
   integration create --name <name> [--team <team>] [--callback-url <url>]
   integration callback --name <name> --callback-url <url>
+  integration platform --name <integration> --kind sunshine --api-url <url> --key-id <id>
+                --key-secret-env <VAR> [--webhook-secret-env <VAR>]
+                --human-switchboard-name <name> --bot-switchboard-name <name>
+  integration platform --name <integration> --kind chatwoot --api-url <url> --token-env <VAR>
+                [--webhook-secret-env <VAR>] [--account-id <id>]
+      the platform's webhook goes to POST <hub URL>/v1/ingress/<kind>/<integration>; secrets are
+      read from the hub's environment, never stored or printed
+  integration platforms
+  agent link --name <agent name or id> --chatwoot-user-id <id>
   integration teams --name <name> --teams <team,team>   the teams it serves besides its own (it reports
                          conversation counts only for those); replaces the list, "" empties it
   team set --name <team> [--routing push|broadcast] [--offer-timeout <seconds>]
@@ -105,6 +115,14 @@ const OPTIONS = {
   'token-env': { type: 'string' },
   'events-secret': { type: 'string' },
   'events-secret-env': { type: 'string' },
+  'api-url': { type: 'string' },
+  'key-id': { type: 'string' },
+  'key-secret-env': { type: 'string' },
+  'webhook-secret-env': { type: 'string' },
+  'human-switchboard-name': { type: 'string' },
+  'bot-switchboard-name': { type: 'string' },
+  'account-id': { type: 'string' },
+  'chatwoot-user-id': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -252,6 +270,36 @@ function planAdmin(command: string, values: Values): AdminTask {
       return async (db) => {
         await setCallbackUrl(db, name, callbackUrl ?? null);
         console.log(`Webhooks for ${name} now go to ${callbackUrl}.`);
+      };
+    }
+    case 'integration platform': {
+      const input = validatePlatformInput({
+        name: required('name'),
+        kind: values.kind,
+        ...(values['api-url'] !== undefined && { apiUrl: values['api-url'] }),
+        ...(values['key-id'] !== undefined && { keyId: values['key-id'] }),
+        ...(values['key-secret-env'] !== undefined && { keySecretEnv: values['key-secret-env'] }),
+        ...(values['token-env'] !== undefined && { tokenEnv: values['token-env'] }),
+        ...(values['webhook-secret-env'] !== undefined && { webhookSecretEnv: values['webhook-secret-env'] }),
+        ...(values['human-switchboard-name'] !== undefined && { humanSwitchboardName: values['human-switchboard-name'] }),
+        ...(values['bot-switchboard-name'] !== undefined && { botSwitchboardName: values['bot-switchboard-name'] }),
+        ...(values['account-id'] !== undefined && { accountId: values['account-id'] }),
+      });
+      return async (db) => {
+        const platform = await setPlatform(db, input);
+        console.log(`Integration ${platform.name} now takes handoffs from ${platform.kind}.`);
+        console.log(`Point the platform's webhook at: POST <hub URL>/v1/ingress/${platform.kind}/${platform.name}`);
+      };
+    }
+    case 'integration platforms':
+      return async (db) => console.log(JSON.stringify(await listPlatforms(db), null, 2));
+    case 'agent link': {
+      const name = required('name');
+      const userId = values['chatwoot-user-id'];
+      if (!userId || !/^[0-9]{1,18}$/.test(userId)) throw new UsageError('agent link needs --chatwoot-user-id <the agent\'s Chatwoot user id, digits>.');
+      return async (db) => {
+        const agent = await linkAgent(db, name, userId);
+        console.log(`${agent.name} is Chatwoot user ${userId}: accepting a Chatwoot handoff in Baton assigns it to them there.`);
       };
     }
     case 'integration teams': {

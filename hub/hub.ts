@@ -4,6 +4,7 @@ import { Server } from 'socket.io';
 import { setCallbackUrl } from './admin/accounts.ts';
 import { attachAgentsNamespace } from './sockets/agents-namespace.ts';
 import { startDemoBot } from './demo/demo-bot.ts';
+import { DEMO_PLATFORM_ENV, startDemoPlatforms } from './demo/demo-platforms.ts';
 import { DEMO, seedDemo } from './demo/seed.ts';
 import { HandoffService } from './service/handoff-service.ts';
 import type { Emission } from './core/effects.ts';
@@ -16,6 +17,10 @@ import { openPglite, openPostgres, type Db } from './store/db.ts';
 import { startConnectorDeliverer } from './product/connectors/deliverer.ts';
 import { announceProductItem } from './product/items.ts';
 import { migrate } from './store/migrate.ts';
+import { startCompleter } from './platforms/completer.ts';
+import { setPlatform } from './platforms/config.ts';
+import { startPlatformDeliverer } from './platforms/deliverer.ts';
+import { announceHandoff, completeHandoff, recordFailure } from './handoffs/platform-actions.ts';
 import { startWebhookDeliverer, type WebhookDelivererOptions } from './webhooks/deliverer.ts';
 
 export interface HubOptions {
@@ -33,7 +38,17 @@ export interface HubOptions {
   webhooks?: Partial<Pick<WebhookDelivererOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxAttempts' | 'requestTimeoutMs'>>;
   /** Delivery of requests to product tools (GitHub, Jira, Linear, webhook): the same knobs as webhooks. */
   connectors?: Partial<Pick<WebhookDelivererOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxAttempts' | 'requestTimeoutMs'>>;
-  /** Where connectors' `--token-env` / `--events-secret-env` variables are read (default process.env). */
+  /**
+   * Messaging platforms (Sunshine Conversations, Chatwoot): calls back to them are delivered with
+   * the same knobs as webhooks; `fetchTimeoutMs` bounds each read of their API while a webhook
+   * waits, and `completeBaseDelayMs` is the first wait before a partial handoff's API is tried again.
+   */
+  platforms?: Partial<Pick<WebhookDelivererOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxAttempts' | 'requestTimeoutMs'>> & {
+    fetchTimeoutMs?: number;
+    completeBaseDelayMs?: number;
+    completeMaxDelayMs?: number;
+  };
+  /** Where connectors' and platforms' `*-env` variables are read (default process.env). */
   env?: NodeJS.ProcessEnv;
   /**
    * Browser origins (`scheme://host[:port]`) allowed to call the API and socket.io long-polling
@@ -86,6 +101,18 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     ...(options.env && { env: options.env }),
     onIssueRecorded: (itemId) => announceItem?.(itemId),
   });
+  // Late-bound like the others: what the platform deliverer records is announced through the service.
+  let platformNews: { delivered(handoffId: string): void; failed(handoffId: string, kind: 'sunshine' | 'chatwoot', notice: string, error: string): void } | undefined;
+  const { fetchTimeoutMs, completeBaseDelayMs, completeMaxDelayMs, ...platformDelivery } = options.platforms ?? {};
+  const platformDeliverer = startPlatformDeliverer({
+    db,
+    log,
+    ...platformDelivery,
+    ...(options.now && { now: options.now }),
+    ...(options.env && { env: options.env }),
+    onDelivered: (handoffId) => platformNews?.delivered(handoffId),
+    onFailed: (handoffId, kind, notice, error) => platformNews?.failed(handoffId, kind, notice, error),
+  });
   const service = new HandoffService({
     db,
     ...(options.now && { now: options.now }),
@@ -93,11 +120,27 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     hasLeadsOnline: (team) => sink?.hasLeadsOnline(team) ?? false,
     onWebhooksQueued: () => deliverer.wake(),
     onConnectorsQueued: () => connectorDeliverer.wake(),
+    onPlatformCallsQueued: () => platformDeliverer.wake(),
     onError: (error, context) => log.error({ err: error, context }, 'background task failed'),
   });
   await service.start();
   announceItem = (itemId) =>
     void service.change((t) => announceProductItem(t, itemId)).catch((error: unknown) => log.error({ err: error, productItemId: itemId }, 'could not announce a product item'));
+
+  const failed = (error: unknown, handoffId: string) => log.error({ err: error, handoffId }, 'could not record a platform call');
+  platformNews = {
+    delivered: (handoffId) => void service.change((t) => announceHandoff(t, handoffId)).catch((error: unknown) => failed(error, handoffId)),
+    failed: (handoffId, kind, notice, error) => void service.change((t) => recordFailure(t, handoffId, kind, notice, error)).catch((e: unknown) => failed(e, handoffId)),
+  };
+  const completer = startCompleter({
+    db,
+    complete: (handoffId, kind, packet) => service.change((t) => completeHandoff(t, handoffId, kind, packet)),
+    log,
+    ...(options.env && { env: options.env }),
+    ...(fetchTimeoutMs !== undefined && { requestTimeoutMs: fetchTimeoutMs }),
+    ...(completeBaseDelayMs !== undefined && { baseDelayMs: completeBaseDelayMs }),
+    ...(completeMaxDelayMs !== undefined && { maxDelayMs: completeMaxDelayMs }),
+  });
 
   const limits = rateLimitsWith(options.rateLimits);
   const signIns = new SignInLimiter(limits.signIn, log, options.now);
@@ -106,6 +149,12 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     service,
     log,
     connectors: { ...(options.env && { env: options.env }), ...(options.now && { now: options.now }) },
+    platforms: {
+      ...(options.env && { env: options.env }),
+      ...(options.now && { now: options.now }),
+      ...(fetchTimeoutMs !== undefined && { requestTimeoutMs: fetchTimeoutMs }),
+      onPartial: () => completer.wake(),
+    },
     ...(options.corsOrigins && { corsOrigins: options.corsOrigins }),
     trustProxy,
     ingressLimit: limits.ingress,
@@ -133,6 +182,8 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
       await service.close();
       await deliverer.stop();
       await connectorDeliverer.stop();
+      await platformDeliverer.stop();
+      await completer.stop();
       await service.idle(); // announcements of issues the last deliveries recorded
       await db.close();
       log.info('hub stopped');
@@ -155,9 +206,21 @@ export interface RunningDemoHub extends RunningHub {
  */
 export async function startDemoHub(options: Omit<HubOptions, 'demo'> = {}): Promise<RunningDemoHub> {
   const log = options.log ?? silentLogger();
-  const hub = await startHub({ ...options, log, demo: true, host: options.host ?? '127.0.0.1' });
-  let bot: Awaited<ReturnType<typeof startDemoBot>> | undefined;
+  // Chatwoot and Sunshine Conversations stand-ins, with their published demo secrets in the hub's environment.
+  const platforms = await startDemoPlatforms(log.child({ component: 'demo-platforms' }));
+  let hub: RunningHub;
   try {
+    hub = await startHub({ ...options, log, demo: true, host: options.host ?? '127.0.0.1', env: { ...(options.env ?? process.env), ...DEMO_PLATFORM_ENV } });
+  } catch (error) {
+    await platforms.stop();
+    throw error;
+  }
+  let bot: Awaited<ReturnType<typeof startDemoBot>> | undefined;
+  let playing: NodeJS.Timeout | undefined;
+  let played: Promise<void> = Promise.resolve();
+  try {
+    await platforms.createIntegrations(hub.db);
+    for (const input of platforms.platforms) await setPlatform(hub.db, input);
     bot = await startDemoBot({
       hubUrl: hub.url,
       integrationKey: DEMO.integration.key,
@@ -165,9 +228,15 @@ export async function startDemoHub(options: Omit<HubOptions, 'demo'> = {}): Prom
       log: log.child({ component: 'demo-bot' }),
     });
     await setCallbackUrl(hub.db, DEMO.integration.name, bot.callbackUrl);
+    // A few seconds in, after the demo bot's first handoff: one conversation from each platform.
+    playing = setTimeout(() => {
+      played = platforms.play(hub.url).catch((error: unknown) => log.warn({ err: String(error) }, 'the demo platforms could not hand off'));
+    }, 4_000);
+    playing.unref();
   } catch (error) {
     await bot?.stop();
     await hub.close();
+    await platforms.stop();
     throw error;
   }
   const running = bot;
@@ -176,8 +245,11 @@ export async function startDemoHub(options: Omit<HubOptions, 'demo'> = {}): Prom
     agentToken: DEMO.agents[0].token,
     demoTokens: DEMO.agents.map((person) => person.token),
     close: async () => {
+      clearTimeout(playing);
+      await played;
       await running.stop();
       await hub.close();
+      await platforms.stop();
     },
   };
 }

@@ -18,12 +18,15 @@ import { TOO_DEEP, textNestsDeeperThan } from '../http/nesting.ts';
 import { describeUnstorable, findUnstorable, isStorable } from '../http/storable-text.ts';
 import { ingressRateLimit, type IngressLimit, type SignInLimiter } from '../http/rate-limits.ts';
 import { securityHeaders } from '../http/security.ts';
+import { platformIngress, type PlatformIngressOptions } from './platform-ingress.ts';
 
 export interface HttpOptions {
   service: HandoffService;
   log: Logger;
   /** Incoming product tool events: where `*Env` secrets are read, and the clock their signatures are checked with. */
   connectors?: Omit<IncomingOptions, 'service'>;
+  /** Messaging platforms' webhooks: where secrets are read, how their APIs are called. */
+  platforms?: Omit<PlatformIngressOptions, 'service' | 'signIns'>;
   /** Browser origins allowed to call the hub (CORS); none by default. */
   corsOrigins?: readonly string[];
   /** Behind reverse proxies: which of them to trust for the client's address (see client-address.ts). */
@@ -38,7 +41,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const pathOf = (url: string): string => url.split('?')[0]!;
 
 /** The REST side of the hub: bots hand conversations over, read them back and cancel them. */
-export async function createHttpServer({ service, log, connectors, corsOrigins, trustProxy, ingressLimit, signIns }: HttpOptions) {
+export async function createHttpServer({ service, log, connectors, platforms, corsOrigins, trustProxy, ingressLimit, signIns }: HttpOptions) {
   // Fastify's own two lines per request are replaced by one, at info only when something went
   // wrong: a created handoff already logs "handoff received", and at hundreds a second the log
   // should not cost more than the work.
@@ -188,6 +191,8 @@ export async function createHttpServer({ service, log, connectors, corsOrigins, 
   app.register(leadRoutes(service, signIns));
   // Product tools (GitHub, Jira, Linear, webhook) report status changes of their issues.
   app.register(connectorEvents({ service, signIns, ...connectors }));
+  // Messaging platforms (Sunshine Conversations, Chatwoot) hand conversations over.
+  app.register(platformIngress({ service, signIns, ...platforms }));
 
   return app;
 }

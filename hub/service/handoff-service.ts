@@ -37,6 +37,8 @@ export interface ServiceOptions {
   onWebhooksQueued?: () => void;
   /** Requests to product tools were queued (the connector deliverer should look). */
   onConnectorsQueued?: () => void;
+  /** Calls back to a messaging platform were queued (the platform deliverer should look). */
+  onPlatformCallsQueued?: () => void;
   onError?: (error: unknown, context: string) => void;
 }
 
@@ -266,6 +268,7 @@ export class HandoffService {
     for (const emission of fx.emissions) this.options.emit(emission);
     if (fx.webhooks) this.options.onWebhooksQueued?.();
     if (fx.connectors) this.options.onConnectorsQueued?.();
+    if (fx.platformCalls) this.options.onPlatformCallsQueued?.();
     if (fx.earliestExpiry) void this.scheduleExpiry(fx.earliestExpiry);
   }
 

@@ -26,6 +26,7 @@ const PARAM_ROUTES: Record<string, Credential> = {
   'GET /v1/teams/:team/metrics': 'lead',
   'GET /v1/teams/:team/metrics.csv': 'lead',
   'POST /v1/connectors/:connectorId/events': 'none',
+  'POST /v1/ingress/:platform/:integration': 'none',
 };
 
 function declaredRoutes(dir: string): string[] {
