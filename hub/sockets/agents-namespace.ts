@@ -8,14 +8,13 @@ import {
   type FieldIssue,
   type ServerToClientEvents,
 } from '../../shared/protocol/index.ts';
-import { hashSecret } from '../auth/secrets.ts';
+import { agentByToken } from '../auth/sign-in.ts';
 import { agentRoom, leadsRoom, type Emission } from '../core/effects.ts';
 import type { HandoffService } from '../service/handoff-service.ts';
 import { clientAddress, type TrustedHop } from '../http/client-address.ts';
 import { TOO_DEEP, valueNestsDeeperThan } from '../http/nesting.ts';
 import { describeUnstorable, findUnstorable } from '../http/storable-text.ts';
 import type { SignInLimiter } from '../http/rate-limits.ts';
-import { findAgentByTokenHash } from '../store/agents.ts';
 
 interface SocketData {
   agentId: string;
@@ -52,7 +51,7 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
     // socket.io hands the client the `message` and `data` of a middleware's error.
     if (locked) return next(Object.assign(new Error('rate_limited'), { data: { code: 'rate_limited', ...locked } }));
     const token: unknown = socket.handshake.auth?.token;
-    const agent = typeof token === 'string' && token.length > 0 && token.length < 500 ? await findAgentByTokenHash(service.db, hashSecret(token)) : undefined;
+    const agent = await agentByToken(service.db, token);
     if (!agent) {
       signIns?.limiter.failed(address);
       return next(new Error('unauthorized'));
