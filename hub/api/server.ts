@@ -48,7 +48,7 @@ export async function createHttpServer({ service, log, connectors, platforms, co
     // Refused before routing (a percent-escape that is not UTF-8, such as a lone surrogate's): in the protocol's shape too.
     frameworkErrors: (error, _request, reply) => {
       const badUrl = (error as { code?: string }).code === 'FST_ERR_BAD_URL';
-      return sendError(reply, new HttpError(400, 'invalid_request', badUrl ? 'The path holds a percent-escape that is not UTF-8 text.' : 'The request could not be routed.'));
+      void sendError(reply, new HttpError(400, 'invalid_request', badUrl ? 'The path holds a percent-escape that is not UTF-8 text.' : 'The request could not be routed.'));
     },
   });
   await app.register(securityHeaders, { ...(corsOrigins && { corsOrigins }) });

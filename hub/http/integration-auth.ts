@@ -9,9 +9,9 @@ import { bearerToken, signInLockedError, type SignInLimiter } from './rate-limit
 
 export interface IntegrationAuth {
   /** The integration whose key the request carries, or 401 (counted as a failed sign-in) / 429 for a locked address. */
-  authenticate(request: FastifyRequest): Promise<Integration>;
+  authenticate: (request: FastifyRequest) => Promise<Integration>;
   /** A preParsing hook that signs the request in before its body is read. */
-  beforeBody<P>(request: FastifyRequest, reply: FastifyReply, payload: P): Promise<P>;
+  beforeBody: <P>(request: FastifyRequest, reply: FastifyReply, payload: P) => Promise<P>;
 }
 
 /** `find` looks a key up (IntegrationKeys.find); every 401 counts against the client's address in `signIns`. */

@@ -45,7 +45,7 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
     return n;
   };
 
-  nsp.use(async (socket: AgentSocket, next) => {
+  const signIn = async (socket: AgentSocket, next: (error?: Error) => void): Promise<void> => {
     const address = signIns ? clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], signIns.trustProxy) : socket.handshake.address;
     const locked = signIns?.limiter.locked(address);
     // socket.io hands the client the `message` and `data` of a middleware's error.
@@ -58,7 +58,8 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
     }
     socket.data = { agentId: agent.id, team: agent.team, lead: agent.role === 'lead' };
     next();
-  });
+  };
+  nsp.use((socket: AgentSocket, next) => void signIn(socket, next));
 
   nsp.on('connection', (socket: AgentSocket) => {
     const { agentId, team, lead } = socket.data;
@@ -70,8 +71,9 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
       // The ack is the last argument, whatever came before it: a command sent without a payload,
       // or with arguments after it, is answered invalid_command instead of left to time out.
       socket.on(name, async (...args: unknown[]) => {
-        const ack = args.at(-1);
-        if (typeof ack !== 'function') return; // without an ack the client could never learn the outcome
+        const last = args.at(-1);
+        if (typeof last !== 'function') return; // without an ack the client could never learn the outcome
+        const ack = last as (answer: unknown) => void;
         const invalid = (message: string, issues: FieldIssue[], more = 0) =>
           ack({ ok: false, error: { code: 'invalid_command', message: `Invalid ${name}: ${message}`, issues, ...(more > 0 && { moreIssues: more }) } });
         if (args.length > 2) {
