@@ -76,7 +76,7 @@ export interface RunningHub {
 
 export async function openStore(options: Pick<HubOptions, 'dataDir' | 'databaseUrl' | 'log'>): Promise<Db> {
   const onError = (error: unknown, context: string) => options.log?.error({ err: error, context }, 'store error');
-  const db = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openPglite(options.dataDir, { ...(options.log && { onError }) });
+  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, { ...(options.log && { onError }) }) : await openPglite(options.dataDir, { ...(options.log && { onError }) });
   await migrate(db);
   return db;
 }
