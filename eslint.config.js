@@ -19,6 +19,8 @@ export default tseslint.config(
       // `async` marks what an interface requires to return a promise (fastify plugins, Platform
       // methods and their fakes), with or without an await inside.
       '@typescript-eslint/require-await': 'off',
+      // A late-bound `let` (read by a closure made before it is set) cannot be a const.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   {

@@ -76,7 +76,7 @@ export interface RunningHub {
 
 export async function openStore(options: Pick<HubOptions, 'dataDir' | 'databaseUrl' | 'log'>): Promise<Db> {
   const onError = (error: unknown, context: string) => options.log?.error({ err: error, context }, 'store error');
-  const db = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openPglite(options.dataDir, { ...(options.log && { onError }) });
+  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, { ...(options.log && { onError }) }) : await openPglite(options.dataDir, { ...(options.log && { onError }) });
   await migrate(db);
   return db;
 }
@@ -177,7 +177,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
       // the close with it. From now on an answered connection is closed at once.
       app.server.keepAliveTimeout = 1;
       // socket.io first (it closes the HTTP server too), then let queued writes finish.
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
       await app.close();
       await service.close();
       await deliverer.stop();

@@ -1,28 +1,21 @@
 // HTTP for leads and for deflection: metrics as JSON and CSV (a lead's agent token), and the
 // conversation counts bots report (an integration key).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ZodType } from 'zod';
 import { metricsCsvFileName, metricsToCsv } from '../../shared/domain/metrics.ts';
-import { ConversationCountBody, MetricsQuery, issueList, type MetricsReport } from '../../shared/protocol/index.ts';
-import { hashSecret } from '../auth/secrets.ts';
+import { ConversationCountBody, MetricsQuery, type MetricsReport } from '../../shared/protocol/index.ts';
+import { agentByToken, credentialShaped } from '../auth/sign-in.ts';
 import type { HandoffService } from '../service/handoff-service.ts';
-import { HttpError, invalidBody } from '../http/errors.ts';
+import { parseBody } from '../http/body.ts';
+import { HttpError } from '../http/errors.ts';
 import { integrationAuth } from '../http/integration-auth.ts';
 import { bearerToken, signInLockedError, type SignInLimiter } from '../http/rate-limits.ts';
-import { findAgentByTokenHash } from '../store/agents.ts';
 import { ConversationCountRefused } from '../lead/conversations.ts';
 import { teamMetricsReport } from '../lead/metrics-store.ts';
 
 function bearer(request: FastifyRequest, what: string): string {
   const token = bearerToken(request.headers.authorization);
-  if (token === undefined || token.length >= 500) throw new HttpError(401, 'unauthorized', `Send ${what} as "Authorization: Bearer <${what}>".`);
+  if (!credentialShaped(token)) throw new HttpError(401, 'unauthorized', `Send ${what} as "Authorization: Bearer <${what}>".`);
   return token;
-}
-
-function parse<T>(schema: ZodType<T>, input: unknown, what: string): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw invalidBody('invalid_request', what, issueList(result.error));
 }
 
 /** `signIns`: every 401 here counts as a failed sign-in of the client's address, and a locked address is refused (429). */
@@ -43,7 +36,7 @@ export function leadRoutes(service: HandoffService, signIns?: SignInLimiter) {
 
   /** The lead of `team` the token belongs to: 401 for a token the hub does not know, 403 for anyone else. */
   async function leadOf(request: FastifyRequest<{ Params: { team: string } }>) {
-    const agent = await signIn(request, "a team lead's agent token", 'The token is not known to this hub.', (token) => findAgentByTokenHash(service.db, hashSecret(token)));
+    const agent = await signIn(request, "a team lead's agent token", 'The token is not known to this hub.', (token) => agentByToken(service.db, token));
     if (agent.role !== 'lead') throw new HttpError(403, 'forbidden', 'Only team leads can read team metrics.');
     if (agent.team !== request.params.team) throw new HttpError(403, 'forbidden', `You lead team ${agent.team}; you cannot read the metrics of team ${request.params.team}.`);
     return agent;
@@ -51,7 +44,7 @@ export function leadRoutes(service: HandoffService, signIns?: SignInLimiter) {
 
   async function report(request: FastifyRequest<{ Params: { team: string } }>): Promise<MetricsReport> {
     await leadOf(request);
-    return teamMetricsReport(service.db, request.params.team, parse(MetricsQuery, request.query, 'query'));
+    return teamMetricsReport(service.db, request.params.team, parseBody(MetricsQuery, request.query, 'query'));
   }
 
   // Bots sign in as on the other ingress routes, before their body is read.
@@ -70,7 +63,7 @@ export function leadRoutes(service: HandoffService, signIns?: SignInLimiter) {
 
     app.post('/v1/stats/conversations', { preParsing: integrations.beforeBody }, async (request, reply) => {
       const integration = await integrations.authenticate(request);
-      const body = parse(ConversationCountBody, request.body, 'request body');
+      const body = parseBody(ConversationCountBody, request.body, 'request body');
       try {
         const result = await service.recordConversationCount(integration, body);
         request.log.info({ integration: integration.name, ...result.conversations, replaced: result.replaced }, 'conversation count recorded');

@@ -7,6 +7,7 @@ import type { Handoff } from '../../shared/protocol/index.ts';
 import type { Integration } from '../auth/integration-keys.ts';
 import type { HandoffService } from '../service/handoff-service.ts';
 import { HttpError } from '../http/errors.ts';
+import { credentialShaped } from '../auth/sign-in.ts';
 import { bearerToken, signInLockedError, type SignInLimiter } from '../http/rate-limits.ts';
 import { bodyHash } from '../platforms/chatwoot.ts';
 import type { Pending } from '../platforms/completer.ts';
@@ -47,7 +48,7 @@ export function platformIngress(options: PlatformIngressOptions) {
     if ('ok' in verdict && verdict.ok) return;
     if ('bearer' in verdict) {
       const key = bearerToken(request.headers.authorization);
-      const integration = key === undefined ? undefined : await service.integrations.find(key);
+      const integration = credentialShaped(key) ? await service.integrations.find(key) : undefined;
       if (integration?.id === platform.integrationId) return;
       signIns.failed(request.ip);
       throw new HttpError(401, 'unauthorized', `No webhook secret is configured for ${platform.name}: send its integration key as "Authorization: Bearer <key>".`);

@@ -1,24 +1,20 @@
-import Fastify, { LogController, type FastifyRequest } from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
-import type { ZodType } from 'zod';
-import { CancelBody, ContextPacket, MAX_BODY_BYTES, issueList } from '../../shared/protocol/index.ts';
-import { BotFrameworkHandoffActivity } from '../../shared/protocol/botframework.ts';
-import type { Integration } from '../auth/integration-keys.ts';
-import { IdempotencyConflict, PacketRejected } from '../handoffs/bot-actions.ts';
-import { CommandFailure } from '../core/effects.ts';
+import { MAX_BODY_BYTES } from '../../shared/protocol/index.ts';
 import type { HandoffService } from '../service/handoff-service.ts';
-import { botFrameworkToPacket } from '../ingress/botframework.ts';
 import { connectorEvents, type IncomingOptions } from './connector-events.ts';
+import { handoffRoutes } from './handoffs.ts';
 import { leadRoutes } from './lead.ts';
-import { serveConsole } from '../http/console.ts';
-import { HttpError, invalidBody, invalidPacket, sendError } from '../http/errors.ts';
-import { trustedHop, type TrustProxy } from '../http/client-address.ts';
-import { integrationAuth } from '../http/integration-auth.ts';
-import { TOO_DEEP, textNestsDeeperThan } from '../http/nesting.ts';
-import { describeUnstorable, findUnstorable, isStorable } from '../http/storable-text.ts';
-import { ingressRateLimit, type IngressLimit, type SignInLimiter } from '../http/rate-limits.ts';
-import { securityHeaders } from '../http/security.ts';
 import { platformIngress, type PlatformIngressOptions } from './platform-ingress.ts';
+import { serveConsole } from '../http/console.ts';
+import { HttpError, sendError } from '../http/errors.ts';
+import { trustedHop, type TrustProxy } from '../http/client-address.ts';
+import { TOO_DEEP, textNestsDeeperThan } from '../http/nesting.ts';
+import { ingressRateLimit, type IngressLimit, type SignInLimiter } from '../http/rate-limits.ts';
+import { routeGroup } from '../http/plugins.ts';
+import { pathOf, requestChecks } from '../http/request-checks.ts';
+import { securityHeaders } from '../http/security.ts';
+import { describeUnstorable, findUnstorable } from '../http/storable-text.ts';
 
 export interface HttpOptions {
   service: HandoffService;
@@ -35,46 +31,29 @@ export interface HttpOptions {
   signIns: SignInLimiter;
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-
-/** A request's path without its query string. */
-const pathOf = (url: string): string => url.split('?')[0]!;
-
-/** The REST side of the hub: bots hand conversations over, read them back and cancel them. */
+/**
+ * The hub's HTTP server: the cross-cutting hooks first (security headers, the ingress limit,
+ * request checks), then one plugin per route group (bots' handoffs, messaging platforms' webhooks,
+ * the lead API, product tools' events) and the console.
+ */
 export async function createHttpServer({ service, log, connectors, platforms, corsOrigins, trustProxy, ingressLimit, signIns }: HttpOptions) {
-  // Fastify's own two lines per request are replaced by one, at info only when something went
-  // wrong: a created handoff already logs "handoff received", and at hundreds a second the log
-  // should not cost more than the work.
   const app = Fastify({
     loggerInstance: log,
     bodyLimit: MAX_BODY_BYTES,
     return503OnClosing: true,
     // The same trust as socket.io handshakes get (client-address.ts), so both see the same client.
     ...(trustProxy !== undefined && { trustProxy: trustedHop(trustProxy) }),
+    // Fastify's own two lines per request are replaced by requestChecks' one.
     logController: new LogController({ disableRequestLogging: true }),
     // Refused before routing (a percent-escape that is not UTF-8, such as a lone surrogate's): in the protocol's shape too.
     frameworkErrors: (error, _request, reply) => {
       const badUrl = (error as { code?: string }).code === 'FST_ERR_BAD_URL';
-      return sendError(reply, new HttpError(400, 'invalid_request', badUrl ? 'The path holds a percent-escape that is not UTF-8 text.' : 'The request could not be routed.'));
+      void sendError(reply, new HttpError(400, 'invalid_request', badUrl ? 'The path holds a percent-escape that is not UTF-8 text.' : 'The request could not be routed.'));
     },
   });
-  app.addHook('onResponse', async (request, reply) => {
-    const line = { method: request.method, url: pathOf(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
-    if (reply.statusCode >= 400) request.log.info(line, 'request refused or failed');
-    else request.log.debug(line, 'request');
-  });
-  // Loaded before any route is declared, so their hooks reach every route.
-  await securityHeaders(app, corsOrigins);
-  await ingressRateLimit(app, ingressLimit);
-  // A path parameter is looked up in the store, which cannot hold U+0000 (nor a lone surrogate):
-  // such an id names nothing, and is refused before any route or credential check.
-  app.addHook('onRequest', async (request) => {
-    for (const [name, value] of Object.entries((request.params ?? {}) as Record<string, unknown>)) {
-      if (typeof value === 'string' && !isStorable(value)) {
-        throw new HttpError(400, 'invalid_request', `The path parameter ${name} holds text no id can have (U+0000 or a lone surrogate).`, [{ path: name, message: 'must not contain U+0000 or a lone surrogate' }]);
-      }
-    }
-  });
+  await app.register(securityHeaders, { ...(corsOrigins && { corsOrigins }) });
+  await app.register(ingressRateLimit, ingressLimit);
+  await app.register(requestChecks);
 
   // Our own JSON parser so an empty body (cancel without a reason) is allowed and a syntax error
   // is reported in the protocol's error shape like any other invalid body.
@@ -115,84 +94,14 @@ export async function createHttpServer({ service, log, connectors, platforms, co
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.register(serveConsole);
 
-  // A wrong key is a failed sign-in of the client's address, like a wrong agent token. Routes
-  // with a body check it before the body is read (`preParsing: beforeBody`).
-  const { authenticate, beforeBody } = integrationAuth((key) => service.integrations.find(key), signIns);
-
-  const idempotencyKey = (request: FastifyRequest): string | undefined => {
-    const value = request.headers['idempotency-key'];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string' || !IDEMPOTENCY_KEY.test(value)) {
-      throw new HttpError(400, 'invalid_request', 'Idempotency-Key must be 1 to 200 visible ASCII characters.', [{ path: 'Idempotency-Key', message: 'invalid' }]);
-    }
-    return value;
-  };
-
-  const parse = <T>(schema: ZodType<T>, body: unknown, what: 'packet' | 'request' = 'packet'): T => {
-    const result = schema.safeParse(body);
-    if (result.success) return result.data;
-    const issues = issueList(result.error);
-    if (what === 'packet') throw invalidPacket(issues);
-    throw invalidBody('invalid_request', 'request body', issues);
-  };
-
-  const create = async (integration: Integration, packet: ContextPacket, key: string | undefined) => {
-    try {
-      return await service.createHandoff(integration, packet, key);
-    } catch (error) {
-      if (error instanceof PacketRejected) throw invalidPacket(error.issues);
-      if (error instanceof IdempotencyConflict) throw new HttpError(409, 'idempotency_conflict', error.message);
-      throw error;
-    }
-  };
-
-  app.post('/v1/handoffs', { preParsing: beforeBody }, async (request, reply) => {
-    const integration = await authenticate(request);
-    const key = idempotencyKey(request);
-    parse(ContextPacket, request.body);
-    // Stored as the bot sent it: the schema only checks it.
-    const { handoff, created } = await create(integration, request.body as ContextPacket, key);
-    request.log.info({ handoffId: handoff.id, integration: integration.name, created }, 'handoff received');
-    return reply.code(created ? 201 : 200).send({ handoff });
-  });
-
-  app.post('/v1/ingress/botframework', { preParsing: beforeBody }, async (request, reply) => {
-    const integration = await authenticate(request);
-    const key = idempotencyKey(request);
-    const activity = parse(BotFrameworkHandoffActivity, request.body);
-    const packet = parse(ContextPacket, botFrameworkToPacket(activity));
-    const { handoff, created } = await create(integration, packet, key);
-    request.log.info({ handoffId: handoff.id, integration: integration.name, created, platform: 'botframework' }, 'handoff received');
-    return reply.code(created ? 201 : 200).send({ handoff });
-  });
-
-  app.get<{ Params: { id: string } }>('/v1/handoffs/:id', async (request) => {
-    const integration = await authenticate(request);
-    const handoff = await service.handoffWithEvents(integration.id, request.params.id);
-    if (!handoff) throw new HttpError(404, 'not_found', `There is no handoff ${request.params.id} for this integration.`);
-    return { handoff };
-  });
-
-  app.post<{ Params: { id: string } }>('/v1/handoffs/:id/cancel', { preParsing: beforeBody }, async (request) => {
-    const integration = await authenticate(request);
-    const { reason } = parse(CancelBody, request.body ?? {}, 'request');
-    try {
-      const handoff = await service.cancelHandoff(integration.id, request.params.id, reason);
-      if (!handoff) throw new HttpError(404, 'not_found', `There is no handoff ${request.params.id} for this integration.`);
-      request.log.info({ handoffId: handoff.id, integration: integration.name }, 'handoff cancelled');
-      return { handoff };
-    } catch (error) {
-      if (error instanceof CommandFailure) throw new HttpError(409, 'conflict', error.message);
-      throw error;
-    }
-  });
-
+  // Bots hand conversations over, read them back and cancel them.
+  app.register(routeGroup('baton-handoffs', handoffRoutes(service, signIns)));
   // Team metrics for leads, and the conversation counts bots report for deflection.
-  app.register(leadRoutes(service, signIns));
+  app.register(routeGroup('baton-lead', leadRoutes(service, signIns)));
   // Product tools (GitHub, Jira, Linear, webhook) report status changes of their issues.
-  app.register(connectorEvents({ service, signIns, ...connectors }));
+  app.register(routeGroup('baton-connector-events', connectorEvents({ service, signIns, ...connectors })));
   // Messaging platforms (Sunshine Conversations, Chatwoot) hand conversations over.
-  app.register(platformIngress({ service, signIns, ...platforms }));
+  app.register(routeGroup('baton-platform-ingress', platformIngress({ service, signIns, ...platforms })));
 
   return app;
 }

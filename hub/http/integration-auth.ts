@@ -3,14 +3,15 @@
 // searched or validated; the handler then finds the integration the hook signed in.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Integration } from '../auth/integration-keys.ts';
+import { credentialShaped } from '../auth/sign-in.ts';
 import { HttpError } from './errors.ts';
 import { bearerToken, signInLockedError, type SignInLimiter } from './rate-limits.ts';
 
 export interface IntegrationAuth {
   /** The integration whose key the request carries, or 401 (counted as a failed sign-in) / 429 for a locked address. */
-  authenticate(request: FastifyRequest): Promise<Integration>;
+  authenticate: (request: FastifyRequest) => Promise<Integration>;
   /** A preParsing hook that signs the request in before its body is read. */
-  beforeBody<P>(request: FastifyRequest, reply: FastifyReply, payload: P): Promise<P>;
+  beforeBody: <P>(request: FastifyRequest, reply: FastifyReply, payload: P) => Promise<P>;
 }
 
 /** `find` looks a key up (IntegrationKeys.find); every 401 counts against the client's address in `signIns`. */
@@ -21,7 +22,7 @@ export function integrationAuth(find: (key: string) => Promise<Integration | und
     const locked = signIns?.locked(request.ip);
     if (locked) throw signInLockedError(locked);
     const key = bearerToken(request.headers.authorization);
-    if (key === undefined || key.length >= 500) {
+    if (!credentialShaped(key)) {
       signIns?.failed(request.ip);
       throw new HttpError(401, 'unauthorized', 'Send the integration key as "Authorization: Bearer <key>".');
     }

@@ -49,7 +49,7 @@ export function findUnstorable(root: unknown, limit = MAX_ISSUES): IssueList {
       continue;
     }
     if (node.value === null || typeof node.value !== 'object' || ArrayBuffer.isView(node.value)) continue;
-    const entries = Object.entries(node.value);
+    const entries = Object.entries(node.value as Record<string, unknown>);
     for (let i = entries.length - 1; i >= 0; i -= 1) {
       const [key, value] = entries[i]!;
       const child = { value, key, parent: node };

@@ -115,8 +115,8 @@ function statusChange(body: ChatwootWebhookBody): { from: string; to: string } |
   for (const entry of parseAll(body.changed_attributes, ChatwootChange)) {
     const status = Object.hasOwn(entry, 'status') ? entry.status : undefined;
     if (!status) continue;
-    const from = typeof status.previous_value === 'string' ? status.previous_value : String(status.previous_value ?? '');
-    const to = typeof status.current_value === 'string' ? status.current_value : String(status.current_value ?? body.status ?? '');
+    const from = typeof status.previous_value === 'string' ? status.previous_value : '';
+    const to = typeof status.current_value === 'string' ? status.current_value : typeof body.status === 'string' ? body.status : '';
     return { from, to };
   }
   return undefined;

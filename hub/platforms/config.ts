@@ -128,7 +128,7 @@ function toPlatform(row: PlatformRow): PlatformIntegration | undefined {
   const settings = PLATFORM_SETTINGS[row.kind]?.safeParse(row.settings);
   const credentials = PlatformCredentials.safeParse(row.credentials);
   if (!settings?.success || !credentials.success) return undefined;
-  return { integrationId: row.integration_id, name: row.name, defaultTeam: row.default_team, kind: row.kind, settings: settings.data, credentials: credentials.data } as PlatformIntegration;
+  return { integrationId: row.integration_id, name: row.name, defaultTeam: row.default_team, kind: row.kind, settings: settings.data, credentials: credentials.data };
 }
 
 const SELECT_PLATFORM = `

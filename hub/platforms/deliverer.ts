@@ -60,7 +60,7 @@ export function startPlatformDeliverer(options: PlatformDelivererOptions): Outbo
     const settings = PLATFORM_SETTINGS[row.kind]?.safeParse(row.settings);
     const credentials = PlatformCredentials.safeParse(row.credentials);
     if (!settings?.success || !credentials.success) return undefined;
-    return { integrationId: row.integration_id, name: row.name, defaultTeam: '', kind: row.kind, settings: settings.data, credentials: credentials.data } as PlatformIntegration;
+    return { integrationId: row.integration_id, name: row.name, defaultTeam: '', kind: row.kind, settings: settings.data, credentials: credentials.data };
   }
 
   function scrub(row: PlatformRow, text: string): string {

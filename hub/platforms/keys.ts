@@ -41,6 +41,7 @@ type Scalar = string | number | boolean;
 
 /** Text the store can keep (no NUL, no lone surrogate), cut to `max` characters. */
 export function clean(value: string, max: number = LIMITS.longText): string {
+  // eslint-disable-next-line no-control-regex -- U+0000 is what this takes out
   const text = value.replace(/\u0000/g, '').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
   if (text.length <= max) return text;
   // Cut in UTF-16 units, as the packet's limits count, but never between the halves of a pair.

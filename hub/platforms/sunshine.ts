@@ -146,7 +146,7 @@ export const sunshine: PlatformAdapter<'sunshine', SunshineContext, SunshineFetc
       if (!appId) return { ignore: `${type} names no app (app.id)` };
       const conversation = `sunshine:${encodeURIComponent(appId)}:${encodeURIComponent(conversationId)}`;
       if (type === 'switchboard:releaseControl') return { release: { conversation, why: 'control released in Sunshine Conversations' } };
-      const to = controller(payload.data as never);
+      const to = controller(payload.data);
       const toName = to?.name ?? to?.id ?? undefined;
       if (!to || (to.name !== human && to.id !== human)) {
         const named = toName ? clean(toName, 100) : 'no switchboard integration';

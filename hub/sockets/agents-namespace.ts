@@ -8,14 +8,13 @@ import {
   type FieldIssue,
   type ServerToClientEvents,
 } from '../../shared/protocol/index.ts';
-import { hashSecret } from '../auth/secrets.ts';
+import { agentByToken } from '../auth/sign-in.ts';
 import { agentRoom, leadsRoom, type Emission } from '../core/effects.ts';
 import type { HandoffService } from '../service/handoff-service.ts';
 import { clientAddress, type TrustedHop } from '../http/client-address.ts';
 import { TOO_DEEP, valueNestsDeeperThan } from '../http/nesting.ts';
 import { describeUnstorable, findUnstorable } from '../http/storable-text.ts';
 import type { SignInLimiter } from '../http/rate-limits.ts';
-import { findAgentByTokenHash } from '../store/agents.ts';
 
 interface SocketData {
   agentId: string;
@@ -46,20 +45,21 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
     return n;
   };
 
-  nsp.use(async (socket: AgentSocket, next) => {
+  const signIn = async (socket: AgentSocket, next: (error?: Error) => void): Promise<void> => {
     const address = signIns ? clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], signIns.trustProxy) : socket.handshake.address;
     const locked = signIns?.limiter.locked(address);
     // socket.io hands the client the `message` and `data` of a middleware's error.
     if (locked) return next(Object.assign(new Error('rate_limited'), { data: { code: 'rate_limited', ...locked } }));
     const token: unknown = socket.handshake.auth?.token;
-    const agent = typeof token === 'string' && token.length > 0 && token.length < 500 ? await findAgentByTokenHash(service.db, hashSecret(token)) : undefined;
+    const agent = await agentByToken(service.db, token);
     if (!agent) {
       signIns?.limiter.failed(address);
       return next(new Error('unauthorized'));
     }
     socket.data = { agentId: agent.id, team: agent.team, lead: agent.role === 'lead' };
     next();
-  });
+  };
+  nsp.use((socket: AgentSocket, next) => void signIn(socket, next));
 
   nsp.on('connection', (socket: AgentSocket) => {
     const { agentId, team, lead } = socket.data;
@@ -71,8 +71,9 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
       // The ack is the last argument, whatever came before it: a command sent without a payload,
       // or with arguments after it, is answered invalid_command instead of left to time out.
       socket.on(name, async (...args: unknown[]) => {
-        const ack = args.at(-1);
-        if (typeof ack !== 'function') return; // without an ack the client could never learn the outcome
+        const last = args.at(-1);
+        if (typeof last !== 'function') return; // without an ack the client could never learn the outcome
+        const ack = last as (answer: unknown) => void;
         const invalid = (message: string, issues: FieldIssue[], more = 0) =>
           ack({ ok: false, error: { code: 'invalid_command', message: `Invalid ${name}: ${message}`, issues, ...(more > 0 && { moreIssues: more }) } });
         if (args.length > 2) {

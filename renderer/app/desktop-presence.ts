@@ -5,11 +5,11 @@ import { sessionStore } from '../state/session.ts';
 export interface DesktopPresenceOptions {
   platform: Pick<Platform, 'onDesktopPresence' | 'onPresenceRequest' | 'showPresence'>;
   /** The agent's presence as the hub last said; null while signed out. */
-  current(): Presence | null;
+  current: () => Presence | null;
   /** Calls back whenever `current()` may have changed. */
-  subscribe(listener: () => void): () => void;
+  subscribe: (listener: () => void) => () => void;
   /** Resolves with a message when the hub could not be told (the controller's setPresence). */
-  setPresence(status: 'available' | 'away'): Promise<string | null>;
+  setPresence: (status: 'available' | 'away') => Promise<string | null>;
 }
 
 /**

@@ -218,7 +218,7 @@ export class HubClient {
       this.#report({ type: 'protocol_error', event: `${command} ack`, issues });
       return fail(command, 'internal', 'the hub answered with a malformed ack', issues);
     }
-    return ack.data as AckOf<C>;
+    return ack.data;
   }
 
   /** Disconnects for good and fails pending waitFor/ready calls. Safe to call twice. */
@@ -318,5 +318,5 @@ function fail<C extends CommandName>(
   issues?: FieldIssue[],
 ): AckOf<C> {
   const error = { code, message: `${command}: ${message}` };
-  return { ok: false, error: issues ? { ...error, issues } : error } as AckOf<C>;
+  return { ok: false, error: issues ? { ...error, issues } : error };
 }

@@ -119,7 +119,7 @@ describe('a hostile packet', () => {
 
   it('wraps very long words and lets right-to-left text set its own direction', async () => {
     const { pane } = await showHandoff(makeHandoff({ id: 'h1', acceptedBy: ana, packet: hostile }));
-    const long = within(pane).getByText((_, el) => el?.classList.contains('text') === true && el.textContent!.includes(longWord));
+    const long = within(pane).getByText((_, el) => el?.classList.contains('text') === true && el.textContent.includes(longWord));
     expect(long).toHaveAttribute('dir', 'auto');
     for (const text of [arabic, new RegExp(hebrew)]) {
       const el = within(pane).getByText(text);

@@ -173,8 +173,8 @@ export function describeAnswer(status: number, text: string, scrubber: SecretScr
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
     const linear = Array.isArray(body.errors) ? (body.errors as Array<{ message?: unknown }>).map((e) => e.message).filter(Boolean) : [];
-    const jira = Array.isArray(body.errorMessages) ? body.errorMessages : [];
-    const fields = body.errors && typeof body.errors === 'object' && !Array.isArray(body.errors) ? Object.values(body.errors) : [];
+    const jira: unknown[] = Array.isArray(body.errorMessages) ? body.errorMessages : [];
+    const fields: unknown[] = body.errors && typeof body.errors === 'object' && !Array.isArray(body.errors) ? Object.values(body.errors) : [];
     const found = [body.message, ...linear, ...jira, ...fields].filter((m): m is string => typeof m === 'string' && m.length > 0);
     if (found.length > 0) message = scrubber.clean(found.join('; '));
   } catch {
