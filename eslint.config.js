@@ -19,7 +19,16 @@ export default tseslint.config(
       // `async` marks what an interface requires to return a promise (fastify plugins, Platform
       // methods and their fakes), with or without an await inside.
       '@typescript-eslint/require-await': 'off',
+      // A late-bound `let` (read by a closure made before it is set) cannot be a const.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
+  },
+  {
+    // The desktop's modules take Electron's APIs and their collaborators injected, declared with
+    // method shorthand; electron/main/index.ts hands them over as arrow functions or objects, so
+    // destructuring them loses no `this`.
+    files: ['electron/**', 'test/electron/**'],
+    rules: { '@typescript-eslint/unbound-method': 'off' },
   },
   {
     // Tests and benchmarks read answers as untyped JSON on purpose and assert on them.

@@ -18,8 +18,8 @@ export default defineConfig({
               test: {
                 name: 'postgres',
                 include: ['test/integration/**/*.test.ts', 'test/reliability/exactly-once.test.ts'],
-                // These do not start a hub through startTestHub: the embedded store's own tests, and the CLI's (a data folder).
-                exclude: ['autovacuum', 'embedded-store', 'webhook-deliverer', 'cli', 'product-cli', 'demo-bot'].map((name) => `test/integration/${name}.test.ts`),
+                // These do not start a hub through startTestHub: the embedded store's own tests, the CLI's (a data folder), and the demo hub's.
+                exclude: ['autovacuum', 'embedded-store', 'webhook-deliverer', 'cli', 'product-cli', 'demo-bot', 'demo-platforms', 'platform-cli'].map((name) => `test/integration/${name}.test.ts`),
                 env: { BATON_TEST_STORE: 'postgres' },
               },
             },

@@ -7,10 +7,14 @@ export const APP_ID = 'app.baton.desktop';
 
 /**
  * Where electron-updater looks for `latest.yml` / `latest-mac.yml` / `latest-linux.yml` and the
- * installers. A placeholder: set BATON_UPDATE_URL when running `npm run dist` to your own HTTPS
- * server (any static host), and upload the files in release/ there for each version.
+ * installers: BATON_UPDATE_URL when running `npm run dist`, your own HTTPS server (any static
+ * host), where you upload the files in release/ for each version. Without it the build has no
+ * feed (no `app-update.yml`), and the app checks for no updates.
  */
-export const UPDATE_FEED_PLACEHOLDER = 'https://updates.baton.example/desktop/';
+export function publishConfig(env: Record<string, string | undefined>): Configuration['publish'] {
+  const url = env.BATON_UPDATE_URL?.trim();
+  return url ? [{ provider: 'generic', url }] : null;
+}
 
 const config: Configuration = {
   appId: APP_ID,
@@ -34,7 +38,7 @@ const config: Configuration = {
     loadBrowserProcessSpecificV8Snapshot: false,
     grantFileProtocolExtraPrivileges: false, // the console is served from app://, never file://
   },
-  publish: [{ provider: 'generic', url: process.env.BATON_UPDATE_URL ?? UPDATE_FEED_PLACEHOLDER }],
+  publish: publishConfig(process.env),
   mac: {
     target: ['dmg', 'zip'], // zip: what electron-updater installs on macOS
     icon: 'build/icons/icon.png',

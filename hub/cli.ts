@@ -4,6 +4,7 @@ import {
   AdminInputError,
   AgentInput,
   IntegrationInput,
+  IntegrationTeamsInput,
   TeamInput,
   createAgent,
   createIntegration,
@@ -12,13 +13,16 @@ import {
   revokeAgent,
   listAccounts,
   setCallbackUrl,
+  setIntegrationTeams,
   upsertTeam,
   validateAdminInput,
 } from './admin/accounts.ts';
 import { ConnectorKind } from '../shared/protocol/index.ts';
 import { listConnectors, removeConnector, setConnector, validateConnectorInput } from './product/connectors/config.ts';
+import { linkAgent, listPlatforms, setPlatform, validatePlatformInput } from './platforms/config.ts';
 import { startDemoHub, startHub, openStore, type HubOptions } from './hub.ts';
 import { CorsOrigin } from './http/security.ts';
+import { InvalidTrustedProxy, trustedHop } from './http/client-address.ts';
 import type { Db } from './store/db.ts';
 import { createLogger } from './log.ts';
 import { link, listLinks, unlink } from './oidc/links.ts';
@@ -38,7 +42,11 @@ Serve (the default):
   --demo-bot             also run a bot that sends realistic handoffs and answers webhooks
   --cors-origin <origin> a browser origin allowed to call the hub across origins, e.g.
                          https://console.example.com (repeat for more; default none)
-  --trust-proxy          behind a reverse proxy: clients' addresses come from X-Forwarded-For
+  --trust-proxy          behind one reverse proxy: a client's address is the one the proxy
+                         appended to X-Forwarded-For (its last entry)
+  --trust-proxy-hops <n> behind a chain of n proxies: the address n entries from the end
+  --trusted-proxy <addr> behind proxies at these addresses or CIDR ranges (repeat for more): the
+                         last X-Forwarded-For entry that is not one of them
   --ingress-limit <n>    requests per integration key per window (default 1200; 0 = off)
   --ingress-window <s>   its window in seconds (default 1)
   --sign-in-limit <n>    failed sign-ins per client address per window before it is refused
@@ -74,6 +82,17 @@ Admin commands (run while the hub is stopped when using a PGlite data folder):
       <duration>: seconds, or a number with s, m, h or d (e.g. 90d); the token stops working then
   integration create --name <name> [--team <team>] [--callback-url <url>]
   integration callback --name <name> --callback-url <url>
+  integration platform --name <integration> --kind sunshine --api-url <url> --key-id <id>
+                --key-secret-env <VAR> [--webhook-secret-env <VAR>]
+                --human-switchboard-name <name> --bot-switchboard-name <name>
+  integration platform --name <integration> --kind chatwoot --api-url <url> --token-env <VAR>
+                [--webhook-secret-env <VAR>] [--account-id <id>]
+      the platform's webhook goes to POST <hub URL>/v1/ingress/<kind>/<integration>; secrets are
+      read from the hub's environment, never stored or printed
+  integration platforms
+  agent link --name <agent name or id> --chatwoot-user-id <id>
+  integration teams --name <name> --teams <team,team>   the teams it serves besides its own (it reports
+                         conversation counts only for those); replaces the list, "" empties it
   team set --name <team> [--routing push|broadcast] [--offer-timeout <seconds>]
   connector set --team <team> --kind github|jira|linear|webhook (--token-env <VAR> | --token <value>)
                 [--events-secret-env <VAR> | --events-secret <value>] [--base-url <url>]
@@ -100,6 +119,8 @@ const OPTIONS = {
   'demo-bot': { type: 'boolean' },
   'cors-origin': { type: 'string', multiple: true },
   'trust-proxy': { type: 'boolean' },
+  'trust-proxy-hops': { type: 'string' },
+  'trusted-proxy': { type: 'string', multiple: true },
   'ingress-limit': { type: 'string' },
   'ingress-window': { type: 'string' },
   'sign-in-limit': { type: 'string' },
@@ -126,6 +147,7 @@ const OPTIONS = {
   id: { type: 'string' },
   'expires-in': { type: 'string' },
   'callback-url': { type: 'string' },
+  teams: { type: 'string' },
   routing: { type: 'string' },
   'offer-timeout': { type: 'string' },
   kind: { type: 'string' },
@@ -141,6 +163,14 @@ const OPTIONS = {
   'token-env': { type: 'string' },
   'events-secret': { type: 'string' },
   'events-secret-env': { type: 'string' },
+  'api-url': { type: 'string' },
+  'key-id': { type: 'string' },
+  'key-secret-env': { type: 'string' },
+  'webhook-secret-env': { type: 'string' },
+  'human-switchboard-name': { type: 'string' },
+  'bot-switchboard-name': { type: 'string' },
+  'account-id': { type: 'string' },
+  'chatwoot-user-id': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -167,6 +197,24 @@ function windowMs(value: string | undefined, flag: string): number | undefined {
   return n === undefined ? undefined : Math.round(n * 1000);
 }
 
+/** --trust-proxy, --trust-proxy-hops or --trusted-proxy (one of them) as startHub's `trustProxy`. */
+function proxyTrust(values: Values): HubOptions['trustProxy'] {
+  const given = [values['trust-proxy'], values['trust-proxy-hops'], values['trusted-proxy']].filter((v) => v !== undefined && v !== false);
+  if (given.length > 1) throw new UsageError('Give one of --trust-proxy, --trust-proxy-hops and --trusted-proxy.');
+  if (values['trust-proxy']) return true;
+  const hops = count(values['trust-proxy-hops'], 'trust-proxy-hops');
+  if (hops !== undefined) return hops;
+  const addresses = values['trusted-proxy'];
+  if (addresses === undefined) return undefined;
+  try {
+    trustedHop(addresses);
+  } catch (error) {
+    if (error instanceof InvalidTrustedProxy) throw new UsageError(`--trusted-proxy: ${error.message}.`);
+    throw error;
+  }
+  return addresses;
+}
+
 /** CORS, proxy and rate-limit flags as startHub options (only those given: the rest keep their defaults). */
 function accessOptions(values: Values): Pick<HubOptions, 'corsOrigins' | 'trustProxy' | 'rateLimits'> {
   const corsOrigins = (values['cors-origin'] ?? []).map((origin) => {
@@ -174,10 +222,11 @@ function accessOptions(values: Values): Pick<HubOptions, 'corsOrigins' | 'trustP
     if (!parsed.success) throw new UsageError(`--cors-origin ${origin}: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
     return parsed.data;
   });
+  const trustProxy = proxyTrust(values);
   const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
   return {
     ...(corsOrigins.length > 0 && { corsOrigins }),
-    ...(values['trust-proxy'] && { trustProxy: true }),
+    ...(trustProxy !== undefined && { trustProxy }),
     rateLimits: {
       ingress: defined({ max: count(values['ingress-limit'], 'ingress-limit'), windowMs: windowMs(values['ingress-window'], 'ingress-window') }),
       signIn: defined({ maxFailures: count(values['sign-in-limit'], 'sign-in-limit'), windowMs: windowMs(values['sign-in-window'], 'sign-in-window') }),
@@ -347,6 +396,47 @@ function planAdmin(command: string, values: Values): AdminTask {
       return async (db) => {
         await setCallbackUrl(db, name, callbackUrl ?? null);
         console.log(`Webhooks for ${name} now go to ${callbackUrl}.`);
+      };
+    }
+    case 'integration platform': {
+      const input = validatePlatformInput({
+        name: required('name'),
+        kind: values.kind,
+        ...(values['api-url'] !== undefined && { apiUrl: values['api-url'] }),
+        ...(values['key-id'] !== undefined && { keyId: values['key-id'] }),
+        ...(values['key-secret-env'] !== undefined && { keySecretEnv: values['key-secret-env'] }),
+        ...(values['token-env'] !== undefined && { tokenEnv: values['token-env'] }),
+        ...(values['webhook-secret-env'] !== undefined && { webhookSecretEnv: values['webhook-secret-env'] }),
+        ...(values['human-switchboard-name'] !== undefined && { humanSwitchboardName: values['human-switchboard-name'] }),
+        ...(values['bot-switchboard-name'] !== undefined && { botSwitchboardName: values['bot-switchboard-name'] }),
+        ...(values['account-id'] !== undefined && { accountId: values['account-id'] }),
+      });
+      return async (db) => {
+        const platform = await setPlatform(db, input);
+        console.log(`Integration ${platform.name} now takes handoffs from ${platform.kind}.`);
+        console.log(`Point the platform's webhook at: POST <hub URL>/v1/ingress/${platform.kind}/${platform.name}`);
+      };
+    }
+    case 'integration platforms':
+      return async (db) => console.log(JSON.stringify(await listPlatforms(db), null, 2));
+    case 'agent link': {
+      const name = required('name');
+      const userId = values['chatwoot-user-id'];
+      if (!userId || !/^[0-9]{1,18}$/.test(userId)) throw new UsageError('agent link needs --chatwoot-user-id <the agent\'s Chatwoot user id, digits>.');
+      return async (db) => {
+        const agent = await linkAgent(db, name, userId);
+        console.log(`${agent.name} is Chatwoot user ${userId}: accepting a Chatwoot handoff in Baton assigns it to them there.`);
+      };
+    }
+    case 'integration teams': {
+      if (values.teams === undefined) throw new UsageError('integration teams needs --teams (a comma-separated list; "" for none).');
+      const input = validateAdminInput(IntegrationTeamsInput, {
+        name: required('name'),
+        teams: values.teams.split(',').map((t) => t.trim()).filter(Boolean),
+      }, 'set the teams');
+      return async (db) => {
+        const { ownTeam, teams } = await setIntegrationTeams(db, input);
+        console.log(`${input.name} serves team ${ownTeam} (its own)${teams.length > 0 ? ` and ${teams.join(', ')}` : ' only'}.`);
       };
     }
     case 'team set': {

@@ -7,9 +7,11 @@ import { DEFAULT_SESSION_LIMITS, pruneSignIns, type SessionLimits } from './auth
 import { RelyingParty, type OidcSettings } from './oidc/relying-party.ts';
 import type { PeoplePolicy } from './oidc/people.ts';
 import { startDemoBot } from './demo/demo-bot.ts';
+import { DEMO_PLATFORM_ENV, startDemoPlatforms } from './demo/demo-platforms.ts';
 import { DEMO, seedDemo } from './demo/seed.ts';
 import { HandoffService } from './service/handoff-service.ts';
 import { rateLimitsWith, SignInLimiter, type IngressLimit, type SignInLimit } from './http/rate-limits.ts';
+import { trustedHop, type TrustProxy } from './http/client-address.ts';
 import { secureSocketIo, socketIoCors } from './http/security.ts';
 import { createHttpServer } from './api/server.ts';
 import { silentLogger } from './log.ts';
@@ -17,6 +19,10 @@ import { openPglite, openPostgres, type Db } from './store/db.ts';
 import { startConnectorDeliverer } from './product/connectors/deliverer.ts';
 import { announceProductItem } from './product/items.ts';
 import { migrate } from './store/migrate.ts';
+import { startCompleter } from './platforms/completer.ts';
+import { setPlatform } from './platforms/config.ts';
+import { startPlatformDeliverer } from './platforms/deliverer.ts';
+import { announceHandoff, completeHandoff, recordFailure } from './handoffs/platform-actions.ts';
 import { startWebhookDeliverer, type WebhookDelivererOptions } from './webhooks/deliverer.ts';
 
 export interface HubOptions {
@@ -34,15 +40,29 @@ export interface HubOptions {
   webhooks?: Partial<Pick<WebhookDelivererOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxAttempts' | 'requestTimeoutMs'>>;
   /** Delivery of requests to product tools (GitHub, Jira, Linear, webhook): the same knobs as webhooks. */
   connectors?: Partial<Pick<WebhookDelivererOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxAttempts' | 'requestTimeoutMs'>>;
-  /** Where connectors' `--token-env` / `--events-secret-env` variables are read (default process.env). */
+  /**
+   * Messaging platforms (Sunshine Conversations, Chatwoot): calls back to them are delivered with
+   * the same knobs as webhooks; `fetchTimeoutMs` bounds each read of their API while a webhook
+   * waits, and `completeBaseDelayMs` is the first wait before a partial handoff's API is tried again.
+   */
+  platforms?: Partial<Pick<WebhookDelivererOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxAttempts' | 'requestTimeoutMs'>> & {
+    fetchTimeoutMs?: number;
+    completeBaseDelayMs?: number;
+    completeMaxDelayMs?: number;
+  };
+  /** Where connectors' and platforms' `*-env` variables are read (default process.env). */
   env?: NodeJS.ProcessEnv;
   /**
    * Browser origins (`scheme://host[:port]`) allowed to call the API and socket.io long-polling
    * across origins (CORS). Default none: bots call server to server, and the hub serves its console.
    */
   corsOrigins?: readonly string[];
-  /** Behind a reverse proxy: take the client's address from X-Forwarded-For (the sign-in limit keys on it). */
-  trustProxy?: boolean;
+  /**
+   * Behind reverse proxies: which to trust to name the client (the sign-in limit keys on its
+   * address). `true`: one proxy, the client is the last X-Forwarded-For entry; a number: that many
+   * proxies in a chain; a list: the proxies' addresses or CIDR ranges. Default: none.
+   */
+  trustProxy?: TrustProxy;
   /** Defaults in DEFAULT_RATE_LIMITS (hub/http/rate-limits.ts); `max`/`maxFailures` 0 turns a limit off. */
   rateLimits?: { ingress?: Partial<IngressLimit>; signIn?: Partial<SignInLimit> };
   /** How long sessions and their credentials last (DEFAULT_SESSION_LIMITS in hub/auth/sessions.ts). */
@@ -66,7 +86,7 @@ export interface RunningHub {
 
 export async function openStore(options: Pick<HubOptions, 'dataDir' | 'databaseUrl' | 'log'>): Promise<Db> {
   const onError = (error: unknown, context: string) => options.log?.error({ err: error, context }, 'store error');
-  const db = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openPglite(options.dataDir, { ...(options.log && { onError }) });
+  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, { ...(options.log && { onError }) }) : await openPglite(options.dataDir, { ...(options.log && { onError }) });
   await migrate(db);
   return db;
 }
@@ -74,6 +94,7 @@ export async function openStore(options: Pick<HubOptions, 'dataDir' | 'databaseU
 export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   const log = options.log ?? silentLogger();
   const host = options.host ?? '127.0.0.1';
+  const trusted = trustedHop(options.trustProxy ?? false); // an invalid proxy address throws before anything is opened
   const db = await openStore({ ...options, log });
   if (options.demo) await seedDemo(db);
 
@@ -90,6 +111,18 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     ...(options.env && { env: options.env }),
     onIssueRecorded: (itemId) => announceItem?.(itemId),
   });
+  // Late-bound like the others: what the platform deliverer records is announced through the service.
+  let platformNews: { delivered(handoffId: string): void; failed(handoffId: string, kind: 'sunshine' | 'chatwoot', notice: string, error: string): void } | undefined;
+  const { fetchTimeoutMs, completeBaseDelayMs, completeMaxDelayMs, ...platformDelivery } = options.platforms ?? {};
+  const platformDeliverer = startPlatformDeliverer({
+    db,
+    log,
+    ...platformDelivery,
+    ...(options.now && { now: options.now }),
+    ...(options.env && { env: options.env }),
+    onDelivered: (handoffId) => platformNews?.delivered(handoffId),
+    onFailed: (handoffId, kind, notice, error) => platformNews?.failed(handoffId, kind, notice, error),
+  });
   const service = new HandoffService({
     db,
     ...(options.now && { now: options.now }),
@@ -97,11 +130,27 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     hasLeadsOnline: (team) => sink?.hasLeadsOnline(team) ?? false,
     onWebhooksQueued: () => deliverer.wake(),
     onConnectorsQueued: () => connectorDeliverer.wake(),
+    onPlatformCallsQueued: () => platformDeliverer.wake(),
     onError: (error, context) => log.error({ err: error, context }, 'background task failed'),
   });
   await service.start();
   announceItem = (itemId) =>
     void service.change((t) => announceProductItem(t, itemId)).catch((error: unknown) => log.error({ err: error, productItemId: itemId }, 'could not announce a product item'));
+
+  const failed = (error: unknown, handoffId: string) => log.error({ err: error, handoffId }, 'could not record a platform call');
+  platformNews = {
+    delivered: (handoffId) => void service.change((t) => announceHandoff(t, handoffId)).catch((error: unknown) => failed(error, handoffId)),
+    failed: (handoffId, kind, notice, error) => void service.change((t) => recordFailure(t, handoffId, kind, notice, error)).catch((e: unknown) => failed(e, handoffId)),
+  };
+  const completer = startCompleter({
+    db,
+    complete: (handoffId, kind, packet) => service.change((t) => completeHandoff(t, handoffId, kind, packet)),
+    log,
+    ...(options.env && { env: options.env }),
+    ...(fetchTimeoutMs !== undefined && { requestTimeoutMs: fetchTimeoutMs }),
+    ...(completeBaseDelayMs !== undefined && { baseDelayMs: completeBaseDelayMs }),
+    ...(completeMaxDelayMs !== undefined && { maxDelayMs: completeMaxDelayMs }),
+  });
 
   const now = options.now ?? (() => new Date());
   const sessionLimits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...options.sessions };
@@ -117,6 +166,12 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     service,
     log,
     connectors: { ...(options.env && { env: options.env }), ...(options.now && { now: options.now }) },
+    platforms: {
+      ...(options.env && { env: options.env }),
+      ...(options.now && { now: options.now }),
+      ...(fetchTimeoutMs !== undefined && { requestTimeoutMs: fetchTimeoutMs }),
+      onPartial: () => completer.wake(),
+    },
     ...(options.corsOrigins && { corsOrigins: options.corsOrigins }),
     trustProxy,
     ingressLimit: limits.ingress,
@@ -126,7 +181,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   });
   const io = new Server(app.server, { serveClient: false, cors: socketIoCors(options.corsOrigins) });
   secureSocketIo(io);
-  const access = attachAgentsNamespace(io, service, log, { limiter: signIns, trustProxy }, { now, checkEveryMs: options.accessCheckMs ?? DEFAULT_ACCESS_CHECK_MS });
+  const access = attachAgentsNamespace(io, service, log, { limiter: signIns, trustProxy: trusted }, { now, checkEveryMs: options.accessCheckMs ?? DEFAULT_ACCESS_CHECK_MS });
   sink = access;
   const prune = setInterval(() => void pruneSignIns(db, now()).catch((error: unknown) => log.error({ err: error }, 'pruning sign-ins failed')), 10 * 60_000);
   prune.unref();
@@ -146,11 +201,13 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
       access.stop();
       clearInterval(prune);
       // socket.io first (it closes the HTTP server too), then let queued writes finish.
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
       await app.close();
       await service.close();
       await deliverer.stop();
       await connectorDeliverer.stop();
+      await platformDeliverer.stop();
+      await completer.stop();
       await service.idle(); // announcements of issues the last deliveries recorded
       await db.close();
       log.info('hub stopped');
@@ -173,9 +230,21 @@ export interface RunningDemoHub extends RunningHub {
  */
 export async function startDemoHub(options: Omit<HubOptions, 'demo'> = {}): Promise<RunningDemoHub> {
   const log = options.log ?? silentLogger();
-  const hub = await startHub({ ...options, log, demo: true, host: options.host ?? '127.0.0.1' });
-  let bot: Awaited<ReturnType<typeof startDemoBot>> | undefined;
+  // Chatwoot and Sunshine Conversations stand-ins, with their published demo secrets in the hub's environment.
+  const platforms = await startDemoPlatforms(log.child({ component: 'demo-platforms' }));
+  let hub: RunningHub;
   try {
+    hub = await startHub({ ...options, log, demo: true, host: options.host ?? '127.0.0.1', env: { ...(options.env ?? process.env), ...DEMO_PLATFORM_ENV } });
+  } catch (error) {
+    await platforms.stop();
+    throw error;
+  }
+  let bot: Awaited<ReturnType<typeof startDemoBot>> | undefined;
+  let playing: NodeJS.Timeout | undefined;
+  let played: Promise<void> = Promise.resolve();
+  try {
+    await platforms.createIntegrations(hub.db);
+    for (const input of platforms.platforms) await setPlatform(hub.db, input);
     bot = await startDemoBot({
       hubUrl: hub.url,
       integrationKey: DEMO.integration.key,
@@ -183,9 +252,15 @@ export async function startDemoHub(options: Omit<HubOptions, 'demo'> = {}): Prom
       log: log.child({ component: 'demo-bot' }),
     });
     await setCallbackUrl(hub.db, DEMO.integration.name, bot.callbackUrl);
+    // A few seconds in, after the demo bot's first handoff: one conversation from each platform.
+    playing = setTimeout(() => {
+      played = platforms.play(hub.url).catch((error: unknown) => log.warn({ err: String(error) }, 'the demo platforms could not hand off'));
+    }, 4_000);
+    playing.unref();
   } catch (error) {
     await bot?.stop();
     await hub.close();
+    await platforms.stop();
     throw error;
   }
   const running = bot;
@@ -194,8 +269,11 @@ export async function startDemoHub(options: Omit<HubOptions, 'demo'> = {}): Prom
     agentToken: DEMO.agents[0].token,
     demoTokens: DEMO.agents.map((person) => person.token),
     close: async () => {
+      clearTimeout(playing);
+      await played;
       await running.stop();
       await hub.close();
+      await platforms.stop();
     },
   };
 }

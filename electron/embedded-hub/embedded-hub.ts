@@ -24,7 +24,10 @@ export interface ReadyHub {
 }
 
 export interface EmbeddedHub {
-  /** Resolves once the hub takes connections; rejects with a message the agent can act on. */
+  /**
+   * Resolves once the hub takes connections (after a restart: once the new one does, at its
+   * address); rejects with a message the agent can act on.
+   */
   ready(): Promise<ReadyHub>;
   /** Asks the hub to finish its writes and exit; kills it if it has not within the timeout. */
   stop(): Promise<void>;
@@ -39,8 +42,10 @@ export interface EmbeddedHubOptions {
   /** The port it had last time; 0 for any. */
   port: number;
   log: Log;
-  /** Heard on every start (and restart): the port to remember. */
+  /** Heard on every start (and restart): the port to remember, and the address the console must follow. */
   onReady?(hub: ReadyHub): void;
+  /** The hub stopped and every restart failed: it stays down until Baton restarts. */
+  onGaveUp?(message: string): void;
   startTimeoutMs?: number;
   stopTimeoutMs?: number;
   /** How often a hub that dies after starting is started again, per app session. */
@@ -56,7 +61,8 @@ export class EmbeddedHubError extends Error {
 /**
  * Runs the local demo hub in an Electron utility process: a separate Node process the OS can
  * schedule apart from the window, which the main process starts, watches and stops. If it dies
- * after starting it is started again (on the same port, so the console reconnects by itself).
+ * after starting it is started again, on the same port if that is still free (else on another,
+ * which `onReady` reports), up to `maxRestarts` times per session, failed starts included.
  */
 export function startEmbeddedHub({
   fork,
@@ -65,6 +71,7 @@ export function startEmbeddedHub({
   port,
   log,
   onReady,
+  onGaveUp,
   startTimeoutMs = 60_000,
   stopTimeoutMs = 10_000,
   maxRestarts = 3,
@@ -120,23 +127,42 @@ export function startEmbeddedHub({
           return;
         }
         if (stopping) return;
-        if (restarts >= maxRestarts) {
-          log.error('The local demo hub keeps stopping; it is not started again until Baton restarts.', { code });
-          return;
-        }
-        restarts++;
-        log.warn('The local demo hub stopped unexpectedly; starting it again.', { code, attempt: restarts });
-        timers.setTimeout(() => {
-          if (!stopping) launch().catch((error: unknown) => log.error('The local demo hub did not start again.', { error: String(error) }));
-        }, restartDelayMs);
+        log.warn('The local demo hub stopped unexpectedly.', { code });
+        const next = deferred();
+        current = next.promise;
+        restart(next, `it stopped with exit code ${code}`);
       });
     });
 
-  const first = launch();
-  first.catch(() => undefined); // the console hears about it through ready()
+  /** Starts the hub again after a pause, as often as allowed; `next` settles with the outcome. */
+  const restart = (next: Deferred, reason: string): void => {
+    if (restarts >= maxRestarts) {
+      const message = `The local demo hub stopped and could not be started again (${reason}).`;
+      log.error('The local demo hub keeps stopping; it is not started again until Baton restarts.', { reason });
+      next.reject(new EmbeddedHubError(message));
+      onGaveUp?.(message);
+      return;
+    }
+    restarts++;
+    log.warn('Starting the local demo hub again.', { attempt: restarts });
+    timers.setTimeout(() => {
+      if (stopping) {
+        next.reject(new EmbeddedHubError('The local demo hub was stopped.'));
+        return;
+      }
+      launch().then(next.resolve, (error: unknown) => {
+        const why = error instanceof Error ? error.message : String(error);
+        log.error('The local demo hub did not start again.', { error: why });
+        restart(next, why);
+      });
+    }, restartDelayMs);
+  };
+
+  let current = launch();
+  current.catch(() => undefined); // the console hears about it through ready()
 
   return {
-    ready: () => first,
+    ready: () => current,
     async stop() {
       stopping = true;
       const proc = child;
@@ -155,6 +181,23 @@ export function startEmbeddedHub({
       });
     },
   };
+}
+
+interface Deferred {
+  promise: Promise<ReadyHub>;
+  resolve(hub: ReadyHub): void;
+  reject(error: Error): void;
+}
+
+function deferred(): Deferred {
+  let resolve!: (hub: ReadyHub) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<ReadyHub>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined); // heard through ready()
+  return { promise, resolve, reject };
 }
 
 const PINO_LEVELS: Array<[number, keyof Log]> = [

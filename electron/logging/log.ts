@@ -30,5 +30,3 @@ export function setupMainLog(logger: MainLogPort, { packaged }: { packaged: bool
   return { info: write('info'), warn: write('warn'), error: write('error') };
 }
 
-/** A log that keeps nothing. */
-export const silentLog: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };

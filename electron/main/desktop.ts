@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { App, Dialog, Menu, MenuItemConstructorOptions, NativeImage, Protocol, Screen, Shell } from 'electron';
 import { SECRET_STORAGE_KEYS } from '../../shared/protocol/bridge.ts';
+import { applicationMenuTemplate } from '../menu/application-menu.ts';
+import { createDesktopNotices, openSystemSetting } from '../notices/desktop-notices.ts';
 import { createBadge } from '../badge/badge.ts';
 import { CONSOLE_SCHEME, CONSOLE_URL, createConsoleHandler, isConsoleUrl } from '../console/console-protocol.ts';
 import { createDeepLinks, findBatonLink, handoffLink, listenForLinks } from '../deep-links/deep-links.ts';
@@ -20,7 +22,7 @@ import { openSettings, type SettingsFile, type SettingsStore } from '../settings
 import { createNewestOfferShortcut, type GlobalShortcutPort } from '../shortcut/global-shortcut.ts';
 import { claimSingleInstance } from '../single-instance/single-instance.ts';
 import { createTray, type TrayController, type TrayPort } from '../tray/tray.ts';
-import { startUpdateChecks, type UpdaterPort } from '../updates/updates.ts';
+import { startUpdateChecks, updateMode, type UpdaterPort } from '../updates/updates.ts';
 import { createMainWindow, type BrowserWindowPort, type MainWindow } from '../window/main-window.ts';
 
 /** Windows' AppUserModelID: notifications are attributed to it. Equal to `appId` in build/electron-builder.config.ts. */
@@ -55,6 +57,7 @@ export interface DesktopDeps {
   notificationsSupported(): boolean;
   createTray(icon: NativeImage | string): TrayPort;
   buildMenu(template: MenuItemConstructorOptions[]): Menu;
+  setApplicationMenu(menu: Menu | null): void;
   trayIcon: NativeImage | string;
   overlayImage(count: number): NativeImage;
   powerMonitor: PowerMonitorPort;
@@ -68,6 +71,8 @@ export interface DesktopDeps {
   screen: Pick<Screen, 'getAllDisplays'>;
   dialog: Pick<Dialog, 'showMessageBox'>;
   updater: UpdaterPort;
+  /** The packaged build carries an update feed (it was built with BATON_UPDATE_URL). */
+  updateFeedConfigured: boolean;
   settingsFile: SettingsFile;
   log: Log;
   paths: DesktopPaths;
@@ -102,6 +107,7 @@ export async function startDesktop(deps: DesktopDeps): Promise<Desktop | null> {
   let quitting = false;
   const send = createBridgeEvents({ target: () => mainWindow?.window.webContents ?? null, log });
   const showWindow = (): void => mainWindow?.show();
+  const notices = createDesktopNotices({ onChange: (list) => void send('desktop:notices', { notices: list }) });
 
   // macOS hands links over as open-url events; Windows and Linux in the arguments.
   const links = createDeepLinks({
@@ -126,6 +132,7 @@ export async function startDesktop(deps: DesktopDeps): Promise<Desktop | null> {
   listenForLinks({ app, links, ...(deps.devLaunch && { devLaunch: deps.devLaunch }) });
 
   await app.whenReady();
+  deps.setApplicationMenu(deps.buildMenu(applicationMenuTemplate({ platform, packaged: app.isPackaged })));
 
   // Security first, before any web contents exist.
   const openExternal = (url: unknown): void => void openExternalSafely(deps.shell, url, log).catch(() => undefined);
@@ -139,11 +146,25 @@ export async function startDesktop(deps: DesktopDeps): Promise<Desktop | null> {
     secrets: createSecrets({ safeStorage: deps.safeStorage, platform }),
     log,
     tell: ({ title, message }) => void deps.dialog.showMessageBox({ type: 'warning', title, message: title, detail: message, buttons: ['OK'] }).catch(() => undefined),
+    onUnreadable: (notice) => (notice ? notices.set({ id: 'token-unreadable', ...notice }) : notices.clear('token-unreadable')),
   });
 
   const savedToken = () => storage.get(TOKEN_KEY);
-  const choice = chooseHub({ configuredUrl: settings.get().hubUrl, envUrl: deps.env.BATON_HUB_URL, savedToken: await savedToken(), demoTokens: settings.get().embeddedHub.tokens });
+  const firstToken = await savedToken();
+  const choice = chooseHub({
+    configuredUrl: settings.get().hubUrl,
+    envUrl: deps.env.BATON_HUB_URL,
+    savedToken: firstToken,
+    savedTokenUnreadable: firstToken === null && settings.get().storage[TOKEN_KEY] !== undefined,
+    demoTokens: settings.get().embeddedHub.tokens,
+  });
   log.info('Hub chosen.', { mode: choice.mode });
+  const localHubDown = (message: string): void => {
+    const detail = `${message}\n\nYou can still sign in to another hub. The log is in ${app.getPath('logs')}.`;
+    notices.set({ id: 'local-hub', title: 'The local demo hub cannot be started', message: detail });
+    void deps.dialog.showMessageBox({ type: 'error', title: 'The local demo hub cannot be started', message: 'The local demo hub cannot be started', detail, buttons: ['OK'] }).catch(() => undefined);
+  };
+  let localHubUrl: string | null = null;
   const hub =
     choice.mode === 'embedded'
       ? startEmbeddedHub({
@@ -155,14 +176,21 @@ export async function startDesktop(deps: DesktopDeps): Promise<Desktop | null> {
           onReady: ({ url }) => {
             const port = Number(new URL(url).port);
             if (port !== settings.get().embeddedHub.port) settings.update((s) => ({ ...s, embeddedHub: { ...s.embeddedHub, port } }));
+            // Restarted on another port: the console signed in there must follow it.
+            if (localHubUrl !== null && url !== localHubUrl) send('hub:moved', { hubUrl: url });
+            localHubUrl = url;
+            notices.clear('local-hub');
+          },
+          onGaveUp: (message) => {
+            log.error('The local demo hub cannot be started.', { message });
+            localHubDown(message);
           },
           ...(deps.timers && { timers: deps.timers }),
         })
       : null;
   hub?.ready().catch((error: unknown) => {
-    const detail = `${error instanceof Error ? error.message : String(error)}\n\nYou can still sign in to another hub. The log is in ${app.getPath('logs')}.`;
     log.error('The local demo hub did not start.', { error: String(error) });
-    void deps.dialog.showMessageBox({ type: 'error', title: 'The local demo hub did not start', message: 'The local demo hub did not start', detail, buttons: ['OK'] }).catch(() => undefined);
+    localHubDown(error instanceof Error ? error.message : String(error));
   });
   const hubConnection = createHubConnection({
     choice,
@@ -182,6 +210,18 @@ export async function startDesktop(deps: DesktopDeps): Promise<Desktop | null> {
     onChoice: (id, choice) => {
       if (choice !== 'dismissed') showWindow();
       send('notification:choice', { id, choice });
+    },
+    onBlocked: (blocked) => {
+      if (!blocked) return notices.clear('notifications-blocked');
+      notices.set({
+        id: 'notifications-blocked',
+        title: 'Notifications for Baton are switched off',
+        message:
+          platform === 'win32' || platform === 'darwin'
+            ? 'Your system does not show Baton’s notifications, so new offers appear only in the window, the badge and the tray. Switch them on in the system’s notification settings.'
+            : 'Your desktop does not show Baton’s notifications, so new offers appear only in the window and the tray. Switch them on in your desktop’s notification settings.',
+        ...(platform !== 'linux' && { setting: 'notifications' as const }),
+      });
     },
   });
   const badge = createBadge({ platform, app, window: () => mainWindow?.window ?? null, overlayImage: deps.overlayImage });
@@ -205,6 +245,7 @@ export async function startDesktop(deps: DesktopDeps): Promise<Desktop | null> {
   const shortcut = createNewestOfferShortcut({
     globalShortcut: deps.globalShortcut,
     log,
+    onProblem: (message) => (message ? notices.set({ id: 'shortcut', title: 'The global shortcut is off', message }) : notices.clear('shortcut')),
     onPress: () => {
       showWindow();
       const newest = notifications.newestOffer();
@@ -239,6 +280,10 @@ export async function startDesktop(deps: DesktopDeps): Promise<Desktop | null> {
       'deepLink:initial': () => ({ url: links.takeInitial() }),
       'hub:connection': () => hubConnection(),
       'presence:current': ({ status }) => tray.update({ presence: status }),
+      'desktop:notices': () => ({ notices: notices.list() }),
+      'system:openSetting': async ({ setting }) => {
+        await openSystemSetting(deps.shell, setting, platform);
+      },
     },
   });
 
@@ -251,6 +296,7 @@ export async function startDesktop(deps: DesktopDeps): Promise<Desktop | null> {
     workAreas: deps.screen.getAllDisplays().map((display) => display.workArea),
     save: (window) => settings.update((s) => ({ ...s, window })),
     isQuitting: () => quitting,
+    devTools: !app.isPackaged,
     log,
   });
   mainWindow.window.webContents.on('did-start-loading', () => links.consoleLoading());
@@ -260,20 +306,57 @@ export async function startDesktop(deps: DesktopDeps): Promise<Desktop | null> {
   });
   app.on('activate', showWindow); // macOS: the dock icon was clicked
   app.on('window-all-closed', () => undefined); // the tray keeps Baton running
-  const stopUpdates = startUpdateChecks({ updater: deps.updater, packaged: app.isPackaged, log, ...(deps.timers && { timers: deps.timers }) });
+  const stopUpdates = startUpdateChecks({
+    updater: deps.updater,
+    mode: updateMode({ packaged: app.isPackaged, feedConfigured: deps.updateFeedConfigured, platform, env: deps.env }),
+    log,
+    onNewerVersion: (version) =>
+      notices.set({
+        id: 'update',
+        title: `Baton ${version} is available`,
+        message: `You have Baton ${app.getVersion()}. This copy was installed from a system package, which Baton cannot replace by itself: install the new version’s package the way you installed this one (or ask whoever manages your computer).`,
+      }),
+    ...(deps.timers && { timers: deps.timers }),
+  });
 
-  let shutDown = false;
+  // Stops everything and lets the local hub finish its writes; once, however the end comes.
+  let stopping: Promise<void> | null = null;
+  const shutDown = (): Promise<void> => {
+    stopping ??= (async () => {
+      quitting = true;
+      shortcut.dispose();
+      presence.stop();
+      notifications.closeAll();
+      tray.destroy();
+      stopUpdates();
+      await hub?.stop();
+    })();
+    return stopping;
+  };
+  let stopped = false;
   app.on('will-quit', (event) => {
-    if (shutDown) return;
+    if (stopped) return;
     // Hold the quit until the local hub has finished its writes.
     event.preventDefault();
-    shutDown = true;
-    shortcut.dispose();
-    presence.stop();
-    notifications.closeAll();
-    tray.destroy();
-    stopUpdates();
-    void (hub?.stop() ?? Promise.resolve()).finally(() => app.quit());
+    void shutDown().finally(() => {
+      stopped = true;
+      app.quit();
+    });
+  });
+  // Logging off or shutting down emits neither before-quit nor will-quit. Windows ends the
+  // session whatever we do (session-end), so the hub is asked to stop at once; Linux and macOS
+  // wait for an app that asks them to (powerMonitor shutdown + preventDefault) until it quits.
+  mainWindow.window.on('session-end', () => {
+    log.info('The Windows session is ending; stopping the local hub.');
+    void shutDown();
+  });
+  deps.powerMonitor.on('shutdown', (event?: { preventDefault?(): void }) => {
+    log.info('The system is shutting down; stopping the local hub first.');
+    event?.preventDefault?.();
+    void shutDown().finally(() => {
+      stopped = true;
+      app.quit();
+    });
   });
 
   return { mainWindow, tray, notifications, settings, hub, quit };

@@ -1,6 +1,7 @@
 // The main process entry: the real Electron APIs handed to startDesktop. Everything it does is
 // in modules that take these APIs as parameters (and are tested with fakes); this file only wires.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   BrowserWindow,
@@ -47,6 +48,7 @@ startDesktop({
   notificationsSupported: () => Notification.isSupported(),
   createTray: (icon) => new Tray(icon),
   buildMenu: (template) => Menu.buildFromTemplate(template),
+  setApplicationMenu: (menu) => Menu.setApplicationMenu(menu),
   trayIcon: trayIconPath,
   overlayImage: (count) => nativeImage.createFromBitmap(drawBadgeBitmap(count), { width: OVERLAY_SIZE, height: OVERLAY_SIZE, scaleFactor: 2 }),
   powerMonitor,
@@ -62,6 +64,8 @@ startDesktop({
   screen,
   dialog,
   updater: electronUpdater.autoUpdater,
+  // electron-builder writes app-update.yml only for a build with an update feed (BATON_UPDATE_URL).
+  updateFeedConfigured: app.isPackaged && existsSync(join(process.resourcesPath, 'app-update.yml')),
   settingsFile: new Store({ name: 'settings', clearInvalidConfig: true }),
   log,
   paths: {

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Notification, NotificationConstructorOptions } from 'electron';
-import type { InfoNotice, Notice, NotificationChoice } from '../../shared/protocol/bridge.ts';
+import type { InfoNotice, Notice, NoticeKind, NotificationChoice } from '../../shared/protocol/bridge.ts';
 import type { Priority } from '../../shared/protocol/packet.ts';
 import type { Log } from '../logging/log.ts';
 
@@ -21,6 +22,19 @@ export function supportsActions(platform: NodeJS.Platform): boolean {
 const OFFER_URGENCY: Record<Priority, Urgency> = { low: 'low', normal: 'normal', high: 'normal', urgent: 'critical' };
 const INFO_URGENCY: Record<InfoNotice['kind'], Urgency> = { reassigned: 'normal', returned: 'normal', taken_away: 'low', product_status: 'low' };
 
+/** Windows refuses a toast whose tag (Electron's notification `id`) is longer than this. */
+export const MAX_NOTIFICATION_ID = 64;
+const KIND_CODE: Record<NoticeKind, string> = { offer: 'o', reassigned: 'r', returned: 'g', taken_away: 't', product_status: 'p' };
+
+/**
+ * The native notification's id (Windows' toast tag): the same for the same notice, so a repeat
+ * replaces it, and different for any other. A notice id may be 200 characters, so it is hashed
+ * into letters, digits and hyphens well within Windows' limit.
+ */
+export function notificationId(notice: Pick<Notice, 'kind' | 'id'>): string {
+  return `baton-${KIND_CODE[notice.kind]}-${createHash('sha256').update(notice.id).digest('hex').slice(0, 40)}`;
+}
+
 /** The native notification for a notice on this platform. */
 export function notificationOptions(notice: Notice, { platform, icon }: { platform: NodeJS.Platform; icon?: string }): NotificationConstructorOptions {
   const offer = notice.kind === 'offer';
@@ -36,10 +50,21 @@ export function notificationOptions(notice: Notice, { platform, icon }: { platfo
   if (platform !== 'darwin') options.urgency = offer ? OFFER_URGENCY[notice.priority ?? 'normal'] : INFO_URGENCY[notice.kind];
   if (supportsActions(platform)) {
     // One notification per id: a repeat replaces it in the notification centre.
-    options.id = `baton-${notice.kind}-${notice.id}`;
+    options.id = notificationId(notice);
     if (offer) options.actions = notice.actions.map((action) => ({ type: 'button', text: ACTION_LABELS[action] }));
   }
   return options;
+}
+
+/**
+ * Whether a notification's `failed` error says the OS has notifications switched off for Baton
+ * (Windows: "Settings prevent the notification (type) from being delivered", HRESULT 0x803E0111
+ * or 0x803E0114; macOS: UNErrorCodeNotificationsNotAllowed, "Notifications are not allowed for
+ * this application", or not authorised), rather than a fault in this one notification.
+ */
+export function isBlockedBySystem(error: unknown): boolean {
+  const text = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  return /settings prevent the notification|-2143420143|-2143420140|0x803e0111|0x803e0114|not (authori[sz]ed|allowed|permitted)|authori[sz]ation (denied|status)|notifications? (are |is )?(disabled|denied|off)/i.test(text);
 }
 
 export interface NativeNotifications {
@@ -70,6 +95,7 @@ export function createNativeNotifications({
   platform,
   icon,
   onChoice,
+  onBlocked = () => undefined,
   log,
 }: {
   createNotification: NotificationFactory;
@@ -77,6 +103,8 @@ export function createNativeNotifications({
   platform: NodeJS.Platform;
   icon?: string;
   onChoice(id: string, choice: NotificationChoice): void;
+  /** The OS refused a notification because notifications are switched off for Baton (true), or showed one again (false). */
+  onBlocked?(blocked: boolean): void;
   log: Log;
 }): NativeNotifications {
   const shown = new Map<string, Shown>();
@@ -118,8 +146,11 @@ export function createNativeNotifications({
         if (details?.reason === 'timedOut') return;
         settle(entry, 'dismissed', { close: false });
       });
+      entry.notification.on('show', () => onBlocked(false));
       entry.notification.on('failed', (_event, error) => {
-        log.warn('A notification could not be shown.', { id: notice.id, kind: notice.kind, error });
+        const blocked = isBlockedBySystem(error);
+        log.warn(blocked ? 'The system has notifications switched off for Baton.' : 'A notification could not be shown.', { id: notice.id, kind: notice.kind, error });
+        if (blocked) onBlocked(true);
         settle(entry, 'dismissed', { close: false });
       });
       entry.notification.show();

@@ -1,6 +1,6 @@
 import { SECRET_STORAGE_KEYS } from '../../shared/protocol/bridge.ts';
 import type { Log } from '../logging/log.ts';
-import { secretsNotice, type SecretProtection, type Secrets } from './secrets.ts';
+import { secretsNotice, unreadableNotice, type SealedSecret, type SecretProtection, type Secrets } from './secrets.ts';
 import type { SettingsStore } from './settings-store.ts';
 
 export interface RendererStorage {
@@ -14,6 +14,8 @@ export interface RendererStorageOptions {
   secrets: Secrets;
   /** Tells the agent something they need to know, once (a native message box in the app). */
   tell(notice: { title: string; message: string }): void;
+  /** A saved secret cannot be read now (kept as it is), or (null) that no longer holds. */
+  onUnreadable?(notice: { title: string; message: string } | null): void;
   log: Log;
   secretKeys?: readonly string[];
 }
@@ -22,13 +24,20 @@ export interface RendererStorageOptions {
  * The console's storage (`storage:*` on the bridge), kept in the settings file. Values under the
  * secret keys (the token) are encrypted with safeStorage; where that is only obfuscation (Linux
  * `basic_text`) the agent is told once, and where it is unavailable the secret stays in memory.
+ * A saved secret that cannot be decrypted now reads as absent but stays in the file (the keyring
+ * may be locked, or another password store in use): only a new value or a removal replaces it.
  */
-export function createRendererStorage({ settings, secrets, tell, log, secretKeys = SECRET_STORAGE_KEYS }: RendererStorageOptions): RendererStorage {
+export function createRendererStorage({ settings, secrets, tell, onUnreadable = () => undefined, log, secretKeys = SECRET_STORAGE_KEYS }: RendererStorageOptions): RendererStorage {
   const secret = new Set(secretKeys);
   const inMemory = new Map<string, string>();
+  const unreadable = new Set<string>();
   let toldUnavailable = false;
 
-  const write = (key: string, value: { plain: string } | { encrypted: string } | undefined): void => {
+  const readable = (key: string): void => {
+    if (unreadable.delete(key) && unreadable.size === 0) onUnreadable(null);
+  };
+
+  const write = (key: string, value: { plain: string } | SealedSecret | undefined): void => {
     settings.update((s) => {
       const storage = { ...s.storage };
       if (value) storage[key] = value;
@@ -59,8 +68,9 @@ export function createRendererStorage({ settings, secrets, tell, log, secretKeys
       write(key, undefined);
     } else {
       inMemory.delete(key);
-      write(key, { encrypted });
+      write(key, encrypted);
     }
+    readable(key);
     explain(encrypted === null ? 'unavailable' : protection);
   };
 
@@ -74,13 +84,15 @@ export function createRendererStorage({ settings, secrets, tell, log, secretKeys
         if (secret.has(key)) await storeSecret(key, stored.plain);
         return stored.plain;
       }
-      const decrypted = await secrets.decrypt(stored.encrypted);
-      if (!decrypted) {
-        log.warn('A saved secret could not be decrypted (another user or computer, or a new keyring); it is forgotten.', { key });
-        write(key, undefined);
+      const decrypted = await secrets.decrypt(stored);
+      if ('why' in decrypted) {
+        log.warn('A saved secret cannot be decrypted now; it is kept.', { key, ...decrypted });
+        unreadable.add(key);
+        onUnreadable(unreadableNotice(decrypted));
         return null;
       }
-      if (decrypted.reencrypted) write(key, { encrypted: decrypted.reencrypted });
+      if (decrypted.reencrypted) write(key, decrypted.reencrypted);
+      readable(key);
       return decrypted.text;
     },
     async set(key, value) {
@@ -89,6 +101,7 @@ export function createRendererStorage({ settings, secrets, tell, log, secretKeys
     },
     async remove(key) {
       inMemory.delete(key);
+      readable(key);
       if (settings.get().storage[key]) write(key, undefined);
     },
   };

@@ -19,8 +19,11 @@ export type Bounds = z.infer<typeof Bounds>;
 
 const Accelerator = z.string().refine(isGlobalAccelerator, 'an accelerator with a modifier, such as CommandOrControl+Alt+B');
 
-/** What the desktop keeps for the console (`storage:*`): plain text, or a secret encrypted with safeStorage (base64). */
-export const StoredValue = z.union([z.strictObject({ plain: z.string() }), z.strictObject({ encrypted: z.base64() })]);
+/**
+ * What the desktop keeps for the console (`storage:*`): plain text, or a secret encrypted with
+ * safeStorage (base64) and, on Linux, the password store that encrypted it.
+ */
+export const StoredValue = z.union([z.strictObject({ plain: z.string() }), z.strictObject({ encrypted: z.base64(), backend: z.string().min(1).max(40).optional() })]);
 export type StoredValue = z.infer<typeof StoredValue>;
 
 const FIELDS = {

@@ -9,36 +9,78 @@ export type SafeStoragePort = Pick<SafeStorage, 'isAsyncEncryptionAvailable' | '
  */
 export type SecretProtection = 'encrypted' | 'basic_text' | 'unavailable';
 
+/** A secret as saved: base64 of the encrypted text and, on Linux, the password store that encrypted it. */
+export interface SealedSecret {
+  encrypted: string;
+  backend?: string;
+}
+
+/** Why a saved secret cannot be read now; none of these means it is lost. */
+export type Unreadable =
+  /** No password store answers (a locked or stopped keyring). */
+  | { why: 'unavailable' }
+  /** Saved with another password store than the one this session uses (another desktop, or a `--password-store` switch). */
+  | { why: 'backend-changed'; savedWith: string; now: string }
+  /** The store answers but cannot decrypt it (another user or computer, a replaced keyring, a damaged value). */
+  | { why: 'undecryptable' };
+
 export interface Secrets {
   protection(): Promise<SecretProtection>;
-  /** base64 of the encrypted text; null when encryption is unavailable. */
-  encrypt(text: string): Promise<string | null>;
-  /** The text, and a fresh encryption of it when the key was rotated; null when it cannot be read. */
-  decrypt(base64: string): Promise<{ text: string; reencrypted: string | null } | null>;
+  /** The sealed text; null when encryption is unavailable. */
+  encrypt(text: string): Promise<SealedSecret | null>;
+  /** The text, and a fresh sealing of it when the key was rotated; or why it cannot be read now. */
+  decrypt(sealed: SealedSecret): Promise<{ text: string; reencrypted: SealedSecret | null } | Unreadable>;
 }
 
 export function createSecrets({ safeStorage, platform }: { safeStorage: SafeStoragePort; platform: NodeJS.Platform }): Secrets {
+  // Linux picks its password store per session (desktop, flags): recorded with each secret, so a
+  // secret that one store wrote and another cannot read is recognised as such, not as damage.
+  const backend = (): string | undefined => (platform === 'linux' ? safeStorage.getSelectedStorageBackend() : undefined);
   const protection = async (): Promise<SecretProtection> => {
     if (!(await safeStorage.isAsyncEncryptionAvailable())) return 'unavailable';
-    if (platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') return 'basic_text';
+    if (backend() === 'basic_text') return 'basic_text';
     return 'encrypted';
   };
-  const encrypt = async (text: string): Promise<string | null> => {
+  const encrypt = async (text: string): Promise<SealedSecret | null> => {
     if ((await protection()) === 'unavailable') return null;
-    return (await safeStorage.encryptStringAsync(text)).toString('base64');
+    const encrypted = (await safeStorage.encryptStringAsync(text)).toString('base64');
+    const by = backend();
+    return by ? { encrypted, backend: by } : { encrypted };
   };
   return {
     protection,
     encrypt,
-    async decrypt(base64) {
+    async decrypt(sealed) {
       try {
-        const { result, shouldReEncrypt } = await safeStorage.decryptStringAsync(Buffer.from(base64, 'base64'));
+        const { result, shouldReEncrypt } = await safeStorage.decryptStringAsync(Buffer.from(sealed.encrypted, 'base64'));
         return { text: result, reencrypted: shouldReEncrypt ? await encrypt(result) : null };
       } catch {
-        return null; // another user's or another machine's key, or a damaged value
+        if (!(await safeStorage.isAsyncEncryptionAvailable())) return { why: 'unavailable' };
+        const now = backend();
+        if (sealed.backend && now && sealed.backend !== now) return { why: 'backend-changed', savedWith: sealed.backend, now };
+        return { why: 'undecryptable' };
       }
     },
   };
+}
+
+/** What the agent is told when their saved sign-in cannot be read now: it is kept, and how to get it back. */
+export function unreadableNotice(unreadable: Unreadable): { title: string; message: string } {
+  const title = 'Baton cannot read your saved sign-in right now';
+  const keep = 'Baton keeps it as it is; signing in again replaces it.';
+  switch (unreadable.why) {
+    case 'unavailable':
+      return { title, message: `Your password store (keyring) did not answer: it may be locked or not running. Unlock it, then restart Baton. ${keep}` };
+    case 'backend-changed':
+      return {
+        title,
+        message:
+          `It was saved with the "${unreadable.savedWith}" password store, but this session uses "${unreadable.now}" (another desktop, or Baton started with another --password-store). ` +
+          `Start Baton the way you did before (for example with --password-store=${unreadable.savedWith === 'gnome_libsecret' ? 'gnome-libsecret' : unreadable.savedWith}) to use it. ${keep}`,
+      };
+    case 'undecryptable':
+      return { title, message: `Your password store could not decrypt it (another user or computer, or a keyring that was replaced). ${keep}` };
+  }
 }
 
 /** What the agent is told about how their token is kept, in plain words; null when all is well. */

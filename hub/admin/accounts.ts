@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Role, RoutingMode, TargetUrl, describeIssues } from '../../shared/protocol/index.ts';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
 import { endSessionsOf } from '../auth/sessions.ts';
-import type { Queryable } from '../store/db.ts';
+import type { Db, Queryable } from '../store/db.ts';
 
 /** An admin input the hub refuses, naming what is wrong. */
 export class AdminInputError extends Error {}
@@ -143,9 +143,38 @@ export async function setCallbackUrl(q: Queryable, integrationName: string, call
   await q.query('update integrations set callback_url = $2 where name = $1', [integrationName, url]);
 }
 
+export const IntegrationTeamsInput = z.strictObject({ name: id, teams: z.array(id).max(500) });
+
+/**
+ * Sets the teams an integration serves besides its own (replacing the list; [] leaves its own
+ * team alone). It may report conversation counts only for these, and only these counts go into
+ * a team's deflection rate. Every team must exist. Returns its own team and the list.
+ */
+export async function setIntegrationTeams(db: Db, input: z.input<typeof IntegrationTeamsInput>): Promise<{ ownTeam: string; teams: string[] }> {
+  const { name: integrationName, teams } = validateAdminInput(IntegrationTeamsInput, input, 'set the teams');
+  return db.transaction(async (q) => {
+    const { rows } = await q.query<{ id: string; default_team: string }>('select id, default_team from integrations where name = $1', [integrationName]);
+    const integration = rows[0];
+    if (!integration) throw new AdminInputError(`Cannot set the teams: there is no integration ${integrationName}.`);
+    const wanted = [...new Set(teams)].filter((team) => team !== integration.default_team).sort();
+    const { rows: known } = await q.query<{ name: string }>('select name from teams where name = any($1)', [wanted]);
+    const missing = wanted.filter((team) => !known.some((k) => k.name === team));
+    if (missing.length > 0) throw new AdminInputError(`Cannot set the teams: --teams names ${missing.join(', ')}, not a team on this hub (create it with "team set --name <team>").`);
+    await q.query('delete from integration_teams where integration_id = $1', [integration.id]);
+    for (const team of wanted) await q.query('insert into integration_teams (integration_id, team) values ($1, $2)', [integration.id, team]);
+    return { ownTeam: integration.default_team, teams: wanted };
+  });
+}
+
 export async function listAccounts(q: Queryable) {
   const teams = (await q.query('select name, routing, offer_timeout_ms from teams order by name')).rows;
   const agents = (await q.query('select id, name, role, team, skills, capacity, email, token_expires_at as expires_at, revoked_at from agents order by team, name')).rows;
-  const integrations = (await q.query('select id, name, default_team, callback_url from integrations order by name')).rows;
+  // `teams`: the teams it serves besides default_team (integration teams).
+  const integrations = (
+    await q.query(
+      `select i.id, i.name, i.default_team, coalesce(array(select t.team from integration_teams t where t.integration_id = i.id order by t.team), '{}') as teams, i.callback_url
+       from integrations i order by i.name`,
+    )
+  ).rows;
   return { teams, agents, integrations };
 }

@@ -1,11 +1,13 @@
 // `POST /v1/connectors/:connectorId/events`: a product tool tells the hub that an issue changed
 // status (GitHub's `issues` webhook, Jira's `jira:issue_updated`, Linear's Issue update, or the
 // generic webhook's status event). Verified per tool against the raw body before anything is read.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ConnectorEventResponse, ConnectorKind } from '../../shared/protocol/index.ts';
 import type { Tx } from '../core/effects.ts';
 import type { HandoffService } from '../service/handoff-service.ts';
 import { HttpError } from '../http/errors.ts';
+import { signInLockedError, type SignInLimiter } from '../http/rate-limits.ts';
+import { TOO_DEEP, textNestsDeeperThan } from '../http/nesting.ts';
 import { describeUnstorable, unstorableText } from '../http/storable-text.ts';
 import { CONNECTOR_SETTINGS, resolveSecret, type Credentials } from '../product/connectors/config.ts';
 import { CONNECTORS } from '../product/connectors/index.ts';
@@ -29,6 +31,15 @@ export interface IncomingOptions {
   /** Where `*Env` secrets are read (default process.env). */
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
+  /** A bad signature, or an unknown connector, is a failed sign-in of the sender's address. */
+  signIns?: SignInLimiter;
+}
+
+/** A request whose signature checked out: its connector, and how to read it. */
+interface Verified {
+  connector: ConnectorRow;
+  spec: (typeof CONNECTORS)['github'];
+  incoming: { headers: FastifyRequest['headers']; raw: Buffer };
 }
 
 /** Applies a verified status change to the item whose issue it concerns. */
@@ -56,12 +67,23 @@ export function connectorEvents(options: IncomingOptions) {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_EVENT_BYTES }, (_request, body, done) => done(null, body));
 
-    app.post<{ Params: { connectorId: string } }>('/v1/connectors/:connectorId/events', { bodyLimit: MAX_EVENT_BYTES }, async (request) => {
+    const verified = new WeakMap<FastifyRequest, Verified>();
+
+    /** Refused as a failed sign-in of the sender's address. */
+    const failed = (request: FastifyRequest, error: HttpError): HttpError => {
+      options.signIns?.failed(request.ip);
+      return error;
+    };
+
+    // The signature is checked first (it is cheap): until it has, nothing about the request is
+    // counted against the connector, so a stranger who knows the events URL cannot use up the
+    // tool's rate limit; what a stranger sends counts against their own address instead.
+    const verify = async (request: FastifyRequest<{ Params: { connectorId: string } }>): Promise<void> => {
       const { rows } = await options.service.db.query<ConnectorRow>('select id, team, kind, settings, credentials from product_connectors where id = $1', [
         request.params.connectorId,
       ]);
       const connector = rows[0];
-      if (!connector) throw new HttpError(404, 'not_found', `There is no connector ${request.params.connectorId}.`);
+      if (!connector) throw failed(request, new HttpError(404, 'not_found', `There is no connector ${request.params.connectorId}.`));
       const spec = CONNECTORS[connector.kind] as (typeof CONNECTORS)['github'];
       // A webhook connector verifies with its signing secret; the others with their events secret.
       const secret = resolveSecret(connector.credentials, connector.kind === 'webhook' ? 'token' : 'eventsSecret', env);
@@ -71,11 +93,31 @@ export function connectorEvents(options: IncomingOptions) {
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const incoming = { headers: request.headers, raw };
       if (!spec.verify(incoming, secret.value, now())) {
-        throw new HttpError(401, 'unauthorized', `The request is not signed with this connector's secret (${spec.label}).`);
+        throw failed(request, new HttpError(401, 'unauthorized', `The request is not signed with this connector's secret (${spec.label}).`));
       }
+      verified.set(request, { connector, spec, incoming });
+    };
+
+    const route = {
+      bodyLimit: MAX_EVENT_BYTES,
+      // A locked address is refused before its body is read.
+      onRequest: async (request: FastifyRequest) => {
+        const locked = options.signIns?.locked(request.ip);
+        if (locked) throw signInLockedError(locked);
+      },
+      preValidation: verify,
+      // The ingress limit (per connector) runs after the signature check, not before the body is read.
+      config: { rateLimit: { hook: 'preHandler' as const } },
+    };
+
+    app.post<{ Params: { connectorId: string } }>('/v1/connectors/:connectorId/events', route, async (request) => {
+      const { connector, spec, incoming } = verified.get(request)!;
+      const raw = incoming.raw;
+      const text = raw.toString('utf8');
+      if (textNestsDeeperThan(text)) throw new HttpError(400, 'invalid_request', `The body ${TOO_DEEP.message}.`, [TOO_DEEP]);
       let body: unknown;
       try {
-        body = JSON.parse(raw.toString('utf8'));
+        body = JSON.parse(text);
       } catch {
         throw new HttpError(400, 'invalid_request', 'The body is not valid JSON.', [{ path: '', message: 'not valid JSON' }]);
       }

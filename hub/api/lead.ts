@@ -1,28 +1,22 @@
 // HTTP for leads and for deflection: metrics as JSON and CSV (a lead's agent token), and the
 // conversation counts bots report (an integration key).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ZodType } from 'zod';
 import { metricsCsvFileName, metricsToCsv } from '../../shared/domain/metrics.ts';
-import { ConversationCountBody, MetricsQuery, describeIssues, type MetricsReport } from '../../shared/protocol/index.ts';
+import { ConversationCountBody, MetricsQuery, type MetricsReport } from '../../shared/protocol/index.ts';
 import { signedInWith } from '../auth/sessions.ts';
-import type { Integration } from '../auth/integration-keys.ts';
+import { credentialShaped } from '../auth/sign-in.ts';
 import type { HandoffService } from '../service/handoff-service.ts';
+import { parseBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
+import { integrationAuth } from '../http/integration-auth.ts';
 import { bearerToken, signInLockedError, type SignInLimiter } from '../http/rate-limits.ts';
 import { ConversationCountRefused } from '../lead/conversations.ts';
 import { teamMetricsReport } from '../lead/metrics-store.ts';
 
 function bearer(request: FastifyRequest, what: string): string {
   const token = bearerToken(request.headers.authorization);
-  if (token === undefined || token.length >= 500) throw new HttpError(401, 'unauthorized', `Send ${what} as "Authorization: Bearer <${what}>".`);
+  if (!credentialShaped(token)) throw new HttpError(401, 'unauthorized', `Send ${what} as "Authorization: Bearer <${what}>".`);
   return token;
-}
-
-function parse<T>(schema: ZodType<T>, input: unknown, what: string): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = describeIssues(result.error);
-  throw new HttpError(400, 'invalid_request', `The ${what} is invalid: ${[...new Set(issues.map((i) => i.path || '(body)'))].join(', ')}.`, issues);
 }
 
 /** `signIns`: every 401 here counts as a failed sign-in of the client's address, and a locked address is refused (429). */
@@ -54,12 +48,11 @@ export function leadRoutes(service: HandoffService, signIns?: SignInLimiter, now
 
   async function report(request: FastifyRequest<{ Params: { team: string } }>): Promise<MetricsReport> {
     await leadOf(request);
-    return teamMetricsReport(service.db, request.params.team, parse(MetricsQuery, request.query, 'query'));
+    return teamMetricsReport(service.db, request.params.team, parseBody(MetricsQuery, request.query, 'query'));
   }
 
-  async function integrationOf(request: FastifyRequest): Promise<Integration> {
-    return signIn(request, 'the integration key', 'The integration key is not known to this hub.', (key) => service.integrations.find(key));
-  }
+  // Bots sign in as on the other ingress routes, before their body is read.
+  const integrations = integrationAuth((key) => service.integrations.find(key), signIns);
 
   return async function routes(app: FastifyInstance): Promise<void> {
     app.get<{ Params: { team: string } }>('/v1/teams/:team/metrics', async (request) => report(request));
@@ -72,16 +65,18 @@ export function leadRoutes(service: HandoffService, signIns?: SignInLimiter, now
         .send(metricsToCsv(metrics));
     });
 
-    app.post('/v1/stats/conversations', async (request, reply) => {
-      const integration = await integrationOf(request);
-      const body = parse(ConversationCountBody, request.body, 'request body');
+    app.post('/v1/stats/conversations', { preParsing: integrations.beforeBody }, async (request, reply) => {
+      const integration = await integrations.authenticate(request);
+      const body = parseBody(ConversationCountBody, request.body, 'request body');
       try {
         const result = await service.recordConversationCount(integration, body);
         request.log.info({ integration: integration.name, ...result.conversations, replaced: result.replaced }, 'conversation count recorded');
         return reply.code(result.replaced ? 200 : 201).send(result);
       } catch (error) {
         if (error instanceof ConversationCountRefused) {
-          throw error.kind === 'conflict' ? new HttpError(409, 'conflict', error.message) : new HttpError(400, 'invalid_request', error.message, error.issues);
+          if (error.kind === 'conflict') throw new HttpError(409, 'conflict', error.message);
+          if (error.kind === 'forbidden') throw new HttpError(403, 'forbidden', error.message);
+          throw new HttpError(400, 'invalid_request', error.message, error.issues);
         }
         throw error;
       }

@@ -1,54 +1,63 @@
-import Fastify, { LogController, type FastifyRequest } from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
-import type { ZodType } from 'zod';
-import { CancelBody, ContextPacket, MAX_BODY_BYTES, describeIssues } from '../../shared/protocol/index.ts';
-import { BotFrameworkHandoffActivity } from '../../shared/protocol/botframework.ts';
-import type { Integration } from '../auth/integration-keys.ts';
-import { IdempotencyConflict, PacketRejected } from '../handoffs/bot-actions.ts';
-import { CommandFailure } from '../core/effects.ts';
+import { MAX_BODY_BYTES } from '../../shared/protocol/index.ts';
 import type { HandoffService } from '../service/handoff-service.ts';
-import { botFrameworkToPacket } from '../ingress/botframework.ts';
 import { connectorEvents, type IncomingOptions } from './connector-events.ts';
+import { handoffRoutes } from './handoffs.ts';
 import { leadRoutes } from './lead.ts';
+import { platformIngress, type PlatformIngressOptions } from './platform-ingress.ts';
 import { sessionRoutes, type SessionRoutesOptions } from './sessions.ts';
 import { signInRoutes, type SignInRoutesOptions } from './sign-in.ts';
 import { serveConsole } from '../http/console.ts';
-import { HttpError, invalidPacket, sendError } from '../http/errors.ts';
-import { describeUnstorable, unstorableText } from '../http/storable-text.ts';
-import { bearerToken, ingressRateLimit, signInLockedError, type IngressLimit, type SignInLimiter } from '../http/rate-limits.ts';
+import { HttpError, sendError } from '../http/errors.ts';
+import { trustedHop, type TrustProxy } from '../http/client-address.ts';
+import { TOO_DEEP, textNestsDeeperThan } from '../http/nesting.ts';
+import { ingressRateLimit, type IngressLimit, type SignInLimiter } from '../http/rate-limits.ts';
+import { routeGroup } from '../http/plugins.ts';
+import { pathOf, requestChecks } from '../http/request-checks.ts';
 import { securityHeaders } from '../http/security.ts';
+import { describeUnstorable, findUnstorable } from '../http/storable-text.ts';
 
 export interface HttpOptions {
   service: HandoffService;
   log: Logger;
   /** Incoming product tool events: where `*Env` secrets are read, and the clock their signatures are checked with. */
   connectors?: Omit<IncomingOptions, 'service'>;
+  /** Messaging platforms' webhooks: where secrets are read, how their APIs are called. */
+  platforms?: Omit<PlatformIngressOptions, 'service' | 'signIns'>;
   /** Browser origins allowed to call the hub (CORS); none by default. */
   corsOrigins?: readonly string[];
-  /** Behind a reverse proxy: the client's address is the first of X-Forwarded-For. */
-  trustProxy?: boolean;
+  /** Behind reverse proxies: which of them to trust for the client's address (see client-address.ts). */
+  trustProxy?: TrustProxy;
   ingressLimit: IngressLimit;
   signIns: SignInLimiter;
   sessions: Omit<SessionRoutesOptions, 'service' | 'signIns'>;
   signIn: Pick<SignInRoutesOptions, 'provider' | 'people'>;
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-
-/** The REST side of the hub: bots hand conversations over, read them back and cancel them. */
-export async function createHttpServer({ service, log, connectors, corsOrigins, trustProxy = false, ingressLimit, signIns, sessions, signIn }: HttpOptions) {
-  // Fastify's own two lines per request are replaced by one, at info only when something went
-  // wrong: a created handoff already logs "handoff received", and at hundreds a second the log
-  // should not cost more than the work.
-  const app = Fastify({ loggerInstance: log, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true, trustProxy, logController: new LogController({ disableRequestLogging: true }) });
-  app.addHook('onResponse', async (request, reply) => {
-    const line = { method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
-    if (reply.statusCode >= 400) request.log.info(line, 'request refused or failed');
-    else request.log.debug(line, 'request');
+/**
+ * The hub's HTTP server: the cross-cutting hooks first (security headers, the ingress limit,
+ * request checks), then one plugin per route group (bots' handoffs, messaging platforms' webhooks,
+ * the lead API, product tools' events, sign-in and sessions) and the console.
+ */
+export async function createHttpServer({ service, log, connectors, platforms, corsOrigins, trustProxy, ingressLimit, signIns, sessions, signIn }: HttpOptions) {
+  const app = Fastify({
+    loggerInstance: log,
+    bodyLimit: MAX_BODY_BYTES,
+    return503OnClosing: true,
+    // The same trust as socket.io handshakes get (client-address.ts), so both see the same client.
+    ...(trustProxy !== undefined && { trustProxy: trustedHop(trustProxy) }),
+    // Fastify's own two lines per request are replaced by requestChecks' one.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Refused before routing (a percent-escape that is not UTF-8, such as a lone surrogate's): in the protocol's shape too.
+    frameworkErrors: (error, _request, reply) => {
+      const badUrl = (error as { code?: string }).code === 'FST_ERR_BAD_URL';
+      void sendError(reply, new HttpError(400, 'invalid_request', badUrl ? 'The path holds a percent-escape that is not UTF-8 text.' : 'The request could not be routed.'));
+    },
   });
-  // Loaded before any route is declared, so their hooks reach every route.
-  await securityHeaders(app, corsOrigins);
-  await ingressRateLimit(app, ingressLimit);
+  await app.register(securityHeaders, { ...(corsOrigins && { corsOrigins }) });
+  await app.register(ingressRateLimit, ingressLimit);
+  await app.register(requestChecks);
 
   // Our own JSON parser so an empty body (cancel without a reason) is allowed and a syntax error
   // is reported in the protocol's error shape like any other invalid body.
@@ -56,14 +65,18 @@ export async function createHttpServer({ service, log, connectors, corsOrigins, 
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
+    // Before JSON.parse, so a body nested thousands deep costs one pass over its bytes and nothing more.
+    if (textNestsDeeperThan(text)) return done(new HttpError(400, 'invalid_packet', `The body ${TOO_DEEP.message}.`, [TOO_DEEP]), undefined);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (error) {
       return done(new HttpError(400, 'invalid_packet', `The body is not valid JSON: ${(error as Error).message}.`, [{ path: '', message: 'not valid JSON' }]), undefined);
     }
-    const unstorable = unstorableText(parsed);
-    if (unstorable.length > 0) return done(new HttpError(400, 'invalid_packet', `The body has ${describeUnstorable(unstorable)}.`, unstorable), undefined);
+    const unstorable = findUnstorable(parsed);
+    if (unstorable.issues.length > 0) {
+      return done(new HttpError(400, 'invalid_packet', `The body has ${describeUnstorable(unstorable)}.`, unstorable.issues, undefined, unstorable.more), undefined);
+    }
     done(null, parsed);
   });
 
@@ -76,106 +89,26 @@ export async function createHttpServer({ service, log, connectors, corsOrigins, 
     }
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) return sendError(reply, new HttpError(400, 'invalid_request', (error as Error).message));
-    request.log.error({ err: error, url: request.url }, 'request failed');
+    // The path only: a query string may carry what a client should not have put there (a token).
+    request.log.error({ err: error, method: request.method, url: pathOf(request.url) }, 'request failed');
     return sendError(reply, new HttpError(500, 'internal', 'The hub failed to handle this request; it has been logged.'));
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, new HttpError(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)));
+  app.setNotFoundHandler((request, reply) => sendError(reply, new HttpError(404, 'not_found', `No route ${request.method} ${pathOf(request.url)}.`)));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.register(serveConsole);
 
-  // A wrong key is a failed sign-in of the client's address, like a wrong agent token.
-  const authenticate = async (request: FastifyRequest): Promise<Integration> => {
-    const locked = signIns.locked(request.ip);
-    if (locked) throw signInLockedError(locked);
-    const key = bearerToken(request.headers.authorization);
-    if (key === undefined) {
-      signIns.failed(request.ip);
-      throw new HttpError(401, 'unauthorized', 'Send the integration key as "Authorization: Bearer <key>".');
-    }
-    const integration = await service.integrations.find(key);
-    if (!integration) {
-      signIns.failed(request.ip);
-      throw new HttpError(401, 'unauthorized', 'The integration key is not known to this hub.');
-    }
-    return integration;
-  };
-
-  const idempotencyKey = (request: FastifyRequest): string | undefined => {
-    const value = request.headers['idempotency-key'];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string' || !IDEMPOTENCY_KEY.test(value)) {
-      throw new HttpError(400, 'invalid_request', 'Idempotency-Key must be 1 to 200 visible ASCII characters.', [{ path: 'Idempotency-Key', message: 'invalid' }]);
-    }
-    return value;
-  };
-
-  const parse = <T>(schema: ZodType<T>, body: unknown, what: 'packet' | 'request' = 'packet'): T => {
-    const result = schema.safeParse(body);
-    if (result.success) return result.data;
-    const issues = describeIssues(result.error);
-    if (what === 'packet') throw invalidPacket(issues);
-    throw new HttpError(400, 'invalid_request', `The request body is invalid: ${issues.map((i) => i.path || '(body)').join(', ')}.`, issues);
-  };
-
-  const create = async (integration: Integration, packet: ContextPacket, key: string | undefined) => {
-    try {
-      return await service.createHandoff(integration, packet, key);
-    } catch (error) {
-      if (error instanceof PacketRejected) throw invalidPacket(error.issues);
-      if (error instanceof IdempotencyConflict) throw new HttpError(409, 'idempotency_conflict', error.message);
-      throw error;
-    }
-  };
-
-  app.post('/v1/handoffs', async (request, reply) => {
-    const integration = await authenticate(request);
-    const key = idempotencyKey(request);
-    parse(ContextPacket, request.body);
-    // Stored as the bot sent it: the schema only checks it.
-    const { handoff, created } = await create(integration, request.body as ContextPacket, key);
-    request.log.info({ handoffId: handoff.id, integration: integration.name, created }, 'handoff received');
-    return reply.code(created ? 201 : 200).send({ handoff });
-  });
-
-  app.post('/v1/ingress/botframework', async (request, reply) => {
-    const integration = await authenticate(request);
-    const key = idempotencyKey(request);
-    const activity = parse(BotFrameworkHandoffActivity, request.body);
-    const packet = parse(ContextPacket, botFrameworkToPacket(activity));
-    const { handoff, created } = await create(integration, packet, key);
-    request.log.info({ handoffId: handoff.id, integration: integration.name, created, platform: 'botframework' }, 'handoff received');
-    return reply.code(created ? 201 : 200).send({ handoff });
-  });
-
-  app.get<{ Params: { id: string } }>('/v1/handoffs/:id', async (request) => {
-    const integration = await authenticate(request);
-    const handoff = await service.handoffWithEvents(integration.id, request.params.id);
-    if (!handoff) throw new HttpError(404, 'not_found', `There is no handoff ${request.params.id} for this integration.`);
-    return { handoff };
-  });
-
-  app.post<{ Params: { id: string } }>('/v1/handoffs/:id/cancel', async (request) => {
-    const integration = await authenticate(request);
-    const { reason } = parse(CancelBody, request.body ?? {}, 'request');
-    try {
-      const handoff = await service.cancelHandoff(integration.id, request.params.id, reason);
-      if (!handoff) throw new HttpError(404, 'not_found', `There is no handoff ${request.params.id} for this integration.`);
-      request.log.info({ handoffId: handoff.id, integration: integration.name }, 'handoff cancelled');
-      return { handoff };
-    } catch (error) {
-      if (error instanceof CommandFailure) throw new HttpError(409, 'conflict', error.message);
-      throw error;
-    }
-  });
-
+  // Bots hand conversations over, read them back and cancel them.
+  app.register(routeGroup('baton-handoffs', handoffRoutes(service, signIns)));
   // Team metrics for leads, and the conversation counts bots report for deflection.
-  app.register(leadRoutes(service, signIns, sessions.now));
+  app.register(routeGroup('baton-lead', leadRoutes(service, signIns, sessions.now)));
   // Sessions of apps signed in through the identity provider: exchange, renew, sign out.
-  app.register(sessionRoutes({ service, signIns, ...sessions }));
-  app.register(signInRoutes({ service, signIns, limits: sessions.limits, now: sessions.now, ...signIn }));
+  app.register(routeGroup('baton-sessions', sessionRoutes({ service, signIns, ...sessions })));
+  app.register(routeGroup('baton-sign-in', signInRoutes({ service, signIns, limits: sessions.limits, now: sessions.now, ...signIn })));
   // Product tools (GitHub, Jira, Linear, webhook) report status changes of their issues.
-  app.register(connectorEvents({ service, ...connectors }));
+  app.register(routeGroup('baton-connector-events', connectorEvents({ service, signIns, ...connectors })));
+  // Messaging platforms (Sunshine Conversations, Chatwoot) hand conversations over.
+  app.register(routeGroup('baton-platform-ingress', platformIngress({ service, signIns, ...platforms })));
 
   return app;
 }

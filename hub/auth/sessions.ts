@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Queryable } from '../store/db.ts';
 import { AGENT_COLUMNS, type AgentRow } from '../store/agents.ts';
 import { hashSecret, newSecret, sameSecret } from './secrets.ts';
+import { credentialShaped } from './sign-in.ts';
 
 export interface SessionLimits {
   /** How long an access credential works (default 5 minutes). */
@@ -36,7 +37,7 @@ export interface SignedIn {
 
 /** The person a credential belongs to, if it is known, unexpired, and they are not revoked. */
 export async function signedInWith(q: Queryable, credential: string, now: Date): Promise<SignedIn | undefined> {
-  if (credential.length === 0 || credential.length >= 500) return undefined;
+  if (!credentialShaped(credential)) return undefined;
   const hash = hashSecret(credential);
   if (credential.startsWith('acc_')) {
     const { rows } = await q.query<AgentRow & { session_id: string }>(

@@ -24,6 +24,8 @@ export class Effects {
   webhooks = false;
   /** Requests to product tools (GitHub, Jira, Linear, webhook) were written to the connector outbox. */
   connectors = false;
+  /** Calls back to a messaging platform were written to the platform outbox. */
+  platformCalls = false;
   earliestExpiry: Date | null = null;
 
   emit<E extends ServerEventName>(rooms: string[], event: E, payload: ServerEventPayload<E>): void {
@@ -42,6 +44,7 @@ export class Effects {
     for (const id of other.agentsChanged) this.agentsChanged.add(id);
     this.webhooks ||= other.webhooks;
     this.connectors ||= other.connectors;
+    this.platformCalls ||= other.platformCalls;
     if (other.earliestExpiry) this.offerExpiresAt(other.earliestExpiry);
   }
 }

@@ -1,5 +1,6 @@
 import type { CommandPayload, Handoff, HandoffStatus, WebhookType } from '../../shared/protocol/index.ts';
 import { releaseOffer, withdrawOffersOf } from '../routing/router.ts';
+import { chatwootUserOf, tellPlatform } from '../platforms/outbox.ts';
 import { findAgent, type AgentRow } from '../store/agents.ts';
 import { appendEvent, findHandoffRow, listEvents, type HandoffRow, type NewEvent } from '../store/records.ts';
 import { announceChange, announceWithdrawal, currentHandoff, notifyIntegration } from '../core/announce.ts';
@@ -86,6 +87,7 @@ export async function accept(t: Tx, agentId: string, { handoffId }: CommandPaylo
   const handoff = await currentHandoff(t, row.id);
   announceChange(t, handoff);
   await notifyIntegration(t, row.integration_id, 'handoff.accepted', handoff);
+  if (row.platform_conversation) await tellPlatform(t, row, { kind: 'accepted', chatwootUserId: await chatwootUserOf(t, agent.id) });
   t.fx.agentsChanged.add(agent.id);
   // Full now: broadcast offers to this agent go to the others.
   if (agent.load + 1 >= agent.capacity) await withdrawOffersOf(t, agent.id, 'unavailable', row.id);
@@ -118,6 +120,8 @@ export async function finish(
   const handoff = await currentHandoff(t, row.id);
   announceChange(t, handoff);
   await notifyIntegration(t, row.integration_id, `handoff.${status}` satisfies WebhookType, handoff);
+  if (status === 'returned_to_bot') await tellPlatform(t, row, { kind: 'returned_to_bot', note: event.note ?? '' });
+  if (status === 'resolved') await tellPlatform(t, row, { kind: 'resolved', note: event.note });
   t.fx.agentsChanged.add(agent.id);
   t.fx.teamsToRoute.add(row.team);
   return handoff;
@@ -155,6 +159,8 @@ export async function reassign(t: Tx, leadId: string, { handoffId, to, note }: C
     );
     await appendEvent(t.q, row.id, { type: 'reassigned', at: t.now, actor, note, agentIds: [target.id] });
     t.fx.agentsChanged.add(target.id);
+    // The new owner shows in Chatwoot too, when they are linked to a Chatwoot user.
+    if (row.platform_conversation) await tellPlatform(t, row, { kind: 'accepted', chatwootUserId: await chatwootUserOf(t, target.id) });
   } else {
     if (row.status === 'queued' && row.skip_agent_ids.length === 0) {
       throw new CommandFailure('invalid_state', 'This handoff is already in the queue.');

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ContextPacket, FieldIssue, Handoff } from '../../shared/protocol/index.ts';
 import type { Integration } from '../auth/integration-keys.ts';
 import { announceOffer, newOffer, routeIncoming } from '../routing/router.ts';
-import { appendEvent, findHandoffRow, insertHandoff, toHandoff } from '../store/records.ts';
+import { appendEvent, findHandoffRow, insertHandoff, toHandoff, type NewHandoff } from '../store/records.ts';
 import { FINISHED } from './agent-actions.ts';
 import { announceChange, announceWithdrawal, currentHandoff, notifyIntegration } from '../core/announce.ts';
 import { CommandFailure, type Tx } from '../core/effects.ts';
@@ -36,6 +36,7 @@ export async function createHandoff(
   integration: Integration,
   packet: ContextPacket,
   idempotencyKey: string | undefined,
+  platform?: NewHandoff['platform'],
 ): Promise<{ handoff: Handoff; created: boolean }> {
   const requestHash = idempotencyKey === undefined ? null : createHash('sha256').update(canonicalJson(packet)).digest('hex');
   if (idempotencyKey !== undefined) {
@@ -62,7 +63,7 @@ export async function createHandoff(
   const offer = route.agentIds.length > 0 ? newOffer(t, route.team, route.agentIds) : null;
   const row = await insertHandoff(
     t.q,
-    { id, integrationId: integration.id, team: teamName, packet, priority, skills, idempotencyKey: idempotencyKey ?? null, requestHash, offer, at: t.now },
+    { id, integrationId: integration.id, team: teamName, packet, priority, skills, idempotencyKey: idempotencyKey ?? null, requestHash, offer, at: t.now, platform },
     [{ type: 'created', at: t.now, actor: { kind: 'bot', id: integration.id } }, ...(offer ? [offer.event] : [])],
   );
   const handoff = toHandoff(row);

@@ -4,12 +4,12 @@
 // - sign-in: failed credentials (agent tokens on the socket.io handshake, bearer tokens and
 //   integration keys over HTTP) per client address per window; past the limit that address is
 //   refused until the window ends, even with a right credential, so guessing does not pay.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
 import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
+import fp from 'fastify-plugin';
 import { hashSecret } from '../auth/secrets.ts';
 import { HttpError } from './errors.ts';
+import { CROSS_CUTTING } from './plugins.ts';
 
 export interface IngressLimit {
   /** Requests per integration key per window; 0 turns the limit off. */
@@ -68,10 +68,8 @@ function isIngressRoute(url: string | undefined): boolean {
  * key (the raw key is never held), a connector's events by the connector, anything else by the
  * client address. Checked before the body is read, so a refused request costs next to nothing.
  */
-export async function ingressRateLimit<L extends FastifyBaseLogger>(
-  app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L>,
-  limit: IngressLimit,
-): Promise<void> {
+/** The ingress limit on every bot-facing route of the server it is registered on (a fastify-plugin). */
+export const ingressRateLimit = fp<IngressLimit>(async (app, limit) => {
   if (limit.max <= 0) return;
   await app.register(fastifyRateLimit, {
     global: true,
@@ -98,7 +96,7 @@ export async function ingressRateLimit<L extends FastifyBaseLogger>(
       );
     },
   });
-}
+}, { name: CROSS_CUTTING.ingressRateLimit, fastify: '5.x' });
 
 /** A sign-in refused because its address failed too often. */
 export interface SignInLocked {

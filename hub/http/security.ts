@@ -4,9 +4,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fastifyCors from '@fastify/cors';
 import { fastifyHelmet, type FastifyHelmetOptions } from '@fastify/helmet';
-import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
+import fp from 'fastify-plugin';
 import type { Server } from 'socket.io';
 import { z } from 'zod';
+import { CROSS_CUTTING } from './plugins.ts';
 
 type Directives = Record<string, string[]>;
 
@@ -100,10 +101,11 @@ export const CorsOrigin = z
  * unless their origin is listed. No credentials mode: the hub's credentials are bearer tokens a
  * page must hold itself, never cookies a browser would attach on its own.
  */
-export async function securityHeaders<L extends FastifyBaseLogger>(
-  app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L>,
-  corsOrigins: readonly string[] = [],
-): Promise<void> {
+/**
+ * Security headers and CORS on every answer of the server it is registered on, whatever is
+ * registered after it (a fastify-plugin: its hooks are not kept inside a context of their own).
+ */
+export const securityHeaders = fp<{ corsOrigins?: readonly string[] }>(async (app, { corsOrigins = [] }) => {
   // A wildcard in the list would let every site in: refuse anything but exact origins.
   const origins = corsOrigins.map((origin) => {
     const parsed = CorsOrigin.safeParse(origin);
@@ -120,7 +122,7 @@ export async function securityHeaders<L extends FastifyBaseLogger>(
     // An OPTIONS without Origin is no preflight: answer it like any other, not with a text/plain 400.
     strictPreflight: false,
   });
-}
+}, { name: CROSS_CUTTING.securityHeaders, fastify: '5.x' });
 
 /**
  * The same policy on socket.io's own HTTP answers. Only long-polling is subject to CORS; a

@@ -2,7 +2,7 @@
 // one): a handoff whose skills, a note or an id carried one would pass the schema and then fail
 // in the store (a 500, or an `internal` ack). Request bodies and command payloads are refused at
 // the door instead, naming every such field, the same way for every route and command.
-import type { FieldIssue } from '../../shared/protocol/index.ts';
+import { MAX_ISSUES, boundedIssue, type FieldIssue, type IssueList } from '../../shared/protocol/index.ts';
 
 export const NUL = 'must not contain U+0000 (NUL)';
 export const LONE_SURROGATE = 'must be well-formed Unicode (a lone UTF-16 surrogate, \\uD800-\\uDFFF, has no UTF-8 form)';
@@ -30,32 +30,50 @@ const pathOf = (node: Node): string => {
 
 /**
  * The strings (values and object keys) of a JSON value the store could not keep, as the
- * protocol's issues; at most `limit`. Iterative, so any nesting JSON.parse accepts is fine.
+ * protocol's issues: at most `limit` of them, with paths cut to the protocol's bounds, and the
+ * number of the others. Iterative, so any nesting JSON.parse accepts is fine.
  */
-export function unstorableText(root: unknown, limit = 100): FieldIssue[] {
-  const found: FieldIssue[] = [];
+export function findUnstorable(root: unknown, limit = MAX_ISSUES): IssueList {
+  const issues: FieldIssue[] = [];
+  let more = 0;
+  const found = (node: Node, message: string) => {
+    if (issues.length < limit) issues.push(boundedIssue(pathOf(node), message));
+    else more += 1;
+  };
   const stack: Node[] = [{ value: root, key: '', parent: undefined }];
-  while (stack.length > 0 && found.length < limit) {
+  while (stack.length > 0) {
     const node = stack.pop()!;
     if (typeof node.value === 'string') {
       const wrong = problem(node.value);
-      if (wrong) found.push({ path: pathOf(node), message: wrong });
+      if (wrong) found(node, wrong);
       continue;
     }
-    if (node.value === null || typeof node.value !== 'object') continue;
-    const entries = Object.entries(node.value);
+    if (node.value === null || typeof node.value !== 'object' || ArrayBuffer.isView(node.value)) continue;
+    const entries = Object.entries(node.value as Record<string, unknown>);
     for (let i = entries.length - 1; i >= 0; i -= 1) {
       const [key, value] = entries[i]!;
       const child = { value, key, parent: node };
       const wrong = Array.isArray(node.value) ? undefined : problem(key);
-      if (wrong) found.push({ path: pathOf(child), message: `its name ${wrong}` });
+      if (wrong) found(child, `its name ${wrong}`);
       stack.push(child);
     }
   }
-  return found;
+  return { issues, more };
+}
+
+/** findUnstorable's issues alone. */
+export function unstorableText(root: unknown, limit = MAX_ISSUES): FieldIssue[] {
+  return findUnstorable(root, limit).issues;
 }
 
 /** One line naming the fields, for an error's message. */
-export function describeUnstorable(issues: FieldIssue[]): string {
-  return `text the hub cannot store: ${issues.map((i) => `${i.path || '(body)'} ${i.message}`).join('; ')}`;
+export function describeUnstorable(list: FieldIssue[] | IssueList): string {
+  const { issues, more } = Array.isArray(list) ? { issues: list, more: 0 } : list;
+  const named = issues.map((i) => `${i.path || '(body)'} ${i.message}`).join('; ');
+  return `text the hub cannot store: ${named}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+/** Whether a string the store must keep (a path parameter, say) holds U+0000 or a lone surrogate. */
+export function isStorable(text: string): boolean {
+  return problem(text) === undefined;
 }

@@ -4,10 +4,10 @@ import type { Integration } from '../auth/integration-keys.ts';
 import type { Tx } from '../core/effects.ts';
 import { findTeam } from '../store/agents.ts';
 
-/** Why a count was not recorded: `invalid` (400, with issues) or `conflict` (409). */
+/** Why a count was not recorded: `invalid` (400, with issues), `forbidden` (403: a team the integration does not serve) or `conflict` (409). */
 export class ConversationCountRefused extends Error {
   constructor(
-    readonly kind: 'invalid' | 'conflict',
+    readonly kind: 'invalid' | 'forbidden' | 'conflict',
     message: string,
     readonly issues?: FieldIssue[],
   ) {
@@ -15,8 +15,15 @@ export class ConversationCountRefused extends Error {
   }
 }
 
+/** SQL true when integration `$int` serves team `$team`: its own team, or one an administrator listed for it. */
+export function servesTeam(integration: string, team: string): string {
+  return `exists (select 1 from integrations si where si.id = ${integration} and si.default_team = ${team})
+    or exists (select 1 from integration_teams st where st.integration_id = ${integration} and st.team = ${team})`;
+}
+
 /**
- * Records the integration's count for [from, to) and team. The same period again replaces the
+ * Records the integration's count for [from, to) and team, which it must serve (its own team, or
+ * one an administrator listed with `integration teams`): one bot cannot move another team's rate. The same period again replaces the
  * count (idempotent); a period that overlaps another one already reported by this integration
  * for this team is refused, so no conversation is counted twice.
  */
@@ -24,6 +31,13 @@ export async function recordConversationCount(t: Tx, integration: Integration, b
   const team = body.team ?? integration.default_team;
   if (!(await findTeam(t.q, team))) {
     throw new ConversationCountRefused('invalid', `There is no team ${team} on this hub.`, [{ path: 'team', message: `no team "${team}" on this hub` }]);
+  }
+  const { rows: served } = await t.q.query(`select 1 where ${servesTeam('$1', '$2')}`, [integration.id, team]);
+  if (served.length === 0) {
+    throw new ConversationCountRefused(
+      'forbidden',
+      `Integration ${integration.name} does not serve team ${team}, so it cannot report its conversations; an administrator can add the team with "integration teams".`,
+    );
   }
   // One report at a time per integration, across hub processes too.
   await t.q.query('select id from integrations where id = $1 for update', [integration.id]);

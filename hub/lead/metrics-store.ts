@@ -83,13 +83,17 @@ export async function loadMetricsInput(q: Queryable, team: string, from: string,
     `select id, name from agents where (team = $1 and role = 'agent') or id = any($2) order by name, id`,
     [team, [...actors]],
   );
-  const { rows: counts } = await q.query<{ integration_id: string; period_start: Date; period_end: Date; count: number }>(
-    `select integration_id, period_start, period_end, count from conversation_counts
-     where team = $1 and period_start >= $2 and period_end <= $3`,
+  // Only the counts of integrations that serve the team (now): one a team was taken from no longer counts.
+  const { rows: counts } = await q.query<{ integration_id: string; integration_name: string; period_start: Date; period_end: Date; count: number }>(
+    `select c.integration_id, i.name as integration_name, c.period_start, c.period_end, c.count
+     from conversation_counts c join integrations i on i.id = c.integration_id
+     where c.team = $1 and c.period_start >= $2 and c.period_end <= $3
+       and (i.default_team = c.team or exists (select 1 from integration_teams s where s.integration_id = c.integration_id and s.team = c.team))`,
     [team, from, to],
   );
   const conversations: ConversationReport[] = counts.map((c) => ({
     integrationId: c.integration_id,
+    integrationName: c.integration_name,
     from: c.period_start.toISOString(),
     to: c.period_end.toISOString(),
     count: c.count,

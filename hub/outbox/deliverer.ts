@@ -85,6 +85,8 @@ export interface OutboxChannel<Row extends OutboxRow, Result = never> {
   record?(q: Queryable, row: Row, result: Result): Promise<void>;
   /** After a delivery was recorded (the hub announces what it recorded). */
   delivered?(row: Row, result: Result | undefined): void;
+  /** After a row was given up (the hub tells whoever should act on it). */
+  failed?(row: Row, error: string): void;
   /** Scrubs anything secret from an error before it is stored or logged. */
   redact?(row: Row, error: string): string;
 }
@@ -216,8 +218,10 @@ export function startOutboxDeliverer<Row extends OutboxRow, Result = never>(
         next.toISOString(),
         giveUp ? at.toISOString() : null,
       ]);
-      if (giveUp) log.error({ ...context, error }, `${what} failed permanently; giving up`);
-      else log.warn({ ...context, error, nextAttemptAt: next.toISOString() }, `${what} delivery failed; will retry`);
+      if (giveUp) {
+        log.error({ ...context, error }, `${what} failed permanently; giving up`);
+        channel.failed?.(row, error);
+      } else log.warn({ ...context, error, nextAttemptAt: next.toISOString() }, `${what} delivery failed; will retry`);
     } catch (dbError) {
       // The lease expires and the row is tried again: at least once, never lost.
       log.error({ ...context, err: describeError(dbError) }, `could not record ${what} delivery result`);

@@ -10,7 +10,7 @@ import type {
   TeamAgentView,
   TeamView,
 } from '../../shared/protocol/index.ts';
-import { COMMANDS, READ_COMMANDS, describeIssues } from '../../shared/protocol/index.ts';
+import { COMMANDS, READ_COMMANDS, issueList } from '../../shared/protocol/index.ts';
 import { agentConnected, agentDisconnected, setPresence } from '../agents/presence.ts';
 import { SerialQueue } from '../store/serial.ts';
 import { expireOffers, nextOfferExpiry, routeTeam } from '../routing/router.ts';
@@ -37,6 +37,8 @@ export interface ServiceOptions {
   onWebhooksQueued?: () => void;
   /** Requests to product tools were queued (the connector deliverer should look). */
   onConnectorsQueued?: () => void;
+  /** Calls back to a messaging platform were queued (the platform deliverer should look). */
+  onPlatformCallsQueued?: () => void;
   onError?: (error: unknown, context: string) => void;
 }
 
@@ -184,9 +186,9 @@ export class HandoffService {
   async command<C extends CommandName>(agentId: string, name: C, input: unknown): Promise<AckOf<C>> {
     const parsed = COMMANDS[name].safeParse(input);
     if (!parsed.success) {
-      const issues = describeIssues(parsed.error);
-      const message = `Invalid ${name}: ${issues.map((i) => `${i.path || 'payload'} ${i.message}`).join('; ')}`;
-      return { ok: false, error: { code: 'invalid_command', message, issues } };
+      const { issues, more } = issueList(parsed.error);
+      const message = `Invalid ${name}: ${issues.map((i) => `${i.path || 'payload'} ${i.message}`).join('; ')}${more > 0 ? ` and ${more} more` : ''}`;
+      return { ok: false, error: { code: 'invalid_command', message, issues, ...(more > 0 && { moreIssues: more }) } };
     }
     const payload = parsed.data as CommandPayload<C>;
     // A read has nothing to apply once: it is not recorded under its opId.
@@ -266,6 +268,7 @@ export class HandoffService {
     for (const emission of fx.emissions) this.options.emit(emission);
     if (fx.webhooks) this.options.onWebhooksQueued?.();
     if (fx.connectors) this.options.onConnectorsQueued?.();
+    if (fx.platformCalls) this.options.onPlatformCallsQueued?.();
     if (fx.earliestExpiry) void this.scheduleExpiry(fx.earliestExpiry);
   }
 

@@ -5,13 +5,17 @@ import {
   COMMANDS,
   type ClientToServerEvents,
   type CommandName,
+  type FieldIssue,
   type ServerToClientEvents,
 } from '../../shared/protocol/index.ts';
 import { hashSecret } from '../auth/secrets.ts';
 import { signedInWith, stillSignedIn, type Credential } from '../auth/sessions.ts';
+import { credentialShaped } from '../auth/sign-in.ts';
 import { agentRoom, leadsRoom, type Emission } from '../core/effects.ts';
 import type { HandoffService } from '../service/handoff-service.ts';
-import { describeUnstorable, unstorableText } from '../http/storable-text.ts';
+import { clientAddress, type TrustedHop } from '../http/client-address.ts';
+import { TOO_DEEP, valueNestsDeeperThan } from '../http/nesting.ts';
+import { describeUnstorable, findUnstorable } from '../http/storable-text.ts';
 import type { SignInLimiter } from '../http/rate-limits.ts';
 
 interface SocketData {
@@ -26,8 +30,8 @@ type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<str
 
 export interface SignIns {
   limiter: SignInLimiter;
-  /** Behind a reverse proxy: the client is the first address in X-Forwarded-For, as Fastify reads it. */
-  trustProxy: boolean;
+  /** Which proxies in front of the hub are trusted to name the client, as Fastify is told (client-address.ts). */
+  trustProxy: TrustedHop;
 }
 
 export interface AccessChecks {
@@ -42,13 +46,6 @@ export interface AccessChecks {
 }
 
 export const DEFAULT_ACCESS_CHECK_MS = 15_000;
-
-/** Where a handshake came from, for the sign-in limit. */
-function clientAddress(handshake: Socket['handshake'], trustProxy: boolean): string {
-  const forwarded = handshake.headers['x-forwarded-for'];
-  const first = trustProxy && typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : '';
-  return first || handshake.address;
-}
 
 /**
  * The `/agents` namespace: authenticates apps by token, sends `session` and the snapshot on every
@@ -67,21 +64,22 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
     return n;
   };
 
-  nsp.use(async (socket: AgentSocket, next) => {
-    const address = clientAddress(socket.handshake, signIns?.trustProxy ?? false);
+  const signIn = async (socket: AgentSocket, next: (error?: Error) => void): Promise<void> => {
+    const address = signIns ? clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], signIns.trustProxy) : socket.handshake.address;
     const locked = signIns?.limiter.locked(address);
     // socket.io hands the client the `message` and `data` of a middleware's error.
     if (locked) return next(Object.assign(new Error('rate_limited'), { data: { code: 'rate_limited', ...locked } }));
     const token: unknown = socket.handshake.auth?.token;
-    const signedIn = typeof token === 'string' ? await signedInWith(service.db, token, now()) : undefined;
+    const signedIn = credentialShaped(token) ? await signedInWith(service.db, token, now()) : undefined;
     if (!signedIn) {
       signIns?.limiter.failed(address);
       return next(new Error('unauthorized'));
     }
     const { agent, credential } = signedIn;
-    socket.data = { agentId: agent.id, team: agent.team, lead: agent.role === 'lead', credential, tokenHash: credential.kind === 'token' ? hashSecret(token as string) : undefined };
+    socket.data = { agentId: agent.id, team: agent.team, lead: agent.role === 'lead', credential, tokenHash: credential.kind === 'token' && credentialShaped(token) ? hashSecret(token) : undefined };
     next();
-  });
+  };
+  nsp.use((socket: AgentSocket, next) => void signIn(socket, next));
 
   nsp.on('connection', (socket: AgentSocket) => {
     const { agentId, team, lead } = socket.data;
@@ -90,15 +88,26 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
     if (lead) bump(leadsOnline, team, 1);
 
     for (const name of Object.keys(COMMANDS) as CommandName[]) {
-      // The ack is the last argument, whatever came before it: a command sent without a payload
-      // (invalid_command) or with an extra argument is answered instead of left to time out.
+      // The ack is the last argument, whatever came before it: a command sent without a payload,
+      // or with arguments after it, is answered invalid_command instead of left to time out.
       socket.on(name, async (...args: unknown[]) => {
-        const ack = args.at(-1);
-        if (typeof ack !== 'function') return; // without an ack the client could never learn the outcome
+        const last = args.at(-1);
+        if (typeof last !== 'function') return; // without an ack the client could never learn the outcome
+        const ack = last as (answer: unknown) => void;
+        const invalid = (message: string, issues: FieldIssue[], more = 0) =>
+          ack({ ok: false, error: { code: 'invalid_command', message: `Invalid ${name}: ${message}`, issues, ...(more > 0 && { moreIssues: more }) } });
+        if (args.length > 2) {
+          invalid(`a command is one payload and the ack; ${args.length - 2} more argument(s) came after the payload`, [{ path: '', message: 'extra arguments after the payload' }]);
+          return;
+        }
         const payload = args.length > 1 ? args[0] : undefined;
-        const unstorable = unstorableText(payload);
-        if (unstorable.length > 0) {
-          ack({ ok: false, error: { code: 'invalid_command', message: `Invalid ${name}: ${describeUnstorable(unstorable)}`, issues: unstorable } });
+        if (valueNestsDeeperThan(payload)) {
+          invalid(`the payload ${TOO_DEEP.message}`, [TOO_DEEP]);
+          return;
+        }
+        const unstorable = findUnstorable(payload);
+        if (unstorable.issues.length > 0) {
+          invalid(describeUnstorable(unstorable), unstorable.issues, unstorable.more);
           return;
         }
         try {

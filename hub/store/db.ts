@@ -104,12 +104,18 @@ export async function openPglite(dataDir?: string, { onError = logToStderr }: { 
 }
 
 /** A PostgreSQL server (`DATABASE_URL`) through a `pg` pool. */
-export async function openPostgres(connectionString: string): Promise<Db> {
+/**
+ * A pool on a PostgreSQL server. A connection the server ends while it is idle (a restart, an
+ * administrator, a failover) goes to `onError` and is replaced on the next query, instead of the
+ * pool's unhandled 'error' ending the hub.
+ */
+export async function openPostgres(connectionString: string, { onError = logToStderr }: { onError?: (error: unknown, context: string) => void } = {}): Promise<Db> {
   // Every connection starts with the session settings (startup options, so no query races them).
   const options = Object.entries(SESSION_SETTINGS)
     .map(([name, value]) => `-c ${name}=${value}`)
     .join(' ');
   const pool = new pg.Pool({ connectionString, options });
+  pool.on('error', (error) => onError(error, 'an idle PostgreSQL connection'));
   await pool.query('select 1');
   return {
     kind: 'postgres',

@@ -1,4 +1,4 @@
-import type { Actor, ContextPacket, Handoff, HandoffEvent, HandoffEventType, HandoffStatus } from '../../shared/protocol/index.ts';
+import type { Actor, ContextPacket, EarlierHandoff, Handoff, HandoffEvent, HandoffEventType, HandoffStatus } from '../../shared/protocol/index.ts';
 import type { Queryable } from './db.ts';
 
 export interface HandoffRow {
@@ -19,6 +19,11 @@ export interface HandoffRow {
   updated_at: Date;
   /** When a lead last sent it back to the queue; null: never. */
   queued_at: Date | null;
+  /** Platform handoffs only (undefined where a statement does not read them). */
+  platform_conversation?: string | null;
+  previous_handoff?: EarlierHandoff | null;
+  platform_pending?: unknown;
+  platform_failure?: string | null;
 }
 
 const SELECT_HANDOFF = `
@@ -39,6 +44,9 @@ export function toHandoff(row: HandoffRow): Handoff {
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     queuedAt: (row.queued_at ?? row.created_at).toISOString(),
+    ...(row.previous_handoff && { previous: row.previous_handoff }),
+    ...(row.platform_pending != null && { partial: true }),
+    ...(row.platform_failure && { platformNotice: row.platform_failure }),
   };
 }
 
@@ -109,6 +117,8 @@ export interface NewHandoff {
   /** Routed before it was stored: it starts out offered. */
   offer: { id: string; agentIds: readonly string[]; expiresAt: Date } | null;
   at: Date;
+  /** From a messaging platform: its conversation, the earlier handoff of it, what is still to fetch. */
+  platform?: { conversation: string; previous: EarlierHandoff | null; pending: unknown } | undefined;
 }
 
 /**
@@ -125,8 +135,8 @@ export async function insertHandoff(
   const { rows } = await q.query<Omit<HandoffRow, 'packet'> & { callback_url: string | null }>(
     `with h as (
        insert into handoffs (id, integration_id, team, status, packet, priority, skills, idempotency_key, request_hash,
-         offer_id, offer_agent_ids, offer_expires_at, created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, '{}'::text[]), $12, $13, $13)
+         offer_id, offer_agent_ids, offer_expires_at, created_at, updated_at, platform_conversation, previous_handoff, platform_pending)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, '{}'::text[]), $12, $13, $13, $15, $16, $17)
        returning *),
      events as (
        insert into handoff_events (handoff_id, type, at, actor_kind, actor_id, note, reason, agent_ids, product)
@@ -135,6 +145,7 @@ export async function insertHandoff(
        order by e.n)
      select h.id, h.integration_id, h.team, h.status, h.priority, h.skills, h.assignee_id, null::text as assignee_name,
        h.offer_id, h.offer_agent_ids, h.offer_expires_at, h.skip_agent_ids, h.created_at, h.updated_at, h.queued_at,
+       h.previous_handoff, h.platform_pending, h.platform_failure,
        (select callback_url from integrations where id = h.integration_id)
      from h`,
     [
@@ -152,6 +163,9 @@ export async function insertHandoff(
       h.offer?.expiresAt.toISOString() ?? null,
       h.at.toISOString(),
       JSON.stringify(events.map((event, n) => ({ n, ...eventColumns(event) }))),
+      h.platform?.conversation ?? null,
+      h.platform?.previous ? JSON.stringify(h.platform.previous) : null,
+      h.platform?.pending != null ? JSON.stringify(h.platform.pending) : null,
     ],
   );
   return { ...rows[0]!, packet: h.packet };

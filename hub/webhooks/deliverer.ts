@@ -2,7 +2,6 @@ import { SIGNATURE_HEADER } from '../../shared/protocol/index.ts';
 import {
   retryDelayMs,
   startOutboxDeliverer,
-  type BackoffOptions,
   type OutboxChannel,
   type OutboxDeliverer,
   type OutboxDelivererOptions,
@@ -12,7 +11,6 @@ import { signWebhook } from './signature.ts';
 
 export type WebhookDelivererOptions = OutboxDelivererOptions;
 export type WebhookDeliverer = OutboxDeliverer;
-export type { BackoffOptions };
 
 /** The retry delay of webhooks (and of every outbox): full jitter, see retryDelayMs. */
 export const webhookRetryDelayMs = retryDelayMs;

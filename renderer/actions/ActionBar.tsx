@@ -1,5 +1,5 @@
 import type { Handoff } from '../../shared/protocol/handoff.ts';
-import { useController } from '../app/console-context.tsx';
+import { useController } from '../ui/console-context.tsx';
 import { useConnection } from '../state/connection.ts';
 import { selectPendingFor, usePending, type PendingAction } from '../state/pending.ts';
 import { useUi } from '../state/ui.ts';

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { useController } from '../app/console-context.tsx';
+import { useController } from '../ui/console-context.tsx';
 import { DECLINE_REASONS } from './choices.ts';
 import { FieldError, FormShell } from './FormShell.tsx';
 

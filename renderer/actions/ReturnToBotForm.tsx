@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { useController } from '../app/console-context.tsx';
+import { useController } from '../ui/console-context.tsx';
 import { SUGGESTED_NOTES } from './choices.ts';
 import { FieldError, FormShell } from './FormShell.tsx';
 

@@ -2,13 +2,13 @@ import { useId, useMemo, useState } from 'react';
 import type { ProductKind } from '../../shared/protocol/handoff.ts';
 import type { ContextPacket } from '../../shared/protocol/packet.ts';
 import { SEVERITIES } from '../../shared/protocol/socket.ts';
-import { useController } from '../app/console-context.tsx';
+import { useController } from '../ui/console-context.tsx';
 import { ProductSuggestions } from '../product/ProductSuggestions.tsx';
 import { FieldError, FormShell } from './FormShell.tsx';
-import { Text } from '../packet/Text.tsx';
+import { PRODUCT_KIND_LABEL } from '../ui/product-labels.ts';
+import { Text } from '../ui/Text.tsx';
 import { routeDraft, type Severity } from './route-draft.ts';
 
-const KIND_LABEL: Record<ProductKind, string> = { feature_request: 'Feature request', bug_report: 'Bug report' };
 const SEVERITY_LABEL: Record<Severity, string> = { low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' };
 
 /** Sends the handoff to the product team as a feature request or bug report, prefilled from the packet. */
@@ -43,14 +43,14 @@ export function RouteToProductForm({ handoffId, packet }: { handoffId: string; p
     <FormShell label="Route to product" onSubmit={submit}>
       <fieldset>
         <legend>Kind</legend>
-        {(Object.keys(KIND_LABEL) as ProductKind[]).map((k) => (
+        {(Object.keys(PRODUCT_KIND_LABEL) as ProductKind[]).map((k) => (
           <label key={k} className="choice">
             <input type="radio" name={`${id}-kind`} value={k} checked={kind === k} onChange={() => {
                 setKind(k);
                 setPicked(null);
               }}
             />
-            {KIND_LABEL[k]}
+            {PRODUCT_KIND_LABEL[k]}
           </label>
         ))}
       </fieldset>

@@ -1,7 +1,7 @@
 import type { ProductKind } from '../../shared/protocol/handoff.ts';
 import type { ContextPacket, Priority } from '../../shared/protocol/packet.ts';
 import type { SEVERITIES } from '../../shared/protocol/socket.ts';
-import { REASON_LABEL } from '../packet/labels.ts';
+import { REASON_LABEL } from '../ui/packet-labels.ts';
 
 export type Severity = (typeof SEVERITIES)[number];
 

@@ -4,12 +4,14 @@ import { ReassignedBanners } from '../lead/ReassignedBanners.tsx';
 import { ProductInbox } from '../product/ProductInbox.tsx';
 import { ProductStatusBanners } from '../product/ProductStatusBanners.tsx';
 import { useSession } from '../state/session.ts';
-import { HandoffPane } from '../packet/HandoffPane.tsx';
+import { HandoffPane } from './HandoffPane.tsx';
 import { Inbox } from '../inbox/Inbox.tsx';
 import { SettingsView } from '../settings/SettingsView.tsx';
 import { SignIn } from '../settings/SignIn.tsx';
 import { useSettings } from '../state/settings.ts';
 import { useUi } from '../state/ui.ts';
+import { SignInConfirm } from '../settings/SignInConfirm.tsx';
+import { DesktopNotices } from '../ui/DesktopNotices.tsx';
 import { ShortcutHelp } from './ShortcutHelp.tsx';
 import { StatusTray } from './StatusTray.tsx';
 import { TopBar } from './TopBar.tsx';
@@ -21,6 +23,7 @@ function Workspace() {
   // Wide: inbox and handoff side by side. Narrow: one at a time (console.css), by `data-detail`.
   return (
     <>
+      <DesktopNotices dismissible />
       <ReassignedBanners />
       <ProductStatusBanners />
       <main className="workspace" data-detail={detailOpen ? 'open' : 'closed'}>
@@ -47,6 +50,7 @@ function LeadShell() {
         <SettingsView />
       ) : (
         <div className="lead-shell">
+          <DesktopNotices dismissible />
           <nav className="lead-tabs" aria-label="Lead views">
             <button type="button" aria-pressed={tab === 'board'} onClick={() => setTab('board')}>
               Board
@@ -94,6 +98,10 @@ export function App() {
   const isLead = useSession((s) => s.agent?.role === 'lead');
   useTheme();
   if (!loaded) return <p className="boot">Loading…</p>;
-  if (!signedIn) return <SignIn />;
-  return isLead ? <LeadShell /> : <Shell />;
+  return (
+    <>
+      {!signedIn ? <SignIn /> : isLead ? <LeadShell /> : <Shell />}
+      <SignInConfirm />
+    </>
+  );
 }

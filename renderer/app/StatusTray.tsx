@@ -1,7 +1,7 @@
 import { dismissConflict, useConflicts } from '../state/conflicts.ts';
 import { useConnection } from '../state/connection.ts';
 import { usePending } from '../state/pending.ts';
-import { useController } from './console-context.tsx';
+import { useController } from '../ui/console-context.tsx';
 
 /**
  * Connection trouble, actions waiting to be sent, and refusals from the hub. It floats over the

@@ -1,12 +1,7 @@
-import type { Presence } from '../../shared/protocol/agent.ts';
 import type { ConnectHub, HubPort } from '../client/hub-port.ts';
-import type { CommandInput, ProductQuery, ProductRoute } from '../client/hub-client.ts';
-import type { ReassignTarget } from '../../shared/protocol/socket.ts';
-import type { ProductStatus, ProductSuggestion } from '../../shared/protocol/product.ts';
-import type { AckOf, CommandError } from '../../shared/protocol/socket.ts';
-import type { MetricsReport } from '../../shared/protocol/lead.ts';
-import { applyProduct, productStore, replaceProducts } from '../state/product.ts';
-import { applyAgents, applyReassigned, applyTeam, teamStore } from '../state/team.ts';
+import { refusalOf, requestVia } from '../client/request.ts';
+import { applyProduct } from '../state/product.ts';
+import { applyAgents, applyReassigned, applyTeam } from '../state/team.ts';
 import { createNotifier, type Notifier } from '../notifications/notifier.ts';
 import { heldBefore } from '../../shared/domain/handoff-history.ts';
 import { applyProductChange } from '../state/product-notices.ts';
@@ -20,10 +15,13 @@ import { applyAgent, sessionStore } from '../state/session.ts';
 import { forgetToken, loadSettings, normaliseHubUrl, persistSettings, setCredentials, settingsStore } from '../state/settings.ts';
 import { syncStores, type Sync } from '../state/sync.ts';
 import { openForm, selectHandoffRow, uiStore } from '../state/ui.ts';
+import type { Controller } from '../ui/controls.ts';
+import { createAgentControls } from './agent-controls.ts';
+import { askToSignIn, takeSignInRequest } from '../state/sign-in-request.ts';
+import type { LocalHub } from '../platform/platform.ts';
 import { parseDeepLink } from './deep-links.ts';
-import { showSessionEnded } from './provider-sign-in.ts';
-
-const NOT_CONNECTED = 'Not connected to the hub; try again once it is back.';
+import { showSessionEnded } from '../state/provider-sign-in.ts';
+import { createLeadControls } from './lead-controls.ts';
 
 export interface ControllerOptions {
   platform: Platform;
@@ -33,43 +31,6 @@ export interface ControllerOptions {
   retryDelayMs?: number;
 }
 
-/** What views may ask for; state itself is read from the stores. */
-export interface Controller {
-  /** Reads saved settings and the offline queue, then signs in again if a token was saved. */
-  start(): Promise<void>;
-  signIn(hubUrl: string, token: string): void;
-  signOut(): Promise<void>;
-  /** Connects again after the hub closed the connection for good. */
-  reconnect(): void;
-  accept(handoffId: string): void;
-  decline(handoffId: string, reason: string): void;
-  returnToBot(handoffId: string, note: string): void;
-  routeToProduct(handoffId: string, route: ProductRoute): void;
-  resolve(handoffId: string): void;
-  /** Resolves with a message when the hub could not be told. */
-  setPresence(status: Exclude<Presence, 'offline'>): Promise<string | null>;
-  openLink(url: string): void;
-  /** Leads: moves handoffs to an agent or back to the queue; resolves with a message when any could not be moved. */
-  reassign(handoffIds: string[], to: ReassignTarget, note?: string): Promise<string | null>;
-  /** Similar product items for the routing form; none when the hub could not be asked. */
-  suggestProducts(query: ProductQuery): Promise<ProductSuggestion[]>;
-  /** Leads: (re)loads the product inbox; resolves with a message on failure. */
-  loadProducts(): Promise<string | null>;
-  /** Leads: one item with its customers and linked packets, or a message. */
-  getProduct(productItemId: string): Promise<Extract<AckOf<'product:get'>, { ok: true }> | string>;
-  /** Leads: changes an item's status; resolves with a message on failure. */
-  setProductStatus(productItemId: string, status: ProductStatus, note?: string): Promise<string | null>;
-  /** Leads: the team's metrics over a period (one agent's with `agentId`), or a message. */
-  loadMetrics(query: CommandInput<'team:metrics'>): Promise<MetricsReport | string>;
-  /** Leads: sets the presence of someone in the team; resolves with a message on failure. */
-  setAgentPresence(agentId: string, status: Presence): Promise<string | null>;
-  /** Leads: changes the team's settings; resolves with the hub's refusal (its `issues` name the fields). */
-  configureTeam(settings: CommandInput<'team:configure'>): Promise<CommandError | null>;
-  /** Shows a handoff, asking the hub for it first when the console does not have it (one the agent finished earlier). */
-  openHandoff(handoffId: string): Promise<void>;
-  dispose(): void;
-}
-
 /** Wires the client core, the stores and the platform together for one console. */
 export function createController({ platform, connect, defaultHubUrl, retryDelayMs }: ControllerOptions): Controller {
   let client: HubPort | null = null;
@@ -77,6 +38,8 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
   let stopClientState: (() => void) | null = null;
   let stopLeadEvents: Array<() => void> = [];
   const cleanups: Array<() => void> = [];
+  // The desktop's local demo hub, where the console signs in without asking; it may move.
+  let localHubUrl: string | null = null;
 
   const outbox: Outbox = createOutbox({
     client: () => client,
@@ -167,7 +130,12 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
     });
   }
 
+  const request = requestVia(connected);
+
   const controller: Controller = {
+    ...createAgentControls({ outbox, notifier, request }),
+    ...createLeadControls(request),
+
     async start() {
       await loadSettings(platform.storage, defaultHubUrl);
       cleanups.push(persistSettings(platform.storage));
@@ -183,11 +151,14 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
           if (ui.selectedId !== null && ui.selectedId !== before.selectedId) notifier.opened(ui.selectedId);
         }),
       );
+      const local = (await platform.localHub?.().catch(() => null)) ?? null;
+      const onLocalHub = local ? signInToLocalHub(local) : false;
       const initial = await platform.initialDeepLink();
       const handled = initial ? handleDeepLink(initial) : false;
-      if (!handled && settingsStore.getState().token) connectNow();
-      else if (!handled) showSignedOut();
+      if (!handled && !onLocalHub && settingsStore.getState().token) connectNow();
+      else if (!handled && !onLocalHub) showSignedOut();
       cleanups.push(platform.onDeepLink((url) => void handleDeepLink(url)));
+      if (platform.onLocalHubMoved) cleanups.push(platform.onLocalHubMoved(followLocalHub));
     },
 
     signIn(hubUrl, token) {
@@ -197,6 +168,15 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
       replacePending([]); // a new sign-in starts with nothing queued: the queue belonged to the last one
       setCredentials(url, token.trim());
       connectNow();
+    },
+
+    confirmSignIn() {
+      const request = takeSignInRequest();
+      if (request) controller.signIn(request.hubUrl, request.token);
+    },
+
+    cancelSignIn() {
+      takeSignInRequest();
     },
 
     async signOut() {
@@ -210,108 +190,24 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
 
     reconnect: () => connectNow(),
 
-    accept(handoffId) {
-      notifier.settled(handoffId);
-      outbox.take('handoff:accept', { handoffId });
-    },
-    decline(handoffId, reason) {
-      notifier.settled(handoffId);
-      outbox.take('handoff:decline', { handoffId, reason });
-    },
-    returnToBot: (handoffId, note) => void outbox.take('handoff:returnToBot', { handoffId, note }),
-    routeToProduct: (handoffId, route) => void outbox.take('handoff:routeToProduct', { handoffId, ...route }),
-    resolve: (handoffId) => void outbox.take('handoff:resolve', { handoffId }),
-
     async setPresence(status) {
-      if (!client || connectionStore.getState().status !== 'connected') return 'Not connected to the hub; try again once it is back.';
-      const ack = await client.send('presence:set', { status });
-      if (!ack.ok) return ack.error.message;
-      applyAgent(ack.agent);
-      return null;
+      const ack = await request('presence:set', { status });
+      if (ack.ok) applyAgent(ack.agent);
+      return refusalOf(ack);
     },
 
     openLink: (url) => void platform.openExternal(url),
 
-    async reassign(handoffIds, to, note) {
-      const live = connected();
-      if (!live) return NOT_CONNECTED;
-      const ack = await live.send('handoffs:reassign', note ? { handoffIds, to, note } : { handoffIds, to });
-      if (!ack.ok) return ack.error.message;
-      if (ack.failures.length === 0) return null;
-      return ack.failures.map((f) => f.error.message).join(' ');
-    },
-
-    async suggestProducts(query) {
-      const live = connected();
-      if (!live || query.title.trim() === '') return [];
-      const ack = await live.send('product:suggest', { query });
-      return ack.ok ? ack.suggestions : [];
-    },
-
-    async loadProducts() {
-      const live = connected();
-      if (!live) return NOT_CONNECTED;
-      const ack = await live.send('product:list', {});
-      if (!ack.ok) return ack.error.message;
-      replaceProducts(ack.items);
-      return null;
-    },
-
-    async getProduct(productItemId) {
-      const live = connected();
-      if (!live) return NOT_CONNECTED;
-      const ack = await live.send('product:get', { productItemId });
-      return ack.ok ? ack : ack.error.message;
-    },
-
-    async setProductStatus(productItemId, status, note) {
-      const live = connected();
-      if (!live) return NOT_CONNECTED;
-      const ack = await live.send('product:setStatus', note ? { productItemId, status, note } : { productItemId, status });
-      if (!ack.ok) return ack.error.message;
-      if (productStore.getState().items[ack.item.id]) applyProduct(ack.item);
-      return null;
-    },
-
     async openHandoff(handoffId) {
       const me = sessionStore.getState().agent;
-      const live = connected();
-      if (!selectHandoff(handoffId)(handoffsStore.getState()) && me && live) {
-        const ack = await live.send('handoff:get', { handoffId });
+      if (!selectHandoff(handoffId)(handoffsStore.getState()) && me) {
+        const ack = await request('handoff:get', { handoffId });
         if (ack.ok) {
           const { events: _history, ...handoff } = ack.handoff; // the inbox keeps handoffs as socket events carry them
           applyHandoff(handoff, me);
         }
       }
       selectHandoffRow(handoffId, true);
-    },
-
-    async loadMetrics(query) {
-      const live = connected();
-      if (!live) return NOT_CONNECTED;
-      const ack = await live.send('team:metrics', query);
-      return ack.ok ? ack.report : ack.error.message;
-    },
-
-    async setAgentPresence(agentId, status) {
-      const live = connected();
-      if (!live) return NOT_CONNECTED;
-      const ack = await live.send('agent:setPresence', { agentId, status });
-      if (!ack.ok) return ack.error.message;
-      // Shown at once; the hub's agents:changed follows with the rest of the board.
-      const { agent } = ack;
-      applyAgents(teamStore.getState().agents.map((a) => (a.id === agent.id ? { ...a, ...agent } : a)));
-      return null;
-    },
-
-    async configureTeam(settings) {
-      const live = connected();
-      if (!live) return { code: 'timeout', message: NOT_CONNECTED };
-      const ack = await live.send('team:configure', settings);
-      if (!ack.ok) return ack.error;
-      applyTeam(ack.team);
-      applyAgents(ack.agents);
-      return null;
     },
 
     dispose() {
@@ -322,15 +218,60 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
     },
   };
 
-  /** Acts on a link; true when it signed in (so there is nothing else to connect). */
+  /**
+   * Acts on a link; true when it signed in (so there is nothing else to connect). A sign-in link
+   * for the hub in use signs in at once when no one is signed in; one that would change the hub
+   * or the person waits for the agent to confirm it (a web page or an e-mail can carry a link).
+   */
   function handleDeepLink(url: string): boolean {
     const link = parseDeepLink(url);
     if (link?.kind === 'signIn') {
-      controller.signIn(link.hubUrl ?? settingsStore.getState().hubUrl, link.token);
-      return true;
+      const { hubUrl, token } = settingsStore.getState();
+      const current = normaliseHubUrl(hubUrl) ?? hubUrl;
+      const target = link.hubUrl === null ? current : normaliseHubUrl(link.hubUrl);
+      if (!target) return false; // a hub address that is not http(s): nothing to sign in to
+      const sameHub = target === current;
+      if (sameHub && token === link.token) return false; // already signed in as this person here
+      if (sameHub && token === null) {
+        controller.signIn(target, link.token);
+        return true;
+      }
+      askToSignIn({ hubUrl: target, token: link.token, hubInUse: current, current: token === null ? null : { name: sessionStore.getState().agent?.name ?? null } });
+      return false;
     }
     if (link?.kind === 'handoff') selectHandoffRow(link.handoffId, true);
     return false;
+  }
+
+  /**
+   * Signs in to the desktop's local demo hub without asking (the desktop runs it): as its demo
+   * agent, or as the demo person already signed in there, at its current address. True when it
+   * connected.
+   */
+  function signInToLocalHub(local: LocalHub): boolean {
+    const url = normaliseHubUrl(local.hubUrl) ?? local.hubUrl;
+    localHubUrl = url;
+    const { hubUrl, token } = settingsStore.getState();
+    if (local.token !== null && local.token !== token) {
+      controller.signIn(url, local.token);
+      return true;
+    }
+    if (token === null) return false;
+    // The same person: only the address may have changed, and whatever is queued stays.
+    if (hubUrl !== url) setCredentials(url, token);
+    connectNow();
+    return true;
+  }
+
+  /** The local hub started again on another address: a console signed in there follows it. */
+  function followLocalHub(hubUrl: string): void {
+    const url = normaliseHubUrl(hubUrl) ?? hubUrl;
+    const previous = localHubUrl;
+    localHubUrl = url;
+    const { hubUrl: current, token } = settingsStore.getState();
+    if (previous === null || current !== previous || token === null || url === previous) return;
+    setCredentials(url, token);
+    connectNow();
   }
 
   return controller;

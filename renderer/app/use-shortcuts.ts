@@ -7,7 +7,7 @@ import { handoffsStore, selectHandoff, selectInboxOrder } from '../state/handoff
 import { pendingStore, selectPendingFor } from '../state/pending.ts';
 import { sessionStore } from '../state/session.ts';
 import { closeDetail, closeForm, moveSelection, selectHandoffRow, setHelpOpen, showView, uiStore } from '../state/ui.ts';
-import { useController } from './console-context.tsx';
+import { useController } from '../ui/console-context.tsx';
 import { shortcutFor, type Shortcut } from './shortcuts.ts';
 
 /** Single-key shortcuts for the whole console (see SHORTCUTS); state is read when the key is pressed. */

@@ -2,9 +2,6 @@
 // the hub's integration tests, so it runs in browsers too: no Node imports here.
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { describeIssues, type FieldIssue } from '../../shared/protocol/issues.ts';
-import type { Presence } from '../../shared/protocol/agent.ts';
-import type { ProductKind } from '../../shared/protocol/handoff.ts';
-import type { ProductStatus } from '../../shared/protocol/product.ts';
 import {
   AGENTS_NAMESPACE,
   COMMANDS,
@@ -14,7 +11,6 @@ import {
   type ClientToServerEvents,
   type CommandName,
   type CommandPayload,
-  type ReassignTarget,
   type ServerEventName,
   type ServerEventPayload,
   type ServerToClientEvents,
@@ -55,12 +51,8 @@ export type CommandInput<C extends CommandName> = Omit<CommandPayload<C>, 'opId'
  */
 export type ProductRoute = Omit<CommandInput<'handoff:routeToProduct'>, 'handoffId'>;
 
-/** What the routing form has typed so far, for `suggestProducts`. */
-export interface ProductQuery {
-  kind?: ProductKind;
-  title: string;
-  details?: string;
-}
+/** What the routing form has typed so far, for `product:suggest`. */
+export type ProductQuery = CommandInput<'product:suggest'>['query'];
 
 export interface HubClientOptions {
   /** The hub's base URL, e.g. `http://127.0.0.1:7400`. */
@@ -227,80 +219,7 @@ export class HubClient {
       this.#report({ type: 'protocol_error', event: `${command} ack`, issues });
       return fail(command, 'internal', 'the hub answered with a malformed ack', issues);
     }
-    return ack.data as AckOf<C>;
-  }
-
-  accept(handoffId: string, options?: SendOptions): Promise<AckOf<'handoff:accept'>> {
-    return this.send('handoff:accept', { handoffId }, options);
-  }
-
-  decline(handoffId: string, reason: string, options?: SendOptions): Promise<AckOf<'handoff:decline'>> {
-    return this.send('handoff:decline', { handoffId, reason }, options);
-  }
-
-  returnToBot(handoffId: string, note: string, options?: SendOptions): Promise<AckOf<'handoff:returnToBot'>> {
-    return this.send('handoff:returnToBot', { handoffId, note }, options);
-  }
-
-  routeToProduct(handoffId: string, route: ProductRoute, options?: SendOptions): Promise<AckOf<'handoff:routeToProduct'>> {
-    return this.send('handoff:routeToProduct', { handoffId, ...route }, options);
-  }
-
-  resolve(handoffId: string, note?: string, options?: SendOptions): Promise<AckOf<'handoff:resolve'>> {
-    return this.send('handoff:resolve', note === undefined ? { handoffId } : { handoffId, note }, options);
-  }
-
-  reassign(handoffId: string, to: ReassignTarget, note?: string, options?: SendOptions): Promise<AckOf<'handoff:reassign'>> {
-    return this.send('handoff:reassign', note === undefined ? { handoffId, to } : { handoffId, to, note }, options);
-  }
-
-  setPresence(status: Presence, options?: SendOptions): Promise<AckOf<'presence:set'>> {
-    return this.send('presence:set', { status }, options);
-  }
-
-  /** Leads: reassigns several handoffs at once; each is moved, or listed in the ack's `failures`. */
-  reassignMany(handoffIds: string[], to: ReassignTarget, note?: string, options?: SendOptions): Promise<AckOf<'handoffs:reassign'>> {
-    return this.send('handoffs:reassign', note === undefined ? { handoffIds, to } : { handoffIds, to, note }, options);
-  }
-
-  /** Leads: sets the presence of someone in their team. */
-  setAgentPresence(agentId: string, status: Presence, options?: SendOptions): Promise<AckOf<'agent:setPresence'>> {
-    return this.send('agent:setPresence', { agentId, status }, options);
-  }
-
-  /** Leads: changes the team's routing, offer timeout, capacity, skills or stalled-work targets, at once. */
-  configureTeam(settings: CommandInput<'team:configure'>, options?: SendOptions): Promise<AckOf<'team:configure'>> {
-    return this.send('team:configure', settings, options);
-  }
-
-  /** A handoff with its whole history, for its assignee, the agents it is offered to and its leads (a read: repeat it freely). */
-  getHandoff(handoffId: string, options?: SendOptions): Promise<AckOf<'handoff:get'>> {
-    return this.send('handoff:get', { handoffId }, options);
-  }
-
-  /** Leads: the team's metrics over [from, to), optionally for one agent (a read: repeat it freely). */
-  teamMetrics(query: CommandInput<'team:metrics'>, options?: SendOptions): Promise<AckOf<'team:metrics'>> {
-    return this.send('team:metrics', query, options);
-  }
-
-  /** Similar items of your team while the routing form is filled in (a read: repeat it freely). */
-  suggestProducts(query: ProductQuery, options?: SendOptions): Promise<AckOf<'product:suggest'>> {
-    return this.send('product:suggest', { query }, options);
-  }
-
-  /** Leads: the team's product items, with their counts of customers and conversations. */
-  listProducts(request: CommandInput<'product:list'> = {}, options?: SendOptions): Promise<AckOf<'product:list'>> {
-    return this.send('product:list', request, options);
-  }
-
-  /** Leads: one item with its customers, linked handoffs (with packets) and history. */
-  getProduct(productItemId: string, options?: SendOptions): Promise<AckOf<'product:get'>> {
-    return this.send('product:get', { productItemId }, options);
-  }
-
-  /** Leads: changes an item's status; every linked handoff's bot is told. */
-  setProductStatus(productItemId: string, status: ProductStatus, note?: string, options?: SendOptions): Promise<AckOf<'product:setStatus'>> {
-    return this.send('product:setStatus', note === undefined ? { productItemId, status } : { productItemId, status, note }, options);
+    return ack.data;
   }
 
   /** Disconnects for good and fails pending waitFor/ready calls. Safe to call twice. */
@@ -400,5 +319,5 @@ function fail<C extends CommandName>(
   issues?: FieldIssue[],
 ): AckOf<C> {
   const error = { code, message: `${command}: ${message}` };
-  return { ok: false, error: issues ? { ...error, issues } : error } as AckOf<C>;
+  return { ok: false, error: issues ? { ...error, issues } : error };
 }

@@ -1,6 +1,6 @@
 import type { Handoff } from '../../shared/protocol/handoff.ts';
-import { useHubNow } from '../app/use-hub-now.ts';
-import { timeLeftLabel } from '../packet/labels.ts';
+import { useHubNow } from '../ui/use-hub-now.ts';
+import { timeLeftLabel } from '../ui/packet-labels.ts';
 import { timeLeftMs } from '../state/handoffs.ts';
 
 /** An offer's time left, ticking every second on the hub's clock. */

@@ -1,6 +1,6 @@
 import { memo, useMemo, type ReactNode } from 'react';
 import type { Handoff } from '../../shared/protocol/handoff.ts';
-import { outcomeLabel } from '../packet/labels.ts';
+import { outcomeLabel } from '../ui/packet-labels.ts';
 import { selectMine, selectOffers, selectRecentlyFinished, useHandoffs } from '../state/handoffs.ts';
 import { useSession } from '../state/session.ts';
 import { useUi } from '../state/ui.ts';
@@ -35,8 +35,8 @@ function Section({ id, title, count, empty, reserve = false, children }: Section
 
 /**
  * Rows per chunk: the browser skips laying out and painting chunks out of view, and repaints a
- * whole chunk when one of its rows changes, so a chunk stays small (100 rows cost a keystroke
- * 3 ms of painting). The height of a skipped chunk in console.css assumes this many rows.
+ * whole chunk when one of its rows changes, so a chunk stays small (the sizes tried are measured
+ * in docs/performance.md). The height of a skipped chunk in console.css assumes this many rows.
  */
 const CHUNK = 25;
 

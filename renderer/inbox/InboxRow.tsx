@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import type { Handoff } from '../../shared/protocol/handoff.ts';
-import { useHubNow } from '../app/use-hub-now.ts';
-import { CHANNEL_LABEL, PRIORITY_LABEL, REASON_LABEL, ageLabel, customerLabel } from '../packet/labels.ts';
+import { useHubNow } from '../ui/use-hub-now.ts';
+import { CHANNEL_LABEL, PRIORITY_LABEL, REASON_LABEL, ageLabel, customerLabel } from '../ui/packet-labels.ts';
 import { selectPendingFor, usePending } from '../state/pending.ts';
 import { selectHandoffRow, useUi } from '../state/ui.ts';
 import { Countdown } from './Countdown.tsx';

@@ -2,9 +2,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { metricsCsvFileName, metricsToCsv } from '../../shared/domain/metrics.ts';
 import type { MetricFigures, MetricsReport, TeamMetrics } from '../../shared/protocol/lead.ts';
 import { PRODUCT_KINDS } from '../../shared/protocol/handoff.ts';
-import { useController } from '../app/console-context.tsx';
-import { percent } from '../packet/labels.ts';
-import { Text } from '../packet/Text.tsx';
+import { useController } from '../ui/console-context.tsx';
+import { percent } from '../ui/packet-labels.ts';
+import { Text } from '../ui/Text.tsx';
 import { useConnection } from '../state/connection.ts';
 import { hubNow, sessionStore } from '../state/session.ts';
 import { useTeam } from '../state/team.ts';
@@ -145,7 +145,7 @@ export function MetricsView() {
     void controller.loadMetrics(agentId === TEAM ? period : { ...period, agentId }).then((result) => {
       if (!current) return; // a newer request replaced this one
       // A refusal hides the figures: they would be of another period or person than the one chosen.
-      setLoaded(typeof result === 'string' ? { loading: false, shown: null, failure: result } : { loading: false, shown: { report: result, agentId }, failure: null });
+      setLoaded(result.ok ? { loading: false, shown: { report: result.report, agentId }, failure: null } : { loading: false, shown: null, failure: result.error.message });
     });
     return () => {
       current = false;

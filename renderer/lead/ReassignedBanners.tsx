@@ -1,7 +1,7 @@
 import { useStore } from 'zustand';
-import { customerLabel } from '../packet/labels.ts';
+import { customerLabel } from '../ui/packet-labels.ts';
 import { NoticeBanner } from '../notifications/NoticeBanner.tsx';
-import { Text } from '../packet/Text.tsx';
+import { Text } from '../ui/Text.tsx';
 import { useHandoffs } from '../state/handoffs.ts';
 import { dismissReassigned, reassignedStore } from '../state/team.ts';
 import { selectHandoffRow } from '../state/ui.ts';

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { ROUTING_MODES, type RoutingMode } from '../../shared/protocol/agent.ts';
 import type { TeamAgentView, TeamView } from '../../shared/protocol/lead.ts';
-import { useController } from '../app/console-context.tsx';
+import { useController } from '../ui/console-context.tsx';
 import { capacityLabel, FIELD_LABEL, refusalText, refusedFields, SECONDS_FIELDS, settingsChange, skillsLabel, skillsText, type SettingsDraft } from './team-settings.ts';
 
 const ROUTING_LABEL: Record<RoutingMode, string> = {

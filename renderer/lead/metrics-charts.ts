@@ -6,8 +6,8 @@ import type { MetricFigures, MetricsReport } from '../../shared/protocol/lead.ts
 import { METRIC_CHANNELS } from '../../shared/protocol/lead.ts';
 import { PRODUCT_KINDS } from '../../shared/protocol/handoff.ts';
 import { TRIGGER_REASONS } from '../../shared/protocol/packet.ts';
-import { CHANNEL_LABEL, REASON_LABEL } from '../packet/labels.ts';
-import { PRODUCT_KIND_LABEL } from '../product/labels.ts';
+import { CHANNEL_LABEL, REASON_LABEL } from '../ui/packet-labels.ts';
+import { PRODUCT_KIND_LABEL } from '../ui/product-labels.ts';
 
 export type MetricChartId = 'reasons' | 'channels' | 'time-to-accept' | 'declines' | 'outcomes';
 

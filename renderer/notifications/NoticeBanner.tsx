@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Text } from '../packet/Text.tsx';
+import { Text } from '../ui/Text.tsx';
 
 interface NoticeBannerProps {
   /** The banner's accessible name. */

@@ -5,8 +5,8 @@ import type { Handoff, Person } from '../../shared/protocol/handoff.ts';
 import type { ReassignedEvent } from '../../shared/protocol/lead.ts';
 import type { ProductItem, ProductStatusChange } from '../../shared/protocol/product.ts';
 import type { InfoNotice, OfferNotice } from '../platform/platform.ts';
-import { CHANNEL_LABEL, PRIORITY_LABEL, REASON_LABEL, customerLabel } from '../packet/labels.ts';
-import { productStatusLine } from '../product/labels.ts';
+import { CHANNEL_LABEL, PRIORITY_LABEL, REASON_LABEL, customerLabel } from '../ui/packet-labels.ts';
+import { productStatusLine } from '../ui/product-labels.ts';
 import type { NotificationPrefs } from '../state/settings.ts';
 
 const BODY_LIMIT = 180;

@@ -1,7 +1,8 @@
 import type { ContextPacket } from '../../shared/protocol/packet.ts';
-import { useController } from '../app/console-context.tsx';
+import { useController } from '../ui/console-context.tsx';
 import { safeWebUrl } from '../../shared/domain/links.ts';
-import { Text } from './Text.tsx';
+import { platformLabel } from '../ui/packet-labels.ts';
+import { Text } from '../ui/Text.tsx';
 
 /** Opens the conversation in the tool the agent already uses, through the Platform; web links only. */
 export function ConversationLink({ source }: { source: ContextPacket['source'] }) {
@@ -20,11 +21,11 @@ export function ConversationLink({ source }: { source: ContextPacket['source'] }
             controller.openLink(url);
           }}
         >
-          Open the conversation in <Text>{source.platform}</Text>
+          Open the conversation in <Text>{platformLabel(source.platform)}</Text>
         </a>
       ) : (
         <>
-          From <Text>{source.platform}</Text>
+          From <Text>{platformLabel(source.platform)}</Text>
           {source.conversationUrl !== undefined && (
             <>
               {' '}

@@ -1,5 +1,5 @@
 import type { Customer } from '../../shared/protocol/packet.ts';
-import { Text } from './Text.tsx';
+import { Text } from '../ui/Text.tsx';
 
 function authLabel(authenticated: boolean | undefined): string {
   if (authenticated === true) return 'Signed in (identity verified by the bot)';

@@ -1,8 +1,8 @@
 import type { ContextPacket } from '../../shared/protocol/packet.ts';
 import { ConversationLink } from './ConversationLink.tsx';
 import { CustomerCard } from './CustomerCard.tsx';
-import { REASON_LABEL, percent, sentimentLabel } from './labels.ts';
-import { Text } from './Text.tsx';
+import { REASON_LABEL, percent, sentimentLabel } from '../ui/packet-labels.ts';
+import { Text } from '../ui/Text.tsx';
 import { Transcript } from './Transcript.tsx';
 
 function Gauge({ label, value, high }: { label: string; value: number; high?: boolean }) {

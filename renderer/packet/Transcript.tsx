@@ -1,6 +1,6 @@
 import type { TranscriptTurn } from '../../shared/protocol/packet.ts';
-import { SPEAKER_LABEL } from './labels.ts';
-import { Text } from './Text.tsx';
+import { SPEAKER_LABEL } from '../ui/packet-labels.ts';
+import { Text } from '../ui/Text.tsx';
 import { turnTime } from './time.ts';
 
 /** The whole conversation so far: who said what, when. */

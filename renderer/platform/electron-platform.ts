@@ -1,6 +1,5 @@
-import type { ManagerOptions } from 'socket.io-client';
-import { BRIDGE_EVENTS, BRIDGE_INVOKE, type BatonBridge, type BridgeEventName, type BridgeEventPayload, type HubConnection } from '../../shared/protocol/bridge.ts';
-import type { NotificationChoice, Platform } from './platform.ts';
+import { BRIDGE_EVENTS, BRIDGE_INVOKE, type BatonBridge, type BridgeEventName, type BridgeEventPayload, type DesktopNotice, type HubConnection } from '../../shared/protocol/bridge.ts';
+import type { HubSocketOptions, NotificationChoice, Platform } from './platform.ts';
 import { safeWebUrl } from '../../shared/domain/links.ts';
 
 /**
@@ -8,7 +7,7 @@ import { safeWebUrl } from '../../shared/domain/links.ts';
  * answers socket.io's HTTP long-polling without CORS headers for other origins, so polling would
  * fail where WebSocket (not subject to CORS) works.
  */
-export const DESKTOP_SOCKET_OPTIONS: Pick<ManagerOptions, 'transports'> = { transports: ['websocket'] };
+export const DESKTOP_SOCKET_OPTIONS: HubSocketOptions = { transports: ['websocket'] };
 
 /** The hub the desktop offers (`hub:connection`); null when it cannot say. */
 export async function desktopHub(bridge: BatonBridge): Promise<HubConnection | null> {
@@ -26,10 +25,6 @@ export async function desktopHubUrl(bridge: BatonBridge): Promise<string | null>
   return hub?.mode === 'embedded' || hub?.mode === 'configured' ? hub.hubUrl : null;
 }
 
-function signInLink(hubUrl: string, token: string): string {
-  return `baton://sign-in?token=${encodeURIComponent(token)}&hub=${encodeURIComponent(hubUrl)}`;
-}
-
 /** Whether `value` looks like the preload's bridge (window.baton). */
 export function isBatonBridge(value: unknown): value is BatonBridge {
   return typeof value === 'object' && value !== null && typeof (value as BatonBridge).invoke === 'function' && typeof (value as BatonBridge).on === 'function';
@@ -38,8 +33,8 @@ export function isBatonBridge(value: unknown): value is BatonBridge {
 /** The console inside the desktop app: every call goes through the preload bridge. */
 export function createElectronPlatform(bridge: BatonBridge): Platform {
   const waiting = new Map<string, (choice: NotificationChoice) => void>();
-  // A launch link held back while the console signs in to the desktop's local hub first.
-  let heldLink: string | null = null;
+  // The desktop's notices as last heard: the notification permission follows the OS's switch.
+  let notices: DesktopNotice[] = [];
   // What comes from the main process is checked like anything else that crosses a boundary.
   const on = <E extends BridgeEventName>(event: E, listener: (payload: BridgeEventPayload<E>) => void): (() => void) =>
     bridge.on(event, (payload) => {
@@ -52,6 +47,13 @@ export function createElectronPlatform(bridge: BatonBridge): Platform {
     waiting.delete(id);
     settle?.(choice);
   });
+  on('desktop:notices', (payload) => {
+    notices = payload.notices;
+  });
+  const currentNotices = async (): Promise<DesktopNotice[]> => {
+    notices = BRIDGE_INVOKE['desktop:notices'].result.parse(await bridge.invoke('desktop:notices', {})).notices;
+    return notices;
+  };
 
   return {
     shell: 'desktop',
@@ -86,13 +88,22 @@ export function createElectronPlatform(bridge: BatonBridge): Platform {
       void bridge.invoke('notification:close', { id }).catch(() => undefined);
     },
 
-    // The desktop shows native notifications without asking.
-    notificationPermission: () => 'granted',
-    requestNotificationPermission: async () => 'granted',
+    // The desktop shows native notifications without asking, unless the OS has them switched off.
+    notificationPermission: () => (notices.some((n) => n.id === 'notifications-blocked') ? 'denied' : 'granted'),
+    requestNotificationPermission: async () => ((await currentNotices().catch(() => notices)).some((n) => n.id === 'notifications-blocked') ? 'denied' : 'granted'),
 
     setBadgeCount(count) {
       void bridge.invoke('badge:set', { count }).catch(() => undefined);
     },
+
+    hubSocketOptions: DESKTOP_SOCKET_OPTIONS,
+    onDesktopPresence: (listener) => on('presence:desktop', listener),
+    onPresenceRequest: (listener) => on('presence:request', ({ status }) => listener(status)),
+    showPresence(status) {
+      void bridge.invoke('presence:current', { status }).catch(() => undefined);
+    },
+
+    providerSignInReturn: () => ({ redirectUri: 'baton://sign-in/callback', systemBrowser: true }),
 
     async openExternal(url) {
       const safe = safeWebUrl(url);
@@ -102,23 +113,33 @@ export function createElectronPlatform(bridge: BatonBridge): Platform {
     },
 
     onDeepLink(listener) {
-      const stop = on('deepLink:open', ({ url }) => listener(url));
-      if (heldLink) {
-        const link = heldLink;
-        heldLink = null;
-        queueMicrotask(() => listener(link));
-      }
-      return stop;
+      return on('deepLink:open', ({ url }) => listener(url));
     },
 
-    // With the desktop's local demo hub, the console signs in there as the demo agent (a sign-in
-    // link the console already understands), unless it was launched with a sign-in link of its own.
     async initialDeepLink() {
-      const launch = BRIDGE_INVOKE['deepLink:initial'].result.parse(await bridge.invoke('deepLink:initial', {})).url;
+      return BRIDGE_INVOKE['deepLink:initial'].result.parse(await bridge.invoke('deepLink:initial', {})).url;
+    },
+
+    // The desktop's own demo hub: the console signs in there without asking (no link involved).
+    async localHub() {
       const hub = await desktopHub(bridge);
-      if (hub?.mode !== 'embedded' || hub.token === null || launch?.startsWith('baton://sign-in')) return launch;
-      heldLink = launch;
-      return signInLink(hub.hubUrl, hub.token);
+      return hub?.mode === 'embedded' ? { hubUrl: hub.hubUrl, token: hub.token } : null;
+    },
+
+    onLocalHubMoved(listener) {
+      return on('hub:moved', ({ hubUrl }) => listener(hubUrl));
+    },
+
+    desktopNotices: {
+      current: currentNotices,
+      onChange: (listener) =>
+        on('desktop:notices', (payload) => {
+          notices = payload.notices;
+          listener(payload.notices);
+        }),
+      async openSetting(setting) {
+        await bridge.invoke('system:openSetting', { setting });
+      },
     },
 
     async appInfo() {

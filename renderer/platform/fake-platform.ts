@@ -1,4 +1,5 @@
-import type { AppInfo, NotificationChoice, NotificationPermission, Notice, Platform } from './platform.ts';
+import type { Presence } from '../../shared/protocol/agent.ts';
+import type { AppInfo, DesktopPresence, NotificationChoice, NotificationPermission, Notice, Platform } from './platform.ts';
 import { safeWebUrl } from '../../shared/domain/links.ts';
 
 /** A Platform for tests: records what the console asked for and lets the test play the agent. */
@@ -14,6 +15,12 @@ export interface FakePlatform extends Platform {
   choose(id: string, choice: NotificationChoice): void;
   /** A deep link arrives while the console is open. */
   deepLink(url: string): void;
+  /** Every presence the console showed the desktop, in order. */
+  readonly presenceShown: Array<Presence | null>;
+  /** The computer says the agent stepped away or came back. */
+  desktopPresence(change: DesktopPresence): void;
+  /** The agent picks a presence in the tray. */
+  trayPresence(status: Exclude<Presence, 'offline'>): void;
   permission: NotificationPermission;
 }
 
@@ -25,6 +32,9 @@ export function createFakePlatform(options: { initialDeepLink?: string | null; d
   const data = new Map(Object.entries(options.data ?? {}));
   const opened: string[] = [];
   const badge = { count: 0 };
+  const presenceShown: Array<Presence | null> = [];
+  const desktopListeners = new Set<(change: DesktopPresence) => void>();
+  const trayListeners = new Set<(status: Exclude<Presence, 'offline'>) => void>();
 
   const settle = (id: string, choice: NotificationChoice): void => {
     const resolve = waiting.get(id);
@@ -56,6 +66,18 @@ export function createFakePlatform(options: { initialDeepLink?: string | null; d
     notificationPermission: () => fake.permission,
     requestNotificationPermission: async () => fake.permission,
     setBadgeCount: (count) => void (badge.count = count),
+    hubSocketOptions: {},
+    presenceShown,
+    onDesktopPresence(listener) {
+      desktopListeners.add(listener);
+      return () => desktopListeners.delete(listener);
+    },
+    onPresenceRequest(listener) {
+      trayListeners.add(listener);
+      return () => trayListeners.delete(listener);
+    },
+    showPresence: (status) => void presenceShown.push(status),
+    providerSignInReturn: () => ({ redirectUri: 'http://127.0.0.1:7400/', systemBrowser: false }),
     async openExternal(url) {
       const safe = safeWebUrl(url);
       if (safe) opened.push(safe);
@@ -70,6 +92,12 @@ export function createFakePlatform(options: { initialDeepLink?: string | null; d
     choose: settle,
     deepLink: (url) => {
       for (const listener of [...deepLinkListeners]) listener(url);
+    },
+    desktopPresence: (change) => {
+      for (const listener of [...desktopListeners]) listener(change);
+    },
+    trayPresence: (status) => {
+      for (const listener of [...trayListeners]) listener(status);
     },
   };
   return fake;

@@ -79,6 +79,15 @@ export function createWebPlatform({ window, version }: WebPlatformOptions): Plat
       void (count > 0 ? nav.setAppBadge?.(count) : nav.clearAppBadge?.())?.catch(() => undefined);
     },
 
+    // socket.io's defaults: long-polling first, then WebSocket. A browser tells nothing about the
+    // computer's idle time or lock screen, and has no tray to show presence in.
+    hubSocketOptions: {},
+    onDesktopPresence: () => () => undefined,
+    onPresenceRequest: () => () => undefined,
+    showPresence: () => undefined,
+
+    providerSignInReturn: () => ({ redirectUri: `${window.location.origin}/`, systemBrowser: false }),
+
     async openExternal(url) {
       const safe = safeWebUrl(url);
       if (!safe) return false;

@@ -2,13 +2,13 @@ import { useEffect, useState } from 'react';
 import type { ProductKind } from '../../shared/protocol/handoff.ts';
 import type { AckOf } from '../../shared/protocol/socket.ts';
 import { PRODUCT_STATUSES, type ProductItem, type ProductStatus } from '../../shared/protocol/product.ts';
-import { useController } from '../app/console-context.tsx';
-import { customerLabel } from '../packet/labels.ts';
+import { useController } from '../ui/console-context.tsx';
+import { customerLabel } from '../ui/packet-labels.ts';
 import { PacketView } from '../packet/PacketView.tsx';
-import { Text } from '../packet/Text.tsx';
+import { Text } from '../ui/Text.tsx';
 import { selectProductItems, setProductFilters, useProducts } from '../state/product.ts';
 import { useConnection } from '../state/connection.ts';
-import { PRODUCT_KIND_LABEL, PRODUCT_STATUS_LABEL } from './labels.ts';
+import { PRODUCT_KIND_LABEL, PRODUCT_STATUS_LABEL } from '../ui/product-labels.ts';
 
 type Detail = Extract<AckOf<'product:get'>, { ok: true }>;
 
@@ -102,8 +102,8 @@ export function ProductInbox() {
   const open = async (id: string) => {
     if (detail?.item.id === id) return setDetail(null);
     const got = await controller.getProduct(id);
-    if (typeof got === 'string') setError(got);
-    else setDetail(got);
+    if (got.ok) setDetail(got);
+    else setError(got.error.message);
   };
 
   return (

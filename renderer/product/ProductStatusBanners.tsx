@@ -1,8 +1,8 @@
-import { useController } from '../app/console-context.tsx';
+import { useController } from '../ui/console-context.tsx';
 import { NoticeBanner } from '../notifications/NoticeBanner.tsx';
-import { Text } from '../packet/Text.tsx';
+import { Text } from '../ui/Text.tsx';
 import { dismissProductNotice, useProductNotices } from '../state/product-notices.ts';
-import { productStatusLine } from './labels.ts';
+import { productStatusLine } from '../ui/product-labels.ts';
 
 /**
  * "Bug report 'Export fails on Safari' is now In progress", with the note that came with the

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { ProductKind } from '../../shared/protocol/handoff.ts';
 import type { ProductSuggestion } from '../../shared/protocol/product.ts';
-import { useController } from '../app/console-context.tsx';
-import { Text } from '../packet/Text.tsx';
-import { PRODUCT_STATUS_LABEL } from './labels.ts';
+import { useController } from '../ui/console-context.tsx';
+import { Text } from '../ui/Text.tsx';
+import { PRODUCT_STATUS_LABEL } from '../ui/product-labels.ts';
 
 export const SUGGEST_DELAY_MS = 300;
 

@@ -1,6 +1,6 @@
 import { createContext, useContext, useEffect } from 'react';
 import { useStore } from 'zustand';
-import { providerSignInStore, type ProviderSignIn } from '../app/provider-sign-in.ts';
+import { providerSignInStore, type ProviderSignIn } from '../state/provider-sign-in.ts';
 import { normaliseHubUrl } from '../state/settings.ts';
 
 /** Present when the console can sign in through a hub's identity provider. */

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { useController, usePlatform } from '../app/console-context.tsx';
-import { PresencePicker } from '../app/TopBar.tsx';
+import { useController, usePlatform } from '../ui/console-context.tsx';
+import { DesktopNotices } from '../ui/DesktopNotices.tsx';
+import { PresencePicker } from '../ui/PresencePicker.tsx';
 import type { AppInfo, NotificationPermission, Platform } from '../platform/platform.ts';
 import { useSession } from '../state/session.ts';
 import { THEMES, setNotificationPref, setTheme, useSettings, type NotificationPrefs, type Theme } from '../state/settings.ts';
@@ -16,6 +17,8 @@ const PREFS: Array<{ key: keyof NotificationPrefs; label: string; hint: string }
 function NotificationPermissionRow({ platform }: { platform: Platform }) {
   const [permission, setPermission] = useState<NotificationPermission>(() => platform.notificationPermission());
   if (permission === 'granted') return null;
+  // The desktop says so itself, with the way to the system setting (its notices, above).
+  if (platform.shell === 'desktop') return null;
   if (permission === 'denied') return <p className="muted">Notifications are blocked for this site; allow them in the browser’s site settings.</p>;
   return (
     <button type="button" onClick={() => void platform.requestNotificationPermission().then(setPermission)}>
@@ -48,6 +51,13 @@ export function SettingsView() {
           Sign out
         </button>
       </section>
+
+      {platform.desktopNotices && (
+        <section className="card" aria-labelledby="computer-title">
+          <h2 id="computer-title">This computer</h2>
+          <DesktopNotices dismissible={false} empty={<p className="muted">Nothing here needs your attention.</p>} />
+        </section>
+      )}
 
       <section className="card" aria-labelledby="presence-title">
         <h2 id="presence-title">Presence</h2>

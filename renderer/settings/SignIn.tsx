@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
-import { useController } from '../app/console-context.tsx';
+import { useController } from '../ui/console-context.tsx';
+import { DesktopNotices } from '../ui/DesktopNotices.tsx';
 import { useConnection } from '../state/connection.ts';
 import { normaliseHubUrl, useSettings } from '../state/settings.ts';
 import { ProviderSignInButton } from './ProviderSignIn.tsx';
@@ -26,6 +27,7 @@ export function SignIn() {
   const message = problem ?? (refused ? 'The hub refused that token. Check it, or ask your team lead for a new one.' : null);
   return (
     <main className="sign-in">
+      <DesktopNotices dismissible={false} />
       <form className="sign-in-card" aria-labelledby={`${id}-title`} noValidate onSubmit={submit}>
         <h1 id={`${id}-title`}>Sign in to Baton</h1>
         <p className="muted">Handoffs from your bots, with the whole conversation attached.</p>

@@ -1,8 +1,8 @@
 import { useStore } from 'zustand';
-import { createStore } from 'zustand/vanilla';
 import type { Handoff } from '../../shared/protocol/handoff.ts';
 import type { CommandError, ErrorCode } from '../../shared/protocol/socket.ts';
 import type { QueuedCommand } from './pending.ts';
+import { signedInStore } from './signed-in.ts';
 
 /** Something the hub refused, in words the agent can act on. */
 export interface ConflictMessage {
@@ -15,7 +15,7 @@ export interface Conflicts {
   messages: ConflictMessage[];
 }
 
-export const conflictsStore = createStore<Conflicts>(() => ({ messages: [] }));
+export const conflictsStore = signedInStore<Conflicts>(() => ({ messages: [] }));
 
 export function useConflicts<T>(selector: (state: Conflicts) => T): T {
   return useStore(conflictsStore, selector);
@@ -31,10 +31,6 @@ export function addConflict(text: string, handoffId: string | null = null): void
 
 export function dismissConflict(id: number): void {
   conflictsStore.setState((s) => ({ messages: s.messages.filter((m) => m.id !== id) }));
-}
-
-export function clearConflicts(): void {
-  conflictsStore.setState({ messages: [] }, true);
 }
 
 const DOING: Record<QueuedCommand, string> = {

@@ -32,4 +32,3 @@ export function showConnecting(): void {
   connectionStore.setState({ status: 'connecting' }, true);
 }
 
-export const isConnected = (connection: Connection): boolean => connection.status === 'connected';

@@ -1,9 +1,9 @@
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import { createStore } from 'zustand/vanilla';
 import type { AgentView } from '../../shared/protocol/agent.ts';
 import { OPEN_STATUSES, type Handoff, type HandoffStatus, type WithdrawReason } from '../../shared/protocol/handoff.ts';
 import type { Priority } from '../../shared/protocol/packet.ts';
+import { signedInStore } from './signed-in.ts';
 
 export type FinishedStatus = Exclude<HandoffStatus, 'queued' | 'offered' | 'accepted'>;
 
@@ -35,7 +35,7 @@ export type Me = Pick<AgentView, 'id' | 'role' | 'team'>;
 
 export const RECENT_LIMIT = 20;
 
-export const handoffsStore = createStore<Handoffs>(() => ({ byId: {}, recent: {} }));
+export const handoffsStore = signedInStore<Handoffs>(() => ({ byId: {}, recent: {} }));
 
 /** Reads a derived list; shallow-compared, so a render follows only the handoffs it shows. */
 export function useHandoffs<T>(selector: (state: Handoffs) => T): T {
@@ -131,7 +131,7 @@ export function applyWithdrawal(handoffId: string, reason: WithdrawReason, now =
 }
 
 export function clearHandoffs(): void {
-  handoffsStore.setState({ byId: {}, recent: {} }, true);
+  handoffsStore.setState(handoffsStore.getInitialState(), true);
 }
 
 // Derived lists: computed from `byId`, never stored twice.
@@ -174,7 +174,7 @@ let lastOrder: { agentId: string | undefined; state: Handoffs; ids: string[] } |
 /**
  * Every row of the inbox in display order: offers, then the agent's handoffs, then recently
  * finished. Kept for the state it was worked out from (states are never changed in place):
- * every j/k asks for it, and sorting 5,000 handoffs each time took 7 ms of each keystroke.
+ * every j/k asks for it, and sorting a long inbox on each keystroke is too slow (docs/performance.md).
  */
 export const selectInboxOrder =
   (agentId: string | undefined) =>

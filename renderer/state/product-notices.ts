@@ -1,8 +1,8 @@
 import { useStore } from 'zustand';
-import { createStore } from 'zustand/vanilla';
 import type { ProductItem, ProductStatusChange } from '../../shared/protocol/product.ts';
 import type { ServerEventPayload } from '../../shared/protocol/socket.ts';
 import type { Me } from './handoffs.ts';
+import { signedInStore } from './signed-in.ts';
 
 /** "Bug report 'Export fails on Safari' is now In progress": a status change of an item the agent routed. */
 export interface ProductStatusNotice {
@@ -14,7 +14,10 @@ export interface ProductStatusNotice {
 }
 
 /** By item id: one banner per item, the newest change replacing the last. */
-export const productNoticesStore = createStore<Record<string, ProductStatusNotice>>(() => ({}));
+export const productNoticesStore = signedInStore<Record<string, ProductStatusNotice>>(
+  () => ({}),
+  () => told.clear(),
+);
 
 // Changes already told, so a change heard twice (another connection, a repeat) is told once.
 const told = new Set<string>();
@@ -41,9 +44,4 @@ export function applyProductChange({ item, change, handoffIds }: ServerEventPayl
 export function dismissProductNotice(itemId: string): void {
   const { [itemId]: _gone, ...rest } = productNoticesStore.getState();
   productNoticesStore.setState(rest, true);
-}
-
-export function clearProductNotices(): void {
-  told.clear();
-  productNoticesStore.setState({}, true);
 }

@@ -1,8 +1,8 @@
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import { createStore } from 'zustand/vanilla';
 import type { ProductKind } from '../../shared/protocol/handoff.ts';
 import type { ProductItem, ProductStatus } from '../../shared/protocol/product.ts';
+import { signedInStore } from './signed-in.ts';
 
 export interface ProductFilters {
   kind: ProductKind | null;
@@ -16,7 +16,7 @@ export interface ProductState {
   loaded: boolean;
 }
 
-export const productStore = createStore<ProductState>(() => ({ items: {}, filters: { kind: null, status: null }, loaded: false }));
+export const productStore = signedInStore<ProductState>(() => ({ items: {}, filters: { kind: null, status: null }, loaded: false }));
 
 export function useProducts<T>(selector: (state: ProductState) => T): T {
   return useStore(productStore, useShallow(selector));
@@ -40,5 +40,3 @@ export const selectProductItems = (s: ProductState): ProductItem[] =>
   Object.values(s.items)
     .filter((i) => (s.filters.kind === null || i.kind === s.filters.kind) && (s.filters.status === null || i.status === s.filters.status))
     .sort((a, b) => b.customerCount - a.customerCount || b.updatedAt.localeCompare(a.updatedAt));
-
-export const clearProducts = (): void => productStore.setState({ items: {}, filters: { kind: null, status: null }, loaded: false }, true);

@@ -1,7 +1,7 @@
 import { useStore } from 'zustand';
-import { createStore } from 'zustand/vanilla';
 import type { AgentView } from '../../shared/protocol/agent.ts';
 import type { ServerEventPayload } from '../../shared/protocol/socket.ts';
+import { signedInStore } from './signed-in.ts';
 
 export interface Session {
   /** Who is signed in, as the hub last described them (presence, load). */
@@ -10,7 +10,7 @@ export interface Session {
   clockOffsetMs: number;
 }
 
-export const sessionStore = createStore<Session>(() => ({ agent: null, clockOffsetMs: 0 }));
+export const sessionStore = signedInStore<Session>(() => ({ agent: null, clockOffsetMs: 0 }));
 
 export function useSession<T>(selector: (session: Session) => T): T {
   return useStore(sessionStore, selector);
@@ -22,10 +22,6 @@ export function applySession({ agent, serverTime }: ServerEventPayload<'session'
 
 export function applyAgent(agent: AgentView): void {
   sessionStore.setState({ agent });
-}
-
-export function clearSession(): void {
-  sessionStore.setState({ agent: null, clockOffsetMs: 0 }, true);
 }
 
 /** Now, on the hub's clock. */

@@ -1,23 +1,23 @@
-import { clearConflicts } from './conflicts.ts';
-import { clearHandoffs } from './handoffs.ts';
-import { clearProductNotices } from './product-notices.ts';
-import { clearProducts } from './product.ts';
-import { clearSession } from './session.ts';
-import { clearReassigned, clearTeam } from './team.ts';
-import { resetUi } from './ui.ts';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+
+const resets: Array<() => void> = [];
 
 /**
- * Forgets everything that belonged to the person signed in (sign-out, another hub or token): the
- * one list of those stores, so a new store is cleared everywhere it must be. Pending actions and
- * settings are not theirs to clear here.
+ * A store of what belongs to the person signed in, made with its initial state and registered to
+ * go back to it on `clearSignedInState`, so no store of theirs can be left out. `alsoForget` clears
+ * what the store's module keeps beside the store. Pending actions, settings and the connection are
+ * not theirs in this sense: those stores are made with `createStore`.
  */
+export function signedInStore<T>(initial: () => T, alsoForget?: () => void): StoreApi<T> {
+  const store = createStore<T>(initial);
+  resets.push(() => {
+    store.setState(initial(), true);
+    alsoForget?.();
+  });
+  return store;
+}
+
+/** Forgets everything that belonged to the person signed in (sign-out, another hub or token). */
 export function clearSignedInState(): void {
-  clearHandoffs();
-  clearSession();
-  clearConflicts();
-  resetUi();
-  clearTeam();
-  clearReassigned();
-  clearProducts();
-  clearProductNotices();
+  for (const reset of resets) reset();
 }

@@ -1,8 +1,8 @@
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import { createStore } from 'zustand/vanilla';
 import type { Person } from '../../shared/protocol/handoff.ts';
 import type { ReassignedEvent, TeamAgentView, TeamView } from '../../shared/protocol/lead.ts';
+import { signedInStore } from './signed-in.ts';
 
 /** A lead's view of their team: its settings and its people, as the hub last sent them. */
 export interface TeamState {
@@ -10,7 +10,7 @@ export interface TeamState {
   agents: TeamAgentView[];
 }
 
-export const teamStore = createStore<TeamState>(() => ({ team: null, agents: [] }));
+export const teamStore = signedInStore<TeamState>(() => ({ team: null, agents: [] }));
 
 export function useTeam<T>(selector: (state: TeamState) => T): T {
   return useStore(teamStore, useShallow(selector));
@@ -18,7 +18,6 @@ export function useTeam<T>(selector: (state: TeamState) => T): T {
 
 export const applyTeam = (team: TeamView): void => teamStore.setState({ team });
 export const applyAgents = (agents: TeamAgentView[]): void => teamStore.setState({ agents });
-export const clearTeam = (): void => teamStore.setState({ team: null, agents: [] }, true);
 
 /** "Reassigned to you by Lee": what the agent is told about a handoff a lead gave them. */
 export interface ReassignedNotice {
@@ -28,11 +27,7 @@ export interface ReassignedNotice {
   returned: boolean;
 }
 
-export const reassignedStore = createStore<Record<string, ReassignedNotice>>(() => ({}));
-
-export function useReassignedNotice(handoffId: string | null): ReassignedNotice | null {
-  return useStore(reassignedStore, (s) => (handoffId ? (s[handoffId] ?? null) : null));
-}
+export const reassignedStore = signedInStore<Record<string, ReassignedNotice>>(() => ({}));
 
 export function applyReassigned({ handoff, by, note }: ReassignedEvent, returned = false): void {
   reassignedStore.setState({ [handoff.id]: { by, note: note ?? null, returned } });
@@ -42,5 +37,3 @@ export function dismissReassigned(handoffId: string): void {
   const { [handoffId]: _gone, ...rest } = reassignedStore.getState();
   reassignedStore.setState(rest, true);
 }
-
-export const clearReassigned = (): void => reassignedStore.setState({}, true);

@@ -1,5 +1,5 @@
 import { useStore } from 'zustand';
-import { createStore } from 'zustand/vanilla';
+import { signedInStore } from './signed-in.ts';
 
 export type ActionForm = 'decline' | 'returnToBot' | 'routeToProduct';
 
@@ -13,9 +13,7 @@ export interface Ui {
   helpOpen: boolean;
 }
 
-const INITIAL: Ui = { view: 'inbox', selectedId: null, detailOpen: false, form: null, helpOpen: false };
-
-export const uiStore = createStore<Ui>(() => INITIAL);
+export const uiStore = signedInStore<Ui>(() => ({ view: 'inbox', selectedId: null, detailOpen: false, form: null, helpOpen: false }));
 
 export function useUi<T>(selector: (ui: Ui) => T): T {
   return useStore(uiStore, selector);
@@ -57,8 +55,4 @@ export function setHelpOpen(helpOpen: boolean): void {
 
 export function showView(view: Ui['view']): void {
   uiStore.setState({ view, helpOpen: false });
-}
-
-export function resetUi(): void {
-  uiStore.setState(INITIAL, true);
 }

@@ -60,6 +60,8 @@ export interface MetricsHandoff {
 /** A bot's count of the conversations it handled in [from, to). */
 export interface ConversationReport {
   integrationId: string;
+  /** The integration's name, as the report names who reported what. */
+  integrationName: string;
   from: string;
   to: string;
   count: number;
@@ -221,12 +223,20 @@ export function computeMetrics(input: MetricsInput): MetricsReport {
 
 function deflection(input: MetricsInput, from: number, to: number): Deflection {
   const reports = input.conversations.filter((r) => Date.parse(r.from) >= from && Date.parse(r.to) <= to);
-  const conversations = reports.reduce((sum, r) => sum + r.count, 0);
-  const handoffs = input.handoffs.filter((h) => {
+  const byIntegration = new Map<string, { integration: Person; conversations: number; handoffs: number }>();
+  for (const r of reports) {
+    const entry = byIntegration.get(r.integrationId) ?? { integration: { id: r.integrationId, name: r.integrationName }, conversations: 0, handoffs: 0 };
+    entry.conversations += r.count;
+    byIntegration.set(r.integrationId, entry);
+  }
+  for (const h of input.handoffs) {
     const created = Date.parse(h.createdAt);
-    return reports.some((r) => r.integrationId === h.integrationId && created >= Date.parse(r.from) && created < Date.parse(r.to));
-  }).length;
-  return { conversations, handoffs, rate: conversations === 0 ? null : 1 - handoffs / conversations };
+    if (reports.some((r) => r.integrationId === h.integrationId && created >= Date.parse(r.from) && created < Date.parse(r.to))) byIntegration.get(h.integrationId)!.handoffs += 1;
+  }
+  const entries = [...byIntegration.values()].sort((a, b) => a.integration.name.localeCompare(b.integration.name) || (a.integration.id < b.integration.id ? -1 : 1));
+  const conversations = entries.reduce((sum, e) => sum + e.conversations, 0);
+  const handoffs = entries.reduce((sum, e) => sum + e.handoffs, 0);
+  return { conversations, handoffs, rate: conversations === 0 ? null : 1 - handoffs / conversations, byIntegration: entries };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -282,6 +292,10 @@ export function metricsToCsv(report: MetricsReport): string {
     ['deflection.conversations', d.conversations],
     ['deflection.handoffs', d.handoffs],
     ['deflection.rate', d.rate],
+    ...(d.byIntegration ?? []).flatMap(({ integration, conversations, handoffs }): Array<[string, number]> => [
+      [`deflection.integration.${integration.name}.conversations`, conversations],
+      [`deflection.integration.${integration.name}.handoffs`, handoffs],
+    ]),
   ] as Array<[string, number | null]>) {
     rows.push([report.from, report.to, report.team, '', '', metric, value]);
   }

@@ -78,6 +78,27 @@ export const HubConnection = z.discriminatedUnion('mode', [
 ]);
 export type HubConnection = z.infer<typeof HubConnection>;
 
+/**
+ * Something on this computer the agent needs to know and can act on, which no notification can
+ * carry: the local hub cannot start, the OS switched Baton's notifications off, the global shortcut
+ * is taken, the saved sign-in cannot be read now, a newer version to install by hand. One per `id`.
+ */
+export const DESKTOP_NOTICE_IDS = ['local-hub', 'notifications-blocked', 'shortcut', 'token-unreadable', 'update'] as const;
+export type DesktopNoticeId = (typeof DESKTOP_NOTICE_IDS)[number];
+/** System settings the console may ask the desktop to open; the desktop knows each platform's address. */
+export const SYSTEM_SETTINGS = ['notifications'] as const;
+export const SystemSetting = z.enum(SYSTEM_SETTINGS);
+export type SystemSetting = z.infer<typeof SystemSetting>;
+export const DesktopNotice = z.strictObject({
+  id: z.enum(DESKTOP_NOTICE_IDS),
+  title: z.string().min(1).max(200),
+  message: z.string().max(2_000),
+  /** The system setting that fixes it, when there is one. */
+  setting: SystemSetting.optional(),
+});
+export type DesktopNotice = z.infer<typeof DesktopNotice>;
+export const DesktopNotices = z.strictObject({ notices: z.array(DesktopNotice).max(DESKTOP_NOTICE_IDS.length) });
+
 /** Why the desktop thinks the agent stepped away. */
 export const DESKTOP_AWAY_REASONS = ['lock-screen', 'suspend', 'idle'] as const;
 export const DesktopPresence = z.discriminatedUnion('state', [
@@ -106,6 +127,10 @@ export const BRIDGE_INVOKE = {
   'hub:connection': { args: z.strictObject({}), result: HubConnection },
   /** The agent's presence as the hub last said (null: signed out), for the tray's presence switch. */
   'presence:current': { args: z.strictObject({ status: Presence.nullable() }), result: z.undefined() },
+  /** What the desktop needs the agent to know now (`desktop:notices` tells of every change after). */
+  'desktop:notices': { args: z.strictObject({}), result: DesktopNotices },
+  /** Opens the system's own settings page (the desktop picks the address; the console only names which). */
+  'system:openSetting': { args: z.strictObject({ setting: SystemSetting }), result: z.undefined() },
 } as const;
 
 /** Main → renderer (`webContents.send` / `ipcRenderer.on`). */
@@ -116,6 +141,10 @@ export const BRIDGE_EVENTS = {
   'presence:desktop': DesktopPresence,
   /** The agent picked a presence in the tray menu. */
   'presence:request': z.strictObject({ status: Presence.exclude(['offline']) }),
+  /** The desktop's notices changed: every current one. */
+  'desktop:notices': DesktopNotices,
+  /** The local demo hub was started again on another address; the console signed in there follows it. */
+  'hub:moved': z.strictObject({ hubUrl: HttpUrl }),
 } as const;
 
 export type BridgeInvokeChannel = keyof typeof BRIDGE_INVOKE;

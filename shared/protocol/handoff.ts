@@ -41,6 +41,12 @@ export const EVENT_TYPES = [
   'resolved',
   'reassigned',
   'cancelled',
+  /** The platform's API answered at last: the transcript and customer of a partial handoff are in. */
+  'completed',
+  /** A call back to the messaging platform went through (the note says what it did). */
+  'platform_updated',
+  /** A call back to the messaging platform failed for good (the reason says why). */
+  'platform_failed',
 ] as const;
 export const HandoffEventType = z.enum(EVENT_TYPES);
 export type HandoffEventType = z.infer<typeof HandoffEventType>;
@@ -85,6 +91,17 @@ export const HandoffEvent = z.object({
 });
 export type HandoffEvent = z.infer<typeof HandoffEvent>;
 
+/** How the earlier handoff of the same platform conversation ended: who had it, what happened, the note. */
+export const EarlierHandoff = z.object({
+  id: z.string(),
+  status: HandoffStatus,
+  /** When it ended (its last event). */
+  at: z.iso.datetime({ offset: true }),
+  assignee: Person.nullable(),
+  note: z.string().optional(),
+});
+export type EarlierHandoff = z.infer<typeof EarlierHandoff>;
+
 export const Handoff = z.object({
   id: z.string(),
   status: HandoffStatus,
@@ -102,5 +119,14 @@ export const Handoff = z.object({
    */
   queuedAt: z.iso.datetime({ offset: true }).optional(),
   events: z.array(HandoffEvent).optional(),
+  /**
+   * From a messaging platform (Sunshine Conversations, Chatwoot): the same conversation was handed
+   * off before and given back; this is how that handoff ended.
+   */
+  previous: EarlierHandoff.optional(),
+  /** The platform's API could not be read yet: the packet has what the webhook carried, the rest follows. */
+  partial: z.boolean().optional(),
+  /** A call back to the platform failed for good: what the agent should do about it. */
+  platformNotice: z.string().optional(),
 });
 export type Handoff = z.infer<typeof Handoff>;

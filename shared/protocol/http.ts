@@ -1,8 +1,14 @@
 import { z } from 'zod';
+import { maxUnits } from './units.ts';
 import { Handoff } from './handoff.ts';
 import { ProductItem, ProductStatusChange } from './product.ts';
 
 export const MAX_BODY_BYTES = 256 * 1024;
+/**
+ * How deep a body or command payload may nest (objects and arrays within one another). Far more
+ * than any packet or Bot Framework activity needs, and checked before anything else walks it.
+ */
+export const MAX_JSON_DEPTH = 64;
 
 export const HTTP_ERROR_CODES = [
   'invalid_packet',
@@ -25,6 +31,8 @@ export const ErrorBody = z.object({
     code: HttpErrorCode,
     message: z.string(),
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    /** How many issues were left out of `issues`, which lists at most MAX_ISSUES (50). */
+    moreIssues: z.number().int().positive().optional(),
     /** On `429 rate_limited`: when to try again, as the `Retry-After` header says. */
     retryAfterSeconds: z.number().int().positive().optional(),
   }),
@@ -35,7 +43,7 @@ export const HandoffResponse = z.object({ handoff: Handoff });
 export type HandoffResponse = z.infer<typeof HandoffResponse>;
 
 /** Body of `POST /v1/handoffs/:id/cancel`; may be empty. */
-export const CancelBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+export const CancelBody = z.strictObject({ reason: z.string().trim().min(1).check(maxUnits(500)).optional() });
 export type CancelBody = z.infer<typeof CancelBody>;
 
 export const HANDOFF_WEBHOOK_TYPES = [

@@ -7,4 +7,7 @@ export * from './lead.ts';
 export * from './packet.ts';
 export * from './product.ts';
 export * from './socket.ts';
+export * from './chatwoot.ts';
+export * from './sunshine.ts';
+export * from './units.ts';
 export * from './sign-in.ts';

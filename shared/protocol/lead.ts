@@ -3,11 +3,26 @@
 // socket). The other lead commands (`handoffs:reassign`, `agent:setPresence`, `team:configure`,
 // `handoff:get`) are in socket.ts with the rest, because they are built from the same fields.
 import { z } from 'zod';
+import { maxUnits } from './units.ts';
 import { AgentView, RoutingMode } from './agent.ts';
 import { Handoff, Person, PRODUCT_KINDS } from './handoff.ts';
 import { CHANNELS, TRIGGER_REASONS } from './packet.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
+
+/** The first and last instants a date-time the hub stores may name: years 0001 to 9999 (UTC), what PostgreSQL's timestamptz reads back as written. */
+export const EARLIEST_STORED_TIME = Date.parse('0001-01-01T00:00:00Z');
+export const LATEST_STORED_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * A date-time the hub compares with stored ones: ISO 8601 with an offset, naming an instant in
+ * years 0001–9999 UTC. Year 0000 (or 0001 with a positive offset) is valid ISO 8601 but names a
+ * year PostgreSQL has no input for; it is refused here rather than by the store.
+ */
+const storedTimestamp = timestamp.refine((value) => {
+  const at = Date.parse(value);
+  return at >= EARLIEST_STORED_TIME && at <= LATEST_STORED_TIME;
+}, 'must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z');
 
 /** A team's settings as leads see them (`team:changed`, and in the `team:configure` ack). */
 export const TeamView = z.object({
@@ -64,7 +79,7 @@ function checkPeriod(maxDays: number) {
 }
 
 /** The query of a metrics request: the period [from, to), ISO 8601 with an offset. */
-export const MetricsQuery = z.strictObject({ from: timestamp, to: timestamp }).superRefine(checkPeriod(MAX_METRICS_PERIOD_DAYS));
+export const MetricsQuery = z.strictObject({ from: storedTimestamp, to: storedTimestamp }).superRefine(checkPeriod(MAX_METRICS_PERIOD_DAYS));
 export type MetricsQuery = z.infer<typeof MetricsQuery>;
 
 /**
@@ -76,9 +91,9 @@ export const TeamMetricsCommand = z
   .strictObject({
     /** Accepted (clients add one to every command) but nothing is stored: repeating it reads again. */
     opId: z.uuid().optional(),
-    from: timestamp,
-    to: timestamp,
-    agentId: z.string().min(1).max(200).optional(),
+    from: storedTimestamp,
+    to: storedTimestamp,
+    agentId: z.string().min(1).check(maxUnits(200)).optional(),
   })
   .superRefine(checkPeriod(MAX_METRICS_PERIOD_DAYS));
 export type TeamMetricsCommand = z.infer<typeof TeamMetricsCommand>;
@@ -122,6 +137,11 @@ export const Deflection = z.object({
   handoffs: count,
   /** 1 − handoffs / conversations; null when no conversations were reported. Negative if a bot reported fewer conversations than it handed off. */
   rate: z.number().max(1).nullable(),
+  /**
+   * Who reported what: each integration whose counts are in `conversations`, by name, with its
+   * conversations and its handoffs during the periods it reported. Always sent by this hub.
+   */
+  byIntegration: z.array(z.object({ integration: Person, conversations: count, handoffs: count })).optional(),
 });
 export type Deflection = z.infer<typeof Deflection>;
 
@@ -154,11 +174,11 @@ export const MAX_CONVERSATION_PERIOD_DAYS = 31;
  */
 export const ConversationCountBody = z
   .strictObject({
-    from: timestamp,
-    to: timestamp,
+    from: storedTimestamp,
+    to: storedTimestamp,
     count: z.number().int().min(0).max(1_000_000_000),
     /** Default: the integration's team. */
-    team: z.string().min(1).max(200).optional(),
+    team: z.string().min(1).check(maxUnits(200)).optional(),
   })
   .superRefine(checkPeriod(MAX_CONVERSATION_PERIOD_DAYS));
 export type ConversationCountBody = z.infer<typeof ConversationCountBody>;

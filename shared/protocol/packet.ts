@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxUnits } from './units.ts';
 
 // Limits are generous but explicit: text is never truncated silently, so anything longer is an
 // error that names the field instead.
@@ -10,8 +11,8 @@ export const LIMITS = {
   metadataKeys: 100,
 } as const;
 
-const shortText = z.string().min(1).max(LIMITS.shortText);
-const longText = z.string().max(LIMITS.longText);
+const shortText = z.string().min(1).check(maxUnits(LIMITS.shortText));
+const longText = z.string().check(maxUnits(LIMITS.longText));
 const timestamp = z.iso.datetime({ offset: true });
 
 export const TRIGGER_REASONS = [
@@ -63,7 +64,7 @@ export const Sentiment = z.strictObject({
 export const Customer = z.strictObject({
   id: shortText.optional(),
   name: shortText.optional(),
-  email: z.email().max(LIMITS.shortText).optional(),
+  email: z.email().check(maxUnits(LIMITS.shortText)).optional(),
   tier: shortText.optional(),
   locale: shortText.optional(),
   authenticated: z.boolean().optional(),
@@ -84,7 +85,7 @@ export const BotAttempt = z.strictObject({
 const HTTP_URL_ERROR = 'must be an http or https URL';
 export const HttpUrl = z
   .string()
-  .max(2_000)
+  .check(maxUnits(2_000))
   // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   .regex(/^[^\s\u0000-\u001f\u007f]+$/, HTTP_URL_ERROR)
   .pipe(z.url({ protocol: /^https?$/, error: HTTP_URL_ERROR }));
@@ -117,7 +118,7 @@ const refuseProtoKey = (value: unknown, ctx: z.RefinementCtx): unknown => {
 };
 
 export const Metadata = z.preprocess(refuseProtoKey, z
-  .record(z.string().min(1).max(LIMITS.shortText), z.union([z.string().max(LIMITS.longText), z.number(), z.boolean()], {
+  .record(z.string().min(1).check(maxUnits(LIMITS.shortText)), z.union([z.string().check(maxUnits(LIMITS.longText)), z.number(), z.boolean()], {
       error: 'must be a string, number or boolean (metadata is a flat map)',
     }))
   .refine((value) => Object.keys(value).length <= LIMITS.metadataKeys, {
@@ -125,7 +126,7 @@ export const Metadata = z.preprocess(refuseProtoKey, z
   }));
 
 export const ContextPacket = z.strictObject({
-  summary: z.string().min(1, 'must not be empty').max(LIMITS.longText),
+  summary: z.string().min(1, 'must not be empty').check(maxUnits(LIMITS.longText)),
   trigger: Trigger,
   transcript: z.array(TranscriptTurn).max(LIMITS.transcriptTurns).optional(),
   intent: Intent.optional(),

@@ -3,13 +3,14 @@
 // closed. The socket commands are listed in socket.ts's COMMANDS with the others; their schemas,
 // the item's shapes, the `product_item.updated` webhook's fields and what connectors send live here.
 import { z } from 'zod';
+import { maxUnits } from './units.ts';
 import { Handoff, Person, ProductKind, RoutedProduct } from './handoff.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
 const opId = z.uuid();
-const note = z.string().trim().min(1, 'must not be empty').max(4_000);
-const longText = z.string().max(20_000);
-export const productItemId = z.string().min(1).max(100);
+const note = z.string().trim().min(1, 'must not be empty').check(maxUnits(4_000));
+const longText = z.string().check(maxUnits(20_000));
+export const productItemId = z.string().min(1).check(maxUnits(100));
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const Severity = z.enum(SEVERITIES);
@@ -129,9 +130,9 @@ const BUG_FIELD_NAMES: Record<(typeof BUG_FIELDS)[number], string> = {
 export const RouteToProductCommand = z
   .strictObject({
     opId,
-    handoffId: z.string().min(1).max(100),
+    handoffId: z.string().min(1).check(maxUnits(100)),
     kind: ProductKind,
-    title: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+    title: z.string().trim().min(1, 'must not be empty').check(maxUnits(200)).optional(),
     details: longText.optional(),
     severity: Severity.optional(),
     stepsToReproduce: longText.optional(),
@@ -158,11 +159,11 @@ export const SuggestProductsCommand = z.strictObject({
   opId: opId.optional(),
   query: z.strictObject({
     kind: ProductKind.optional(),
-    title: z.string().max(200),
+    title: z.string().check(maxUnits(200)),
     details: longText.optional(),
   }),
   /** Default: your team. Items of other teams are not visible (`forbidden`). */
-  team: z.string().min(1).max(200).optional(),
+  team: z.string().min(1).check(maxUnits(200)).optional(),
 });
 
 export const PRODUCT_SORTS = ['customers', 'updated', 'created'] as const;
@@ -175,7 +176,7 @@ export const ListProductsCommand = z.strictObject({
       /** Any of these statuses. */
       status: z.array(ProductStatus).min(1).max(PRODUCT_STATUSES.length).optional(),
       /** Similar to the title or details (the same similarity as suggestions). */
-      text: z.string().trim().min(1).max(200).optional(),
+      text: z.string().trim().min(1).check(maxUnits(200)).optional(),
     })
     .optional(),
   /** `customers` (default: most customers first), `updated` or `created` (newest first). */
@@ -281,9 +282,9 @@ export type ConnectorWebhookPayload = z.infer<typeof ConnectorWebhookPayload>;
 
 /** What a generic webhook receiver may answer to `product_item.created`, to be recorded as the item's external issue. */
 export const ConnectorWebhookAnswer = z.object({
-  externalId: z.string().min(1).max(200),
-  key: z.string().min(1).max(200).optional(),
-  url: z.string().max(2_000).optional(),
+  externalId: z.string().min(1).check(maxUnits(200)),
+  key: z.string().min(1).check(maxUnits(200)).optional(),
+  url: z.string().check(maxUnits(2_000)).optional(),
 });
 
 /** What the generic webhook's tool POSTs to `/v1/connectors/:id/events`, signed like Baton's webhooks. */

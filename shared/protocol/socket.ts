@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxUnits } from './units.ts';
 import { AgentView, Presence, RoutingMode } from './agent.ts';
 import { Handoff, Person, WithdrawReason } from './handoff.ts';
 import { MetricsReport, ReassignedEvent, TeamAgentView, TeamChangedEvent, TeamMetricsCommand, TeamView } from './lead.ts';
@@ -7,14 +8,14 @@ import { PRODUCT_COMMANDS, PRODUCT_COMMAND_RESULTS, PRODUCT_READ_COMMANDS, Produ
 export const AGENTS_NAMESPACE = '/agents';
 
 const opId = z.uuid();
-const handoffId = z.string().min(1).max(100);
-const note = z.string().trim().min(1, 'must not be empty').max(4_000);
+const handoffId = z.string().min(1).check(maxUnits(100));
+const note = z.string().trim().min(1, 'must not be empty').check(maxUnits(4_000));
 
 // Defined with the product items; part of the socket contract too.
 export { RouteToProductCommand, SEVERITIES, Severity } from './product.ts';
 
 export const AcceptCommand = z.strictObject({ opId, handoffId });
-export const DeclineCommand = z.strictObject({ opId, handoffId, reason: z.string().trim().min(1).max(200) });
+export const DeclineCommand = z.strictObject({ opId, handoffId, reason: z.string().trim().min(1).check(maxUnits(200)) });
 export const ReturnToBotCommand = z.strictObject({ opId, handoffId, note });
 export const ResolveCommand = z.strictObject({ opId, handoffId, note: note.optional() });
 export const ReassignTarget = z.union([
@@ -39,18 +40,18 @@ const distinct = (ids: readonly string[], ctx: z.RefinementCtx, path: (string | 
 export const BulkReassignCommand = z
   .strictObject({ opId, handoffIds: z.array(handoffId).min(1).max(MAX_BULK_REASSIGN), to: ReassignTarget, note: note.optional() })
   .superRefine((c, ctx) => distinct(c.handoffIds, ctx, ['handoffIds']));
-export const AgentPresenceCommand = z.strictObject({ opId, agentId: z.string().min(1).max(200), status: Presence });
+export const AgentPresenceCommand = z.strictObject({ opId, agentId: z.string().min(1).check(maxUnits(200)), status: Presence });
 const settingFields = ['routing', 'offerTimeoutSeconds', 'capacity', 'skills', 'stalledQueueSeconds', 'stalledAcceptedSeconds'] as const;
 export const TeamConfigureCommand = z
   .strictObject({
     opId,
     /** Default: the lead's own team. */
-    team: z.string().min(1).max(200).optional(),
+    team: z.string().min(1).check(maxUnits(200)).optional(),
     routing: RoutingMode.optional(),
     offerTimeoutSeconds: z.number().min(1).max(24 * 3600).optional(),
-    capacity: z.array(z.strictObject({ agentId: z.string().min(1).max(200), capacity: z.number().int().min(0).max(100) })).max(500).optional(),
+    capacity: z.array(z.strictObject({ agentId: z.string().min(1).check(maxUnits(200)), capacity: z.number().int().min(0).max(100) })).max(500).optional(),
     skills: z
-      .array(z.strictObject({ agentId: z.string().min(1).max(200), skills: z.array(z.string().trim().min(1).max(200)).max(100) }))
+      .array(z.strictObject({ agentId: z.string().min(1).check(maxUnits(200)), skills: z.array(z.string().trim().min(1).check(maxUnits(200))).max(100) }))
       .max(500)
       .optional(),
     stalledQueueSeconds: z.number().min(1).max(7 * 24 * 3600).optional(),
@@ -110,6 +111,8 @@ export const CommandError = z.object({
   code: ErrorCode,
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** How many issues were left out of `issues`, which lists at most MAX_ISSUES (50). */
+  moreIssues: z.number().int().positive().optional(),
 });
 export type CommandError = z.infer<typeof CommandError>;
 

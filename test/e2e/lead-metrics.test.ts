@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { durationLabel } from '../../renderer/lead/metrics-charts.ts';
 import { presetPeriod } from '../../renderer/lead/metrics-period.ts';
-import type { HubClient } from '../../renderer/client/hub-client.ts';
+import type { TestHubClient } from '../support/hub-client.ts';
 import { MetricsReport } from '../../shared/protocol/lead.ts';
 import type { ContextPacket } from '../../shared/protocol/packet.ts';
 import { EVENTUALLY, NARROW, WIDE, openConsole, useBrowser } from '../support/browser.ts';
@@ -29,7 +29,7 @@ let t: TestHub;
 let today: MetricsReport;
 
 /** Posts a packet and waits until it is offered to `to`. */
-async function handOff(to: HubClient, fixture: string): Promise<string> {
+async function handOff(to: TestHubClient, fixture: string): Promise<string> {
   const offered = to.waitFor('handoff:offered', (p) => p.handoff.packet.summary === readFixture<ContextPacket>(`packets/${fixture}.json`).summary);
   const created = await t.request('POST', '/v1/handoffs', { body: readFixture<ContextPacket>(`packets/${fixture}.json`) });
   expect(created.status).toBe(201);

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createDeepLinks, findBatonLink, handoffLink, listenForLinks, parseBatonLink } from '../../electron/deep-links/deep-links.ts';
 import { claimSingleInstance } from '../../electron/single-instance/single-instance.ts';
 import { DEFAULT_WINDOW } from '../../electron/settings/schema.ts';
-import { createMainWindow } from '../../electron/window/main-window.ts';
+import { MAX_CONSOLE_RELOADS, createMainWindow } from '../../electron/window/main-window.ts';
 import { restoreBounds } from '../../electron/window/window-state.ts';
 import { FakeWindow, electronEvent, recordingLog } from './fakes.ts';
 
@@ -95,6 +95,7 @@ describe('the window', () => {
   function windowWith({ quitting = false, maximized = false } = {}) {
     let created: FakeWindow | undefined;
     const save = vi.fn();
+    const log = recordingLog();
     const main = createMainWindow({
       createWindow: (options) => (created = new FakeWindow(options)) as never,
       preload: '/app/preload.cjs',
@@ -103,9 +104,9 @@ describe('the window', () => {
       workAreas: screen,
       save,
       isQuitting: () => quitting,
-      log: recordingLog(),
+      log,
     });
-    return { main, window: created!, save };
+    return { main, window: created!, save, log };
   }
 
   it('loads the console, and shows itself once it is ready (no blank flash)', () => {
@@ -133,11 +134,40 @@ describe('the window', () => {
     expect(save).toHaveBeenCalledTimes(1);
   });
 
-  it('comes back maximised if it was, and show() brings a minimised window forward', () => {
+  it('comes back maximised if it was, once it is ready to show (maximising earlier shows a blank window), and show() brings a minimised window forward', () => {
     const { main, window } = windowWith({ maximized: true });
-    expect(window.maximized).toBe(true);
+    expect(window.maximized).toBe(false);
+    expect(window.visible).toBe(false);
+    window.emit('ready-to-show');
+    expect(window).toMatchObject({ maximized: true, visible: true });
     window.minimized = true;
     main.show();
     expect(window).toMatchObject({ minimized: false, visible: true, focused: true });
+  });
+
+  it('a console whose renderer crashed is logged and reloaded; one that keeps crashing is left after a few tries', () => {
+    const { window, log } = windowWith();
+    const gone = (reason: string) => window.webContents.emit('render-process-gone', electronEvent(), { reason, exitCode: 139 });
+    gone('crashed');
+    expect(window.webContents.reloads).toBe(1);
+    expect(log.entries).toContainEqual(expect.objectContaining({ level: 'error', details: { reason: 'crashed', exitCode: 139 } }));
+    window.webContents.emit('did-finish-load');
+    for (let i = 0; i < MAX_CONSOLE_RELOADS + 2; i++) gone('oom');
+    expect(window.webContents.reloads).toBe(1 + MAX_CONSOLE_RELOADS);
+    gone('clean-exit');
+    expect(window.webContents.reloads).toBe(1 + MAX_CONSOLE_RELOADS);
+  });
+
+  it('the console’s errors and warnings go to the main log; its other messages do not', () => {
+    const { window, log } = windowWith();
+    const message = (level: string, text: string) => window.webContents.emit('console-message', electronEvent({ level, message: text, sourceId: 'app://baton/assets/index.js', lineNumber: 12 }));
+    message('error', 'Uncaught TypeError: x is undefined');
+    message('warning', 'socket closed');
+    message('info', 'hello');
+    message('debug', 'detail');
+    expect(log.entries).toEqual([
+      { level: 'error', message: 'console: Uncaught TypeError: x is undefined', details: { source: 'app://baton/assets/index.js', line: 12 } },
+      { level: 'warn', message: 'console: socket closed', details: { source: 'app://baton/assets/index.js', line: 12 } },
+    ]);
   });
 });

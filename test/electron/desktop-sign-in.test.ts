@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../../hub/admin/accounts.ts';
 import { createDeepLinks } from '../../electron/deep-links/deep-links.ts';
-import { createProviderSignIn, SESSION_KEY } from '../../renderer/app/provider-sign-in.ts';
+import { createProviderSignIn, SESSION_KEY } from '../../renderer/state/provider-sign-in.ts';
 import type { PlatformStorage } from '../../renderer/platform/platform.ts';
 import { settingsStore } from '../../renderer/state/settings.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';

@@ -18,8 +18,9 @@ function embedded(options: { port?: number } = {}) {
   const timers = manualTimers();
   const log = recordingLog();
   const onReady = vi.fn();
-  const hub = startEmbeddedHub({ fork, modulePath: '/app/dist/electron/hub-process.js', dataDir: '/home/ana/.config/Baton/hub', port: options.port ?? 0, log, onReady, timers });
-  return { hub, forked, timers, log, onReady };
+  const onGaveUp = vi.fn();
+  const hub = startEmbeddedHub({ fork, modulePath: '/app/dist/electron/hub-process.js', dataDir: '/home/ana/.config/Baton/hub', port: options.port ?? 0, log, onReady, onGaveUp, timers });
+  return { hub, forked, timers, log, onReady, onGaveUp };
 }
 
 describe('the embedded hub, seen from the main process', () => {
@@ -76,6 +77,38 @@ describe('the embedded hub, seen from the main process', () => {
     timers.advance(2_000);
     expect(forked).toHaveLength(4);
     expect(log.entries.at(-1)).toMatchObject({ level: 'error', message: 'The local demo hub keeps stopping; it is not started again until Baton restarts.' });
+  });
+
+  it('a hub restarted on another port (its own was taken): ready() answers with the new address, once it is up, and onReady hears it', async () => {
+    const { hub, forked, timers, onReady } = embedded({ port: 5123 });
+    const demoTokens = ['demo-ana', 'demo-ben', 'demo-lee'];
+    forked[0]!.report({ type: 'ready', url: 'http://127.0.0.1:5123', token: 'demo-ana', demoTokens });
+    await expect(hub.ready()).resolves.toMatchObject({ url: 'http://127.0.0.1:5123' });
+    forked[0]!.exit(134);
+    const during = hub.ready();
+    timers.advance(2_000);
+    forked[1]!.report({ type: 'ready', url: 'http://127.0.0.1:5999', token: 'demo-ana', demoTokens });
+    await expect(during).resolves.toMatchObject({ url: 'http://127.0.0.1:5999' });
+    await expect(hub.ready()).resolves.toMatchObject({ url: 'http://127.0.0.1:5999' });
+    expect(onReady.mock.calls.map(([ready]) => ready.url)).toEqual(['http://127.0.0.1:5123', 'http://127.0.0.1:5999']);
+  });
+
+  it('restarts that fail to start count too; after the last, ready() says plainly that the local hub cannot be started, and onGaveUp hears it once', async () => {
+    const { hub, forked, timers, onGaveUp } = embedded();
+    forked[0]!.report({ type: 'ready', url: 'http://127.0.0.1:5123', token: 'demo-ana', demoTokens: ['demo-ana'] });
+    await settle();
+    forked[0]!.exit(134);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      timers.advance(2_000);
+      expect(forked).toHaveLength(attempt + 1);
+      forked.at(-1)!.report({ type: 'failed', message: 'The local demo hub could not start: the data folder is locked' });
+      await settle();
+    }
+    timers.advance(10_000);
+    expect(forked).toHaveLength(4);
+    await expect(hub.ready()).rejects.toThrow('The local demo hub stopped and could not be started again (The local demo hub could not start: the data folder is locked).');
+    expect(onGaveUp).toHaveBeenCalledTimes(1);
+    expect(onGaveUp.mock.calls[0]![0]).toMatch(/could not be started again/);
   });
 
   it('stop asks the hub to finish its writes, and ends it if it does not in time', async () => {

@@ -53,7 +53,11 @@ export class FakeWebContents extends EventEmitter {
   readonly id = FakeWebContents.nextId++;
   readonly sent: Array<[string, unknown]> = [];
   destroyed = false;
+  reloads = 0;
   openHandler: ((details: { url: string }) => { action: string }) | undefined;
+  reload(): void {
+    this.reloads++;
+  }
   send(channel: string, payload: unknown): void {
     this.sent.push([channel, payload]);
   }
@@ -220,11 +224,13 @@ export function manualTimers() {
   };
 }
 
-export function fakeSafeStorage({ available = true, backend = 'gnome_libsecret' as const as string } = {}) {
+export function fakeSafeStorage({ available = true, backend = 'gnome_libsecret' }: { available?: boolean; backend?: string } = {}) {
   return {
     available,
     backend,
     rotate: false,
+    /** False: the password store answers but cannot decrypt (another store, a replaced keyring). */
+    readable: true,
     async isAsyncEncryptionAvailable() {
       return this.available;
     },
@@ -233,7 +239,7 @@ export function fakeSafeStorage({ available = true, backend = 'gnome_libsecret' 
     },
     async decryptStringAsync(encrypted: Buffer) {
       const text = encrypted.toString();
-      if (!text.startsWith('sealed:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      if (!this.available || !this.readable || !text.startsWith('sealed:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
       return { result: text.slice('sealed:'.length), shouldReEncrypt: this.rotate };
     },
     getSelectedStorageBackend() {

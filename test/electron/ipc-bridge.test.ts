@@ -30,6 +30,8 @@ function handlers(): BridgeHandlers & { calls: Array<[string, unknown]> } {
     'deepLink:initial': record('deepLink:initial', { url: null }),
     'hub:connection': record('hub:connection', { mode: 'saved' as const }),
     'presence:current': record('presence:current', undefined),
+    'desktop:notices': record('desktop:notices', { notices: [] }),
+    'system:openSetting': record('system:openSetting', undefined),
   };
 }
 

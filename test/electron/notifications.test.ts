@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BRIDGE_INVOKE, type BatonBridge, type InfoNotice, type NotificationChoice, type OfferNotice } from '../../shared/protocol/bridge.ts';
 import type { ProductItem } from '../../shared/protocol/product.ts';
-import { createNativeNotifications, notificationOptions, supportsActions } from '../../electron/notifications/native-notifications.ts';
+import { MAX_NOTIFICATION_ID, createNativeNotifications, isBlockedBySystem, notificationId, notificationOptions, supportsActions } from '../../electron/notifications/native-notifications.ts';
 import { createNotifier } from '../../renderer/notifications/notifier.ts';
 import { createElectronPlatform } from '../../renderer/platform/electron-platform.ts';
 import { DEFAULT_NOTIFICATIONS, type NotificationPrefs } from '../../renderer/state/settings.ts';
@@ -37,7 +37,7 @@ describe('native notifications for offers', () => {
     expect(created).toHaveLength(1);
     const [shown] = created;
     expect(shown!.shown).toBe(true);
-    expect(shown!.options).toMatchObject({ title: 'Offer: Dana Reyes', body: notice.body, silent: false, timeoutType: 'never', id: 'baton-offer-h1' });
+    expect(shown!.options).toMatchObject({ title: 'Offer: Dana Reyes', body: notice.body, silent: false, timeoutType: 'never', id: notificationId(notice) });
     expect(shown!.options.actions).toEqual([
       { type: 'button', text: 'Accept' },
       { type: 'button', text: 'Return to bot' },
@@ -175,13 +175,24 @@ describe('native notifications for news: reassigned, returned, taken away, a pro
   });
 
   it('each kind has its own id in the notification centre (macOS, Windows), so one never replaces an offer there by accident', () => {
-    expect(NEWS.map((n) => notificationOptions(n, { platform: 'darwin' }).id)).toEqual([
-      'baton-reassigned-h2',
-      'baton-returned-h3',
-      'baton-taken_away-h4',
-      'baton-product_status-product:p1',
-    ]);
+    const ids = [notice, ...NEWS].map((n) => notificationOptions(n, { platform: 'darwin' }).id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(notificationOptions({ ...NEWS[0]!, kind: 'returned' }, { platform: 'win32' }).id).not.toBe(notificationOptions(NEWS[0]!, { platform: 'win32' }).id);
     expect(notificationOptions(NEWS[0]!, { platform: 'linux' }).id).toBeUndefined();
+  });
+
+  it('every notification id fits a Windows toast tag (64 characters, letters, digits, hyphens), stays the same for the same notice and differs for any other', () => {
+    const uuid = '0b1c2d3e-4f50-4617-8899-aabbccddeeff';
+    const longest = 'x'.repeat(200);
+    const ids = [uuid, `product:${uuid}`, longest, `${longest.slice(0, 199)}y`, 'h1', 'product:h1'];
+    const kinds = ['offer', ...NEWS.map((n) => n.kind)] as const;
+    const tags = kinds.flatMap((kind) => ids.map((id) => notificationOptions(kind === 'offer' ? { ...notice, id } : { ...NEWS[0]!, kind, id }, { platform: 'win32' }).id!));
+    for (const tag of tags) {
+      expect(tag.length).toBeLessThanOrEqual(MAX_NOTIFICATION_ID);
+      expect(tag).toMatch(/^[A-Za-z0-9-]+$/);
+    }
+    expect(new Set(tags).size).toBe(kinds.length * ids.length);
+    expect(notificationOptions({ ...NEWS[3]!, id: `product:${uuid}`, title: 'Another title' }, { platform: 'win32' }).id).toBe(tags[kinds.indexOf('product_status') * ids.length + 1]);
   });
 
   it.each(PLATFORMS)('on %s a click reaches the console as “open” for that notice, once', (platform) => {
@@ -306,5 +317,38 @@ describe('from the console to the desktop’s notifications', () => {
     expect(created.map((n) => n.closed)).toEqual([false, true, false, false]);
     await settle();
     expect(opened).toEqual([]);
+  });
+});
+
+describe('notifications the system has switched off', () => {
+  it.each([
+    ['Notification failed - Settings prevent the notification from being delivered.', true],
+    ['Notification failed - Settings prevent the notification type from being delivered.', true],
+    ['Notification failed - Unknown failure reason (HRESULT -2143420143)', true],
+    ['Notifications are not allowed for this application', true],
+    ['Notification failed - The size of the notification content is too large.', false],
+    ['Notification failed - Toast Notification was dropped without being displayed to the user.', false],
+    ['XML: Invalid XML, ERROR Notification failed - Unknown failure reason (HRESULT -2147467259)', false],
+    [undefined, false],
+  ])('%s → %s', (error, blocked) => {
+    expect(isBlockedBySystem(error)).toBe(blocked);
+  });
+
+  it.each(['win32', 'darwin'] as const)('on %s a refusal is reported as blocked (and the offer dismissed), a notification shown later as not', (platform) => {
+    const { created, createNotification } = fakeNotifications();
+    const blocked: boolean[] = [];
+    const choices: Array<[string, NotificationChoice]> = [];
+    const native = createNativeNotifications({ createNotification, supported: true, platform, log: recordingLog(), onChoice: (id, choice) => choices.push([id, choice]), onBlocked: (b) => blocked.push(b) });
+    native.show(notice);
+    created[0]!.emit('failed', electronEvent(), platform === 'win32' ? 'Notification failed - Settings prevent the notification from being delivered.' : 'Notifications are not allowed for this application');
+    native.show({ ...notice, id: 'h2' });
+    created[1]!.emit('failed', electronEvent(), 'Notification failed - The size of the notification content is too large.');
+    native.show({ ...notice, id: 'h3' });
+    created[2]!.emit('show', electronEvent());
+    expect(blocked).toEqual([true, false]);
+    expect(choices).toEqual([
+      ['h1', 'dismissed'],
+      ['h2', 'dismissed'],
+    ]);
   });
 });

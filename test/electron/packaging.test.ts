@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import config, { APP_ID, UPDATE_FEED_PLACEHOLDER } from '../../build/electron-builder.config.ts';
+import config, { APP_ID, publishConfig } from '../../build/electron-builder.config.ts';
 import { buildElectron } from '../../build/electron-build.ts';
 import { ICON_FILES, encodePng, render } from '../../build/icons/draw.ts';
 import { APP_ID as DESKTOP_APP_ID } from '../../electron/main/desktop.ts';
@@ -38,9 +38,16 @@ describe('the packaging configuration', () => {
     expect(config.asar).toBe(true);
   });
 
-  it('publishes updates to a generic server (a placeholder until BATON_UPDATE_URL is set)', () => {
-    expect(config.publish).toEqual([{ provider: 'generic', url: process.env.BATON_UPDATE_URL ?? UPDATE_FEED_PLACEHOLDER }]);
-    expect(UPDATE_FEED_PLACEHOLDER).toMatch(/^https:\/\/.+\.example\//);
+  it('publishes updates to the generic server BATON_UPDATE_URL names, and without it builds no update feed at all (no placeholder host to poll)', () => {
+    expect(publishConfig({ BATON_UPDATE_URL: 'https://downloads.acme.example/baton/' })).toEqual([{ provider: 'generic', url: 'https://downloads.acme.example/baton/' }]);
+    expect(publishConfig({})).toBeNull();
+    expect(publishConfig({ BATON_UPDATE_URL: '  ' })).toBeNull();
+    expect(config.publish).toEqual(publishConfig(process.env));
+  });
+
+  it('names the Linux desktop file (package.json desktopName) after the executable, as GNOME’s portals need', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { desktopName?: string };
+    expect(pkg.desktopName).toBe(`${config.linux?.executableName}.desktop`);
   });
 
   it('packs the built main, preload, hub process and console, and the package.json points Electron at main.js', () => {

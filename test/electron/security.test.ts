@@ -86,7 +86,7 @@ describe('permissions', () => {
         this.device = h;
       },
     };
-    restrictPermissions(session as never, { isAppUrl: isConsoleUrl });
+    restrictPermissions(session, { isAppUrl: isConsoleUrl });
     return session;
   }
 

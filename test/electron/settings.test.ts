@@ -92,13 +92,15 @@ describe('settings: schema and migrations', () => {
   });
 });
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the defaults' assertions widen the parameters for the tests that pass their own
 function storageWith({ available = true, backend = 'gnome_libsecret', platform = 'linux' as NodeJS.Platform, file = { store: {} as Record<string, unknown> } } = {}) {
   const safeStorage = fakeSafeStorage({ available, backend });
   const settings = openSettings({ file, log: recordingLog() });
   const told: Array<{ title: string; message: string }> = [];
+  const unreadable: Array<{ title: string; message: string } | null> = [];
   const log = recordingLog();
-  const storage = createRendererStorage({ settings, secrets: createSecrets({ safeStorage, platform }), tell: (n) => told.push(n), log });
-  return { storage, settings, file, told, safeStorage, log };
+  const storage = createRendererStorage({ settings, secrets: createSecrets({ safeStorage, platform }), tell: (n) => told.push(n), onUnreadable: (n) => unreadable.push(n), log });
+  return { storage, settings, file, told, unreadable, safeStorage, log };
 }
 
 describe('the console storage and the token', () => {
@@ -108,7 +110,8 @@ describe('the console storage and the token', () => {
     await storage.set('baton.token', 'tok-ana');
     const stored = (file.store.storage ?? {}) as Record<string, unknown>;
     expect(stored['baton.settings']).toEqual({ plain: '{"theme":"dark"}' });
-    expect(stored['baton.token']).toEqual({ encrypted: Buffer.from('sealed:tok-ana').toString('base64') });
+    // On Linux the password store that encrypted it is recorded with it.
+    expect(stored['baton.token']).toEqual({ encrypted: Buffer.from('sealed:tok-ana').toString('base64'), backend: 'gnome_libsecret' });
     expect(JSON.stringify(file.store)).not.toContain('tok-ana');
     expect(await storage.get('baton.token')).toBe('tok-ana');
     expect(told).toEqual([]);
@@ -156,15 +159,46 @@ describe('the console storage and the token', () => {
     const file = { store: { ...defaultSettings(), storage: { 'baton.token': { plain: 'tok-provisioned' } } } as unknown as Record<string, unknown> };
     const { storage } = storageWith({ file });
     expect(await storage.get('baton.token')).toBe('tok-provisioned');
-    expect((file.store.storage as Record<string, unknown>)['baton.token']).toEqual({ encrypted: Buffer.from('sealed:tok-provisioned').toString('base64') });
+    expect((file.store.storage as Record<string, unknown>)['baton.token']).toEqual({ encrypted: Buffer.from('sealed:tok-provisioned').toString('base64'), backend: 'gnome_libsecret' });
   });
 
-  it('a token that cannot be decrypted (another user, a new keyring) is forgotten, so the agent signs in again', async () => {
-    const file = { store: { ...defaultSettings(), storage: { 'baton.token': { encrypted: Buffer.from('garbage').toString('base64') } } } as unknown as Record<string, unknown> };
-    const { storage, log } = storageWith({ file });
+  it('a token saved under one password store and read under another is kept, and the agent is told which store to start Baton with', async () => {
+    const { storage, file, unreadable, safeStorage, log } = storageWith({ backend: 'gnome_libsecret' });
+    await storage.set('baton.token', 'tok-ana');
+    const saved = structuredClone((file.store.storage as Record<string, unknown>)['baton.token']);
+    safeStorage.backend = 'kwallet6';
+    safeStorage.readable = false;
     expect(await storage.get('baton.token')).toBeNull();
-    expect((file.store.storage as Record<string, unknown>)['baton.token']).toBeUndefined();
-    expect(log.entries.at(-1)?.level).toBe('warn');
+    expect((file.store.storage as Record<string, unknown>)['baton.token']).toEqual(saved);
+    expect(unreadable).toHaveLength(1);
+    expect(unreadable[0]!.message).toMatch(/"gnome_libsecret".*"kwallet6".*--password-store=gnome-libsecret/);
+    expect(log.entries.at(-1)).toMatchObject({ level: 'warn', details: { why: 'backend-changed', savedWith: 'gnome_libsecret', now: 'kwallet6' } });
+
+    // Back under the store that wrote it: read as before, and the notice is withdrawn.
+    safeStorage.backend = 'gnome_libsecret';
+    safeStorage.readable = true;
+    expect(await storage.get('baton.token')).toBe('tok-ana');
+    expect(unreadable.at(-1)).toBeNull();
+  });
+
+  it('a token that cannot be read while the keyring is locked is kept, and the agent is told to unlock it', async () => {
+    const { storage, file, unreadable, safeStorage } = storageWith();
+    await storage.set('baton.token', 'tok-ana');
+    safeStorage.available = false;
+    expect(await storage.get('baton.token')).toBeNull();
+    expect((file.store.storage as Record<string, { encrypted: string }>)['baton.token']!.encrypted).toBe(Buffer.from('sealed:tok-ana').toString('base64'));
+    expect(unreadable[0]!.message).toMatch(/locked/);
+  });
+
+  it('a token no store can decrypt (another user, a replaced keyring) is kept until the agent signs in again, which replaces it', async () => {
+    const file = { store: { ...defaultSettings(), storage: { 'baton.token': { encrypted: Buffer.from('garbage').toString('base64') } } } as unknown as Record<string, unknown> };
+    const { storage, unreadable } = storageWith({ file });
+    expect(await storage.get('baton.token')).toBeNull();
+    expect((file.store.storage as Record<string, unknown>)['baton.token']).toEqual({ encrypted: Buffer.from('garbage').toString('base64') });
+    expect(unreadable[0]!.title).toBe('Baton cannot read your saved sign-in right now');
+    await storage.set('baton.token', 'tok-new');
+    expect(await storage.get('baton.token')).toBe('tok-new');
+    expect(unreadable.at(-1)).toBeNull();
   });
 
   it('re-encrypts a token when safeStorage rotated its key', async () => {
@@ -172,7 +206,7 @@ describe('the console storage and the token', () => {
     await storage.set('baton.token', 'tok');
     safeStorage.rotate = true;
     expect(await storage.get('baton.token')).toBe('tok');
-    expect((file.store.storage as Record<string, unknown>)['baton.token']).toEqual({ encrypted: Buffer.from('sealed:tok').toString('base64') });
+    expect((file.store.storage as Record<string, unknown>)['baton.token']).toEqual({ encrypted: Buffer.from('sealed:tok').toString('base64'), backend: 'gnome_libsecret' });
   });
 
   it('every notice names the problem and what to do', () => {

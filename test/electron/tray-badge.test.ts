@@ -74,7 +74,7 @@ describe('the badge', () => {
     const app = { setBadgeCount: vi.fn(() => true) };
     const window = new FakeWindow({});
     const overlayImage = vi.fn((count: number) => ({ count }) as never);
-    const badge = createBadge({ platform: 'win32', app, window: () => window as never, overlayImage });
+    const badge = createBadge({ platform: 'win32', app, window: () => window, overlayImage });
     badge.set(2);
     expect(window.overlay).toEqual({ image: { count: 2 }, description: '2 offers waiting' });
     badge.set(0);
@@ -115,14 +115,32 @@ describe('the newest-offer shortcut', () => {
     expect(registered.size).toBe(0);
   });
 
-  it('says so when another application holds the shortcut, or it is not an accelerator', () => {
+  it('says so, to the log and as a notice for the agent, when another application holds the shortcut, or it is not an accelerator', () => {
     const log = recordingLog();
-    const shortcut = createNewestOfferShortcut({ globalShortcut: { register: () => false, unregister: () => undefined }, onPress: () => undefined, log });
+    const problems: Array<string | null> = [];
+    const shortcut = createNewestOfferShortcut({ globalShortcut: { register: () => false, unregister: () => undefined }, onPress: () => undefined, onProblem: (p) => problems.push(p), log });
     expect(shortcut.apply('Ctrl+Alt+B')).toBe(false);
     expect(shortcut.apply('B')).toBe(false);
-    expect(log.entries.map((e) => e.message)).toEqual([
-      'Another application already uses this shortcut; pick another in the settings.',
-      'The shortcut in the settings is not a valid accelerator; none is registered.',
-    ]);
+    expect(log.entries.map((e) => e.level)).toEqual(['warn', 'warn']);
+    expect(problems).toEqual([expect.stringMatching(/Another application already uses Ctrl\+Alt\+B/), expect.stringMatching(/B in the settings is not a valid key combination/)]);
+    expect(shortcut.apply(null)).toBe(true);
+    expect(problems.at(-1)).toBeNull();
+  });
+
+  it('a register() that throws (a desktop that refuses global shortcuts) is a notice, never an error', () => {
+    const problems: Array<string | null> = [];
+    const shortcut = createNewestOfferShortcut({
+      globalShortcut: {
+        register: () => {
+          throw new Error('GlobalShortcuts portal: permission denied');
+        },
+        unregister: () => undefined,
+      },
+      onPress: () => undefined,
+      onProblem: (p) => problems.push(p),
+      log: recordingLog(),
+    });
+    expect(shortcut.apply('CommandOrControl+Alt+B')).toBe(false);
+    expect(problems).toEqual([expect.stringMatching(/did not let Baton use CommandOrControl\+Alt\+B/)]);
   });
 });

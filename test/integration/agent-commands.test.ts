@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { io as connectRaw, type Socket as RawSocket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, upsertTeam } from '../../hub/admin/accounts.ts';
-import type { HubClient } from '../../renderer/client/hub-client.ts';
+import type { TestHubClient } from '../support/hub-client.ts';
 import { AGENTS_NAMESPACE, type CommandName, type ErrorCode, type Handoff, type HandoffAck } from '../../shared/protocol/index.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
@@ -16,7 +16,7 @@ function handoffKit(hub: () => TestHub) {
   const open: string[] = [];
 
   /** A new handoff from the demo bot, which routing offers to `client` (the only one who can get it). */
-  async function offeredTo(client: HubClient, label: string): Promise<Handoff> {
+  async function offeredTo(client: TestHubClient, label: string): Promise<Handoff> {
     const summary = `${label} (${randomUUID()})`;
     const offered = client.waitFor('handoff:offered', (p) => p.handoff.packet.summary === summary, 5_000);
     const created = await hub().request('POST', '/v1/handoffs', { body: { ...BASE_PACKET, summary } });
@@ -25,7 +25,7 @@ function handoffKit(hub: () => TestHub) {
     return (await offered).handoff;
   }
 
-  async function acceptedBy(client: HubClient, label: string, opId?: string): Promise<Handoff> {
+  async function acceptedBy(client: TestHubClient, label: string, opId?: string): Promise<Handoff> {
     const offer = await offeredTo(client, label);
     return okHandoff(await client.accept(offer.id, opId === undefined ? undefined : { opId }));
   }
@@ -59,7 +59,7 @@ function errorOf(ack: { ok: boolean; error?: { code: ErrorCode; message: string;
 }
 
 /** What each handoff event an app received said, per handoff, in order of arrival. */
-function recordHandoffEvents(client: HubClient): (handoffId: string) => string[] {
+function recordHandoffEvents(client: TestHubClient): (handoffId: string) => string[] {
   const seen = new Map<string, string[]>();
   const add = (id: string, what: string) => seen.set(id, [...(seen.get(id) ?? []), what]);
   client.on('handoff:offered', (p) => add(p.handoff.id, 'offered'));
@@ -105,7 +105,7 @@ const rawCommand = (socket: RawSocket, name: string, payload: unknown): Promise<
 
 describe('signing in to /agents', () => {
   let t: TestHub;
-  let ana: HubClient;
+  let ana: TestHubClient;
   const kit = handoffKit(() => t);
   const raw: RawSocket[] = [];
   beforeAll(async () => {
@@ -218,7 +218,7 @@ describe('signing in to /agents', () => {
 
 describe('after the hub restarts', () => {
   let t: TestHub;
-  let ana: HubClient;
+  let ana: TestHubClient;
   const kit = handoffKit(() => t);
   beforeAll(async () => {
     t = await startTestHub();
@@ -268,12 +268,12 @@ describe('after the hub restarts', () => {
 
 describe('commands over /agents', () => {
   let t: TestHub;
-  let ana: HubClient; // available: routing offers every handoff to her
-  let ben: HubClient; // same team, away: he gets nothing unless a test says so
-  let lee: HubClient; // the team's lead
-  let sam: HubClient; // agent of team sales
-  let sue: HubClient; // lead of team sales
-  let intruder: HubClient; // a token the hub does not know
+  let ana: TestHubClient; // available: routing offers every handoff to her
+  let ben: TestHubClient; // same team, away: he gets nothing unless a test says so
+  let lee: TestHubClient; // the team's lead
+  let sam: TestHubClient; // agent of team sales
+  let sue: TestHubClient; // lead of team sales
+  let intruder: TestHubClient; // a token the hub does not know
   let anaSaw: (id: string) => string[];
   let benSaw: (id: string) => string[];
   let rawAna: RawSocket;
@@ -660,7 +660,7 @@ describe('commands over /agents', () => {
       resolve: 'resolved',
       reassign: 'accepted',
     };
-    const run: Record<Command, (client: HubClient, id: string) => Promise<HandoffAck>> = {
+    const run: Record<Command, (client: TestHubClient, id: string) => Promise<HandoffAck>> = {
       accept: (c, id) => c.accept(id),
       decline: (c, id) => c.decline(id, 'Not now'),
       returnToBot: (c, id) => c.returnToBot(id, 'Over to the bot'),

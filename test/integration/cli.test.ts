@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashSecret } from '../../hub/auth/secrets.ts';
-import { connectHub, type HubClient } from '../../renderer/client/hub-client.ts';
+import { connectTestHub, type TestHubClient } from '../support/hub-client.ts';
 import { REPO_ROOT } from '../support/fixtures.ts';
 import { DEMO_KEY, DEMO_SECRET } from '../support/hub.ts';
 import { browseSignIn, freePort, startProvider } from '../support/oidc-provider.ts';
@@ -24,7 +24,7 @@ interface Cli {
 }
 
 const children: Cli[] = [];
-const clients: HubClient[] = [];
+const clients: TestHubClient[] = [];
 const tempRoots: string[] = [];
 
 /** Starts the CLI in its own process group, so cleanup can stop tsx and the node process it runs. */
@@ -89,7 +89,7 @@ async function templateCopy(): Promise<string> {
 }
 
 async function signIn(url: string, token: string) {
-  const client = connectHub({ url, token });
+  const client = connectTestHub({ url, token });
   clients.push(client);
   return { client, ...(await client.ready()) };
 }
@@ -202,7 +202,7 @@ describe('a running serve --demo --demo-bot', () => {
   afterAll(cleanUp);
 
   it('sends a signed-in agent an offer from the demo bot within 15 s', async () => {
-    const ana = connectHub({ url, token: 'demo-ana' });
+    const ana = connectTestHub({ url, token: 'demo-ana' });
     clients.push(ana);
     // Listening from the start: the offer may follow the sign-in at once.
     const offered = ana.waitFor('handoff:offered', undefined, 15_000);
@@ -314,12 +314,30 @@ describe('baton hub admin commands', () => {
     expect(badProvision.stderr).toMatch(/--oidc-provision must be refuse or agent/);
   }, 60_000);
 
+  it('integration teams sets the teams an integration serves besides its own; list shows them', async () => {
+    const dataDir = await templateCopy();
+    expect((await run(['team', 'set', '--name', 'billing', '--data-dir', dataDir])).code).toBe(0);
+    const set = await run(['integration', 'teams', '--name', 'demo-bot', '--teams', 'billing, support', '--data-dir', dataDir]);
+    expect(set).toMatchObject({ code: 0, stdout: 'demo-bot serves team support (its own) and billing.\n' });
+    const listed = JSON.parse((await run(['list', '--data-dir', dataDir])).stdout) as { integrations: Array<{ name: string; teams: string[] }> };
+    expect(listed.integrations.find((i) => i.name === 'demo-bot')?.teams).toEqual(['billing']);
+    expect((await run(['integration', 'teams', '--name', 'demo-bot', '--teams', '', '--data-dir', dataDir])).stdout).toBe('demo-bot serves team support (its own) only.\n');
+    const unknown = await run(['integration', 'teams', '--name', 'no-such-bot', '--teams', 'billing', '--data-dir', dataDir]);
+    expect(unknown).toMatchObject({ code: 2, stderr: expect.stringContaining('there is no integration no-such-bot') });
+  }, 60_000);
+
   it('refuses bad input with exit code 2 and a message naming the flag', async () => {
     const cases: Array<{ args: string[]; flag: string }> = [
       { args: ['agent', 'create', '--name', 'Zoe', '--team', 'sales', '--role', 'boss'], flag: '--role' },
       { args: ['agent', 'create', '--name', 'Zoe', '--team', 'sales', '--capacity', 'lots'], flag: '--capacity' },
       { args: ['integration', 'create', '--name', 'acme', '--callback-url', 'ftp://x'], flag: '--callback-url' },
       { args: ['integration', 'create', '--name', 'acme', '--callback-url', 'https://bot:hunter22@example.com/hook'], flag: '--callback-url' },
+      { args: ['integration', 'teams', '--name', 'demo-bot', '--teams', 'no-such-team'], flag: '--teams' },
+      { args: ['integration', 'teams', '--name', 'demo-bot', '--teams', 'Not A Team'], flag: '--teams.0' },
+      { args: ['integration', 'teams', '--name', 'demo-bot'], flag: '--teams' },
+      { args: ['serve', '--trusted-proxy', 'proxy.example.com'], flag: '--trusted-proxy' },
+      { args: ['serve', '--trust-proxy', '--trust-proxy-hops', '2'], flag: '--trust-proxy-hops' },
+      { args: ['serve', '--trust-proxy-hops=-1'], flag: '--trust-proxy-hops' },
     ];
     // Each on its own data folder, so they can run side by side.
     const results = await Promise.all(cases.map(async ({ args }) => run([...args, '--data-dir', await templateCopy()])));

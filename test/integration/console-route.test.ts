@@ -20,7 +20,7 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 async function appServing(dir: string) {
   const app = Fastify();
   // The hub's security headers: they give the console's routes the console's CSP.
-  await securityHeaders(app);
+  await app.register(securityHeaders);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.register(serveConsole, { dir });
   await app.ready();

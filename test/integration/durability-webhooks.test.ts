@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setCallbackUrl } from '../../hub/admin/accounts.ts';
-import type { HubClient } from '../../renderer/client/hub-client.ts';
+import type { TestHubClient } from '../support/hub-client.ts';
 import { WebhookPayload, type Handoff, type HandoffEvent, type HandoffWebhookType, type WebhookType } from '../../shared/protocol/index.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { DEMO_SECRET, startTestHub, type TestHub } from '../support/hub.ts';
@@ -170,8 +170,8 @@ function packet(summary: string, more: Record<string, unknown> = {}) {
 describe('webhooks to the bot’s callback URL', () => {
   let t: TestHub;
   let receiver: Receiver;
-  let ana: HubClient;
-  let lee: HubClient;
+  let ana: TestHubClient;
+  let lee: TestHubClient;
 
   beforeAll(async () => {
     receiver = new Receiver();

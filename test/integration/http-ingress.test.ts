@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntegration, upsertTeam } from '../../hub/admin/accounts.ts';
 import { ErrorBody, HandoffResponse, MAX_BODY_BYTES, type HttpErrorCode } from '../../shared/protocol/index.ts';
-import type { HubClient } from '../../renderer/client/hub-client.ts';
+import type { TestHubClient } from '../support/hub-client.ts';
 import { invalidPacketCases, packetFixtures, readFixture } from '../support/fixtures.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { MALFORMED_PACKETS, VALID_BASE_PACKET } from '../support/malformed-packets.ts';
@@ -16,7 +16,7 @@ interface Reply {
 
 let t: TestHub;
 /** Ana's app: with broadcast routing every handoff an agent can take is offered to her. */
-let ana: HubClient;
+let ana: TestHubClient;
 /** Every `handoff:offered` Ana's app received, in order. */
 const offered: string[] = [];
 let demoIntegrationId: string;

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, upsertTeam } from '../../hub/admin/accounts.ts';
-import type { HubClient } from '../../renderer/client/hub-client.ts';
+import type { TestHubClient } from '../support/hub-client.ts';
 import type { AckOf, CommandName, ErrorCode } from '../../shared/protocol/index.ts';
 import { DEMO_KEY, startTestHub, type TestHub } from '../support/hub.ts';
 import { history, ok, post } from '../support/lead.ts';
@@ -37,12 +37,12 @@ function outcomeOf(ack: AckOf<CommandName>): Outcome {
 
 describe('who may do what a lead does', () => {
   let t: TestHub;
-  let ana: HubClient;
-  let clients: Record<Actor, HubClient>;
+  let ana: TestHubClient;
+  let clients: Record<Actor, TestHubClient>;
   beforeAll(async () => {
     t = await startTestHub();
     const sue = await createAgent(t.hub.db, { id: 'sales-sue', name: 'Sue', role: 'lead', team: 'sales' });
-    let ben: HubClient, lee: HubClient, sueApp: HubClient;
+    let ben: TestHubClient, lee: TestHubClient, sueApp: TestHubClient;
     [ana, ben, lee, sueApp] = await Promise.all([t.signIn('demo-ana'), t.signIn('demo-ben'), t.signIn('demo-lee'), t.signIn(sue.token)]);
     ok(await ben.setPresence('away'));
     const intruder = t.client('agt_not-a-real-token');
@@ -59,7 +59,7 @@ describe('who may do what a lead does', () => {
     await t?.stop();
   });
 
-  const run: Record<Action, (client: HubClient, handoffId: string) => Promise<AckOf<CommandName>>> = {
+  const run: Record<Action, (client: TestHubClient, handoffId: string) => Promise<AckOf<CommandName>>> = {
     'handoff:reassign': (c, id) => c.reassign(id, { agentId: 'demo-ben' }, 'Over to Ben'),
     'handoffs:reassign to an agent': (c, id) => c.reassignMany([id], { agentId: 'demo-ben' }),
     'handoffs:reassign to the queue': (c, id) => c.reassignMany([id], { queue: true }),

@@ -3,8 +3,8 @@
 // out by hand below, next to the steps.
 import { io as connectRaw } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgent, createIntegration, upsertTeam } from '../../hub/admin/accounts.ts';
-import type { HubClient } from '../../renderer/client/hub-client.ts';
+import { createAgent, createIntegration, setIntegrationTeams, upsertTeam } from '../../hub/admin/accounts.ts';
+import type { TestHubClient } from '../support/hub-client.ts';
 import { AGENTS_NAMESPACE, MetricsReport, type Handoff, type TriggerReason } from '../../shared/protocol/index.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { Clock, ok, post, refusal } from '../support/lead.ts';
@@ -47,15 +47,15 @@ function readCsv(text: string): string[][] {
 
 describe('team metrics', () => {
   let t: TestHub;
-  let mia: HubClient;
-  let max: HubClient;
-  let meg: HubClient;
+  let mia: TestHubClient;
+  let max: TestHubClient;
+  let meg: TestHubClient;
   const at = (seconds: number) => clock.set(T0, seconds);
   const metrics = (query: string, token = 'metrics-meg-token') => t.request('GET', `/v1/teams/metrics/metrics${query}`, { key: token });
   const conversations = (body: unknown, key: string | null = BOT_KEY) => t.request('POST', '/v1/stats/conversations', { body, key });
 
   /** A handoff from the metrics bot (or `key`) that routing offers to `to`. */
-  async function create(to: HubClient, summary: string, reason: TriggerReason, channel: string | null, key = BOT_KEY): Promise<Handoff> {
+  async function create(to: TestHubClient, summary: string, reason: TriggerReason, channel: string | null, key = BOT_KEY): Promise<Handoff> {
     const offered = to.waitFor('handoff:offered', (p) => p.handoff.packet.summary.startsWith(summary));
     await post(t, 'metrics', { summary, trigger: { reason }, ...(channel && { channel }) }, key);
     return (await offered).handoff;
@@ -181,7 +181,7 @@ describe('team metrics', () => {
       returnToBot: { count: 1, finished: 6, rate: 1 / 6 },
       productRoutes: { feature_request: 1, bug_report: 1 },
       resolved: 3,
-      deflection: { conversations: 20, handoffs: 6, rate: 0.7 },
+      deflection: { conversations: 20, handoffs: 6, rate: 0.7, byIntegration: [{ integration: { id: expect.any(String), name: 'metrics-bot' }, conversations: 20, handoffs: 6 }] },
     });
 
     const [maxFigures, miaFigures] = body.agents; // by name: Max, Mia (Meg, the lead, takes no handoffs)
@@ -232,11 +232,11 @@ describe('team metrics', () => {
     expect(body.totals).toMatchObject({
       handoffs: 8,
       timeToAccept: { count: 6, medianSeconds: 20, p90Seconds: 100 },
-      deflection: { conversations: 70, handoffs: 7, rate: 0.9 },
+      deflection: { conversations: 70, handoffs: 7, rate: 0.9, byIntegration: [{ integration: { name: 'metrics-bot' }, conversations: 70, handoffs: 7 }] },
     });
     // A period that only partly covers a report leaves that report out: [0:30, 11:00) has only the second hour's.
     const partial = await metrics(`?from=2026-03-02T09:30:00Z&to=${TWO_HOURS}`);
-    expect(partial.body.totals.deflection).toEqual({ conversations: 50, handoffs: 1, rate: 1 - 1 / 50 });
+    expect(partial.body.totals.deflection).toMatchObject({ conversations: 50, handoffs: 1, rate: 1 - 1 / 50 });
   });
 
   it('exports the same figures as CSV, one row per scope and metric, escaped', async () => {
@@ -249,9 +249,9 @@ describe('team metrics', () => {
     const [header, ...rows] = readCsv(text);
     expect(header).toEqual(['from', 'to', 'team', 'agent_id', 'agent_name', 'metric', 'value']);
     // Team: 1 handoffs + 7 reasons + 7 channels + 3 time to accept + 1 expired + 1 declines + 2 decline reasons
-    //   + 3 return to bot + 2 product routes + 1 resolved + 3 deflection = 31. Each agent: the same with one
-    //   decline reason and no deflection = 27.
-    expect(rows).toHaveLength(31 + 27 + 27);
+    //   + 3 return to bot + 2 product routes + 1 resolved + 3 deflection + 2 for the one reporting integration
+    //   = 33. Each agent: the same with one decline reason and no deflection = 27.
+    expect(rows).toHaveLength(33 + 27 + 27);
     const value = (agentId: string, metric: string) => rows.find((r) => r[3] === agentId && r[5] === metric)?.[6];
     expect(rows[0]).toEqual([T0, HOUR, 'metrics', '', '', 'handoffs', '7']);
     expect(value('', 'time_to_accept.median_seconds')).toBe('30');
@@ -259,28 +259,41 @@ describe('team metrics', () => {
     expect(value('', `declines.reason.${DECLINE}`)).toBe('1');
     expect(value('', 'return_to_bot.rate')).toBe(String(1 / 6));
     expect(value('', 'deflection.rate')).toBe('0.7');
+    expect(value('', 'deflection.integration.metrics-bot.conversations')).toBe('20');
+    expect(value('', 'deflection.integration.metrics-bot.handoffs')).toBe('6');
     expect(value('metrics-mia', 'time_to_accept.median_seconds')).toBe('20');
     expect(value('metrics-max', 'product_routes.bug_report')).toBe('1');
     expect(rows.filter((r) => r[3] === 'metrics-mia').every((r) => r[4] === 'Mia')).toBe(true);
   });
 
   it('refuses a malformed period, naming the field', async () => {
-    const cases: Array<[string, string]> = [
+    const cases: Array<[string, string | string[]]> = [
       [`?from=${T0}`, 'to'],
       [`?from=${HOUR}&to=${T0}`, 'to'],
       [`?from=${T0}&to=${T0}`, 'to'],
       [`?from=2026-03-02T09:00:00&to=${HOUR}`, 'from'], // no offset
       [`?from=2025-01-01T00:00:00Z&to=2026-03-02T00:00:00Z`, 'to'], // more than 366 days
       [`?from=${T0}&to=${HOUR}&team=sales`, 'team'], // unknown parameter
+      // Valid ISO 8601, but years PostgreSQL cannot read (it has no year 0) or write back.
+      [`?from=0000-01-01T00:00:00Z&to=0000-06-01T00:00:00Z`, ['from', 'to']],
+      [`?from=0001-01-01T00:30:00%2B01:00&to=0001-01-02T00:00:00Z`, 'from'], // 0000-12-31T23:30Z
+      [`?from=9999-12-31T00:00:00Z&to=9999-12-31T23:59:59-05:00`, 'to'], // the year 10000 in UTC
     ];
     for (const [query, path] of cases) {
-      const { status, body } = await metrics(query);
-      expect({ status, code: body.error?.code, paths: body.error?.issues?.map((i: { path: string }) => i.path) }, query).toEqual({
-        status: 400,
-        code: 'invalid_request',
-        paths: [path],
-      });
+      for (const route of ['metrics', 'metrics.csv']) {
+        const { status, body } = await t.request('GET', `/v1/teams/metrics/${route}${query}`, { key: 'metrics-meg-token' });
+        expect({ status, code: body.error?.code, paths: body.error?.issues?.map((i: { path: string }) => i.path) }, `${route}${query}`).toEqual({
+          status: 400,
+          code: 'invalid_request',
+          paths: [path].flat(),
+        });
+      }
     }
+    // The earliest and latest instants the store can hold are fine.
+    expect((await metrics('?from=0001-01-01T00:00:00Z&to=0001-12-31T00:00:00Z')).status).toBe(200);
+    expect((await metrics('?from=9999-01-01T00:00:00Z&to=9999-12-31T23:59:59Z')).status).toBe(200);
+    const year0 = await meg.teamMetrics({ from: '0000-01-01T00:00:00Z', to: '0000-06-01T00:00:00Z' });
+    expect(year0).toMatchObject({ ok: false, error: { code: 'invalid_command' } });
   });
 
   describe('team:metrics over the socket', () => {
@@ -367,9 +380,11 @@ describe('team metrics', () => {
       expect(again).toMatchObject({ status: 200, body: { replaced: true, conversations: { count: 1250 } } });
       const overlap = await conversations({ from: '2026-03-03T12:00:00Z', to: '2026-03-04T12:00:00Z', count: 5 });
       expect(overlap).toMatchObject({ status: 409, body: { error: { code: 'conflict', message: expect.stringContaining('2026-03-03T00:00:00.000Z') } } });
-      // Next to it is fine, and so is the same period for another team.
+      // Next to it is fine, and so is the same period for another team the integration serves.
       expect((await conversations({ from: '2026-03-04T00:00:00Z', to: '2026-03-05T00:00:00Z', count: 900 })).status).toBe(201);
+      await setIntegrationTeams(t.hub.db, { name: 'metrics-bot', teams: ['support'] });
       expect((await conversations({ from: '2026-03-03T12:00:00Z', to: '2026-03-04T12:00:00Z', count: 5, team: 'support' })).status).toBe(201);
+      await setIntegrationTeams(t.hub.db, { name: 'metrics-bot', teams: [] });
       const { rows } = await t.hub.db.query(
         `select team, count from conversation_counts where period_start >= '2026-03-03T00:00:00Z' order by period_start, team`,
       );
@@ -378,6 +393,28 @@ describe('team metrics', () => {
         { team: 'support', count: 5 },
         { team: 'metrics', count: 900 },
       ]);
+    });
+
+    it('takes counts only for the teams an integration serves, and the rate counts only theirs', async () => {
+      const day = { from: '2026-03-02T00:00:00Z', to: '2026-03-03T00:00:00Z' };
+      const before = (await metrics(`?from=${day.from}&to=${day.to}`)).body.totals.deflection;
+      // Another team's bot cannot move this team's rate.
+      const foreign = await conversations({ ...day, count: 999_999, team: 'metrics' }, 'demo-integration-key');
+      expect(foreign).toMatchObject({ status: 403, body: { error: { code: 'forbidden', message: expect.stringContaining('does not serve team metrics') } } });
+      expect((await metrics(`?from=${day.from}&to=${day.to}`)).body.totals.deflection).toEqual(before);
+      // Once an administrator lists the team for it, it may; the report names each integration's share.
+      await setIntegrationTeams(t.hub.db, { name: 'demo-bot', teams: ['metrics'] });
+      expect((await conversations({ ...day, count: 30, team: 'metrics' }, 'demo-integration-key')).status).toBe(201);
+      const shared = (await metrics(`?from=${day.from}&to=${day.to}`)).body.totals.deflection;
+      expect(shared.conversations).toBe(before.conversations + 30);
+      expect(shared.byIntegration.map((e: { integration: { name: string }; conversations: number }) => [e.integration.name, e.conversations])).toEqual([
+        ['demo-bot', 30],
+        ['metrics-bot', before.conversations],
+      ]);
+      // Taken off the list, its counts stay stored but leave the rate.
+      await setIntegrationTeams(t.hub.db, { name: 'demo-bot', teams: [] });
+      expect((await metrics(`?from=${day.from}&to=${day.to}`)).body.totals.deflection).toEqual(before);
+      expect((await t.hub.db.query(`select count from conversation_counts where team = 'metrics' and count = 30`)).rows).toHaveLength(1);
     });
 
     it('refuses a malformed count, naming every offending field', async () => {
@@ -391,6 +428,7 @@ describe('team metrics', () => {
         [{ ...valid, to: '2026-05-03T00:00:00Z' }, ['to']], // longer than 31 days
         [{ ...valid, bot: 'x' }, ['bot']],
         [{ ...valid, team: 'no-such-team' }, ['team']],
+        [{ from: '0000-01-01T00:00:00Z', to: '0000-01-02T00:00:00Z', count: 1 }, ['from', 'to']], // no year 0 in PostgreSQL
         [[valid], ['']],
       ];
       for (const [body, paths] of cases) {

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, setCallbackUrl } from '../../hub/admin/accounts.ts';
-import type { HubClient } from '../../renderer/client/hub-client.ts';
+import type { TestHubClient } from '../support/hub-client.ts';
 import type { Handoff, WebhookPayload } from '../../shared/protocol/index.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { history, ok, post, refusal } from '../support/lead.ts';
@@ -51,7 +51,7 @@ class Receiver {
 }
 
 /** Each handoff event an app received, per handoff, in order of arrival. */
-function recordHandoffEvents(client: HubClient): (handoffId: string) => string[] {
+function recordHandoffEvents(client: TestHubClient): (handoffId: string) => string[] {
   const seen = new Map<string, string[]>();
   const add = (id: string, what: string) => seen.set(id, [...(seen.get(id) ?? []), what]);
   client.on('handoff:offered', (p) => add(p.handoff.id, 'offered'));
@@ -63,11 +63,11 @@ function recordHandoffEvents(client: HubClient): (handoffId: string) => string[]
 
 describe('reassigning handoffs', () => {
   let t: TestHub;
-  let ana: HubClient; // available: routing offers every support handoff to her
-  let ben: HubClient; // away: he gets what a lead gives him, nothing else
-  let lee: HubClient; // lead of support
-  let sam: HubClient; // agent of sales, available
-  let sue: HubClient; // lead of sales
+  let ana: TestHubClient; // available: routing offers every support handoff to her
+  let ben: TestHubClient; // away: he gets what a lead gives him, nothing else
+  let lee: TestHubClient; // lead of support
+  let sam: TestHubClient; // agent of sales, available
+  let sue: TestHubClient; // lead of sales
   let anaSaw: (id: string) => string[];
   let benSaw: (id: string) => string[];
   const receiver = new Receiver();
@@ -103,9 +103,9 @@ describe('reassigning handoffs', () => {
   });
 
   /** Every event sent to the app before this call has arrived once it returns (one connection keeps order). */
-  const barrier = async (client: HubClient) => expect(refusal(await client.getHandoff('barrier')).code).toBe('not_found');
+  const barrier = async (client: TestHubClient) => expect(refusal(await client.getHandoff('barrier')).code).toBe('not_found');
 
-  async function offeredTo(client: HubClient, team: string, label: string): Promise<Handoff> {
+  async function offeredTo(client: TestHubClient, team: string, label: string): Promise<Handoff> {
     const summary = `${label} ${randomUUID()}`;
     const offered = client.waitFor('handoff:offered', (p) => p.handoff.packet.summary.startsWith(summary));
     const handoff = await post(t, team, { summary });
@@ -113,7 +113,7 @@ describe('reassigning handoffs', () => {
     return (await offered).handoff;
   }
 
-  async function acceptedBy(client: HubClient, label: string): Promise<Handoff> {
+  async function acceptedBy(client: TestHubClient, label: string): Promise<Handoff> {
     const offer = await offeredTo(client, 'support', label);
     return ok(await client.accept(offer.id)).handoff;
   }

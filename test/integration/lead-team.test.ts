@@ -3,7 +3,7 @@
 // pure function the board uses), routing changes that take effect at once, and setting an
 // agent's presence. Each test has its own team, so the tests share one hub.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HubClient } from '../../renderer/client/hub-client.ts';
+import type { TestHubClient } from '../support/hub-client.ts';
 import { stalledInfo } from '../../shared/domain/stalled.ts';
 import type { Handoff, HandoffStatus } from '../../shared/protocol/index.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
@@ -23,10 +23,10 @@ describe('a lead and their team', () => {
 
   const signIn = (person: Person) => t.signIn(person.token);
   /** Every event sent to the app before this call has arrived once it returns. */
-  const barrier = async (client: HubClient) => expect(refusal(await client.getHandoff('barrier')).code).toBe('not_found');
-  const sees = (client: HubClient, id: string, status: HandoffStatus, more: (h: Handoff) => boolean = () => true) =>
+  const barrier = async (client: TestHubClient) => expect(refusal(await client.getHandoff('barrier')).code).toBe('not_found');
+  const sees = (client: TestHubClient, id: string, status: HandoffStatus, more: (h: Handoff) => boolean = () => true) =>
     client.waitFor('handoff:changed', (p) => p.handoff.id === id && p.handoff.status === status && more(p.handoff));
-  const offerTo = (client: HubClient, summary: string) => client.waitFor('handoff:offered', (p) => p.handoff.packet.summary.startsWith(summary));
+  const offerTo = (client: TestHubClient, summary: string) => client.waitFor('handoff:offered', (p) => p.handoff.packet.summary.startsWith(summary));
 
   /** A lead's board, signed in: it has the snapshot, the team's settings and its agents. */
   async function boardOf(lead: Person): Promise<Board> {

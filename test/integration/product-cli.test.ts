@@ -6,7 +6,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { connectHub, type HubClient } from '../../renderer/client/hub-client.ts';
+import { connectTestHub, type TestHubClient } from '../support/hub-client.ts';
 import { REPO_ROOT } from '../support/fixtures.ts';
 import { DEMO_KEY } from '../support/hub.ts';
 import { startReceiver, type HttpReceiver } from '../support/http-receiver.ts';
@@ -47,7 +47,7 @@ describe('npm run hub -- connector …', () => {
   let root: string;
   let dataDir: string;
   let tools: HttpReceiver;
-  const clients: HubClient[] = [];
+  const clients: TestHubClient[] = [];
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'baton-product-cli-'));
@@ -107,7 +107,7 @@ describe('npm run hub -- connector …', () => {
       hub.child.stdout!.on('data', check);
       void hub.exited.then((code) => reject(new Error(`serve exited with ${code}: ${hub.stderr()}`)));
     });
-    const ana = connectHub({ url, token: 'demo-ana' });
+    const ana = connectTestHub({ url, token: 'demo-ana' });
     clients.push(ana);
     await ana.ready();
     const offered = ana.waitFor('handoff:offered');

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, setCallbackUrl, upsertTeam } from '../../hub/admin/accounts.ts';
 import { createLogger } from '../../hub/log.ts';
 import { setConnector } from '../../hub/product/connectors/config.ts';
-import type { HubClient, ProductRoute } from '../../renderer/client/hub-client.ts';
+import type { ProductRoute } from '../../renderer/client/hub-client.ts';
+import type { TestHubClient } from '../support/hub-client.ts';
 import {
   AGENTS_NAMESPACE,
   ConnectorWebhookPayload,
@@ -71,8 +72,8 @@ describe('connectors', () => {
   let t: TestHub;
   let tools: HttpReceiver;
   let bots: HttpReceiver;
-  let pat: HubClient;
-  let lee: HubClient;
+  let pat: TestHubClient;
+  let lee: TestHubClient;
   const logs: string[] = [];
   /** Everything Pat's and Lee's apps received, as sent (raw socket.io, so nothing is filtered out). */
   const sentToApps: string[] = [];

@@ -4,7 +4,8 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, createIntegration, setCallbackUrl } from '../../hub/admin/accounts.ts';
-import type { HubClient, ProductRoute } from '../../renderer/client/hub-client.ts';
+import type { ProductRoute } from '../../renderer/client/hub-client.ts';
+import type { TestHubClient } from '../support/hub-client.ts';
 import {
   WebhookPayload,
   type AckOf,
@@ -37,10 +38,10 @@ function signedBy(secret: string, request: ReceivedRequest): boolean {
 interface World {
   t: TestHub;
   /** Agents of team support, each the only one with their skill, so routing offers them exactly their handoffs. */
-  pat: HubClient;
-  quinn: HubClient;
-  ana: HubClient;
-  lee: HubClient;
+  pat: TestHubClient;
+  quinn: TestHubClient;
+  ana: TestHubClient;
+  lee: TestHubClient;
   bots: HttpReceiver;
   chatKey: string;
   chatSecret: string;
@@ -69,7 +70,7 @@ async function startWorld(): Promise<World> {
 const SKILL: Record<string, string> = { pat: 'only-pat', quinn: 'only-quinn' };
 
 /** A handoff the agent has accepted: the bot (demo unless `key` says) hands it over with the agent's skill. */
-async function acceptedBy(w: World, agent: HubClient, agentId: string, packet: Partial<ContextPacket> = {}, key = DEMO_KEY): Promise<Handoff> {
+async function acceptedBy(w: World, agent: TestHubClient, agentId: string, packet: Partial<ContextPacket> = {}, key = DEMO_KEY): Promise<Handoff> {
   const summary = packet.summary ?? `Customer asks something (${randomUUID()})`;
   const offered = agent.waitFor('handoff:offered', (p) => p.handoff.packet.summary === summary);
   const created = await w.t.request('POST', '/v1/handoffs', {
@@ -84,7 +85,7 @@ async function acceptedBy(w: World, agent: HubClient, agentId: string, packet: P
 /** Accepts a new handoff and routes it; resolves with the handoff and the item as the agent then hears of it. */
 async function routed(
   w: World,
-  agent: HubClient,
+  agent: TestHubClient,
   agentId: string,
   route: ProductRoute,
   packet: Partial<ContextPacket> = {},
@@ -174,7 +175,7 @@ describe('routing a handoff to the product team', () => {
       customer: { id: 'cus_2001', name: 'Priya Raman' },
     });
     const itemId = first.item.id;
-    const add = (agent: HubClient, agentId: string, packet: Partial<ContextPacket>, extra: Partial<ProductRoute> = {}) =>
+    const add = (agent: TestHubClient, agentId: string, packet: Partial<ContextPacket>, extra: Partial<ProductRoute> = {}) =>
       routed(w, agent, agentId, { kind: 'feature_request', productItemId: itemId, ...extra }, packet);
 
     // Pat routed to it before, so Pat hears of Quinn's addition too.

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Handoff } from '../../shared/protocol/handoff.ts';
 import type { ProductItem } from '../../shared/protocol/product.ts';
-import type { Controller } from '../../renderer/app/controller.ts';
-import type { HubClient, ProductRoute } from '../../renderer/client/hub-client.ts';
+import type { Controller } from '../../renderer/ui/controls.ts';
+import type { ProductRoute } from '../../renderer/client/hub-client.ts';
+import type { TestHubClient } from '../support/hub-client.ts';
 import type { FakePlatform } from '../../renderer/platform/fake-platform.ts';
 import { clearHandoffs, handoffsStore, selectMine, selectOffers } from '../../renderer/state/handoffs.ts';
 import { productStore } from '../../renderer/state/product.ts';
@@ -20,7 +21,7 @@ import { waitForStore } from '../support/wait-for-store.ts';
 let hub: TestHub;
 let controller: Controller;
 let platform: FakePlatform;
-let lee: HubClient;
+let lee: TestHubClient;
 let ana: ConsoleOnHub;
 
 beforeAll(async () => {

@@ -150,23 +150,40 @@ describe('a hub with small limits (5 requests a minute per key, 3 failed sign-in
   });
 });
 
-describe('behind a trusted proxy (--trust-proxy), limits off for ingress (--ingress-limit 0)', () => {
+describe('behind one trusted proxy (--trust-proxy), limits off for ingress (--ingress-limit 0)', () => {
   let t: TestHub;
   beforeAll(async () => {
     t = await startTestHub({ trustProxy: true, rateLimits: { ingress: { max: 0 }, signIn: { maxFailures: 2, windowMs: 60_000 } } });
   });
   afterAll(() => t?.stop());
 
-  it('limits each client by the address the proxy reports, not the proxy’s own', async () => {
-    const client = (ip: string) => ({ headers: { 'x-forwarded-for': `${ip}, 10.0.0.1` } });
-    expect(await handshake(t, 'nope', client('203.0.113.7'))).toMatchObject({ message: 'unauthorized' });
-    expect(await handshake(t, 'nope', client('203.0.113.7'))).toMatchObject({ message: 'unauthorized' });
-    expect(await handshake(t, 'demo-ana', client('203.0.113.7'))).toMatchObject({ message: 'rate_limited' });
-    const http = await send(`${t.url}${METRICS}`, { headers: { authorization: 'Bearer demo-lee', 'x-forwarded-for': '203.0.113.7' } });
-    expectRateLimited(http, 'the same client over HTTP');
-    // Everyone else behind the same proxy is unaffected.
-    expect(await handshake(t, 'demo-ana', client('203.0.113.8'))).toEqual({ connected: true });
+  // The proxy appends the address it received the request from; anything left of it the client wrote.
+  const via = (...entries: string[]) => ({ headers: { 'x-forwarded-for': entries.join(', ') } });
+  const metrics = (token: string, ...entries: string[]) => send(`${t.url}${METRICS}`, { headers: { authorization: `Bearer ${token}`, ...via(...entries).headers } });
+  const keyed = (key: string, ...entries: string[]) => send(`${t.url}/v1/handoffs/some-id`, { headers: { authorization: `Bearer ${key}`, ...via(...entries).headers } });
+
+  it('limits each client by the address the proxy added, whatever the client wrote before it, over sockets and HTTP alike', async () => {
+    expect(await handshake(t, 'nope', via('192.0.2.1', '203.0.113.7'))).toMatchObject({ message: 'unauthorized' });
+    expect(await handshake(t, 'nope', via('192.0.2.2', '203.0.113.7'))).toMatchObject({ message: 'unauthorized' });
+    // A new claim at the front each time changes nothing: the proxy's entry is the same.
+    expect(await handshake(t, 'demo-ana', via('192.0.2.3', '203.0.113.7'))).toMatchObject({ message: 'rate_limited' });
+    expectRateLimited(await metrics('demo-lee', '203.0.113.7'), 'the same client over HTTP');
+    expectRateLimited(await keyed('demo-integration-key', '198.51.100.99', '203.0.113.7'), 'the same client with a right integration key');
+    // Everyone else behind the same proxy is unaffected, and so is the proxy's own address.
+    expect(await handshake(t, 'demo-ana', via('203.0.113.8'))).toEqual({ connected: true });
     expect(await handshake(t, 'demo-ana')).toEqual({ connected: true });
+  });
+
+  it('does not let a client rotate a claimed address past the limit, nor lock out the address it claims', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i += 1) statuses.push((await keyed(`wrong-${i}`, `192.0.2.${10 + i}`, '203.0.113.66')).status);
+    expect(statuses).toEqual([401, 401, 429, 429, 429, 429]);
+    // The victim whose address the attacker wrote first is not locked out; the attacker is.
+    expect((await keyed('demo-integration-key', '198.51.100.7')).status).toBe(404);
+    for (let i = 0; i < 3; i += 1) await keyed(`wrong-again-${i}`, '198.51.100.7', '203.0.113.67');
+    expect((await keyed('demo-integration-key', '198.51.100.7')).status).toBe(404);
+    expect(await handshake(t, 'demo-ana', via('198.51.100.7'))).toEqual({ connected: true });
+    expectRateLimited(await keyed('demo-integration-key', '203.0.113.67'), 'the attacker, from its real address');
   });
 
   it('with the ingress limit off, a key is never refused and no rate-limit headers are sent', async () => {
@@ -175,6 +192,24 @@ describe('behind a trusted proxy (--trust-proxy), limits off for ingress (--ingr
     );
     expect(new Set(replies.map((r) => r.status))).toEqual(new Set([400]));
     expect(replies[0]!.headers['x-ratelimit-limit']).toBeUndefined();
+  });
+});
+
+describe('behind a chain of proxies named by their addresses (--trusted-proxy)', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub({ trustProxy: ['127.0.0.0/8', '10.0.0.0/8'], rateLimits: { ingress: { max: 0 }, signIn: { maxFailures: 1, windowMs: 60_000 } } });
+  });
+  afterAll(() => t?.stop());
+
+  it('takes the first address from the right that is not a trusted proxy', async () => {
+    const keyed = (key: string, forwarded: string) => send(`${t.url}/v1/handoffs/some-id`, { headers: { authorization: `Bearer ${key}`, 'x-forwarded-for': forwarded } });
+    expect((await keyed('wrong', '192.0.2.1, 203.0.113.20, 10.1.2.3')).status).toBe(401);
+    // 203.0.113.20 is locked, however the chain in front of it is written.
+    expectRateLimited(await keyed('demo-integration-key', '203.0.113.20, 10.9.9.9'), 'the same client through another trusted proxy');
+    expectRateLimited(await keyed('demo-integration-key', '198.51.100.1, 203.0.113.20'), 'the same client with another claim in front');
+    expect((await keyed('demo-integration-key', '203.0.113.20, 198.51.100.2')).status).toBe(404); // a client that is not it
+    expect(await handshake(t, 'demo-ana', { headers: { 'x-forwarded-for': '203.0.113.20, 10.1.2.3' } })).toMatchObject({ message: 'rate_limited' });
   });
 });
 

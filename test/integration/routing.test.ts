@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createAgent, upsertTeam } from '../../hub/admin/accounts.ts';
-import type { HubClient } from '../../renderer/client/hub-client.ts';
+import type { TestHubClient } from '../support/hub-client.ts';
 import type { Handoff, HandoffEvent, Priority, ServerEventName, ServerEventPayload } from '../../shared/protocol/index.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { VALID_BASE_PACKET } from '../support/malformed-packets.ts';
@@ -18,7 +18,7 @@ interface Person {
 
 function harness(getHub: () => TestHub) {
   let teams = 0;
-  let clients: HubClient[] = [];
+  let clients: TestHubClient[] = [];
   return {
     async team(settings: { routing?: 'push' | 'broadcast'; offerTimeoutSeconds?: number } = {}): Promise<string> {
       const name = `routing-${++teams}`;
@@ -30,12 +30,12 @@ function harness(getHub: () => TestHub) {
       return { id, name, token };
     },
     /** An app for the person, not yet connected: listeners attached now see everything. */
-    app(person: Person): HubClient {
+    app(person: Person): TestHubClient {
       const client = getHub().client(person.token);
       clients.push(client);
       return client;
     },
-    async signIn(person: Person): Promise<HubClient> {
+    async signIn(person: Person): Promise<TestHubClient> {
       const client = this.app(person);
       await client.ready();
       return client;
@@ -48,7 +48,7 @@ function harness(getHub: () => TestHub) {
 }
 
 /** Every payload of `event` the client receives from now on. */
-function record<E extends ServerEventName>(client: HubClient, event: E): Array<ServerEventPayload<E>> {
+function record<E extends ServerEventName>(client: TestHubClient, event: E): Array<ServerEventPayload<E>> {
   const seen: Array<ServerEventPayload<E>> = [];
   client.on(event, (payload) => seen.push(payload));
   return seen;
@@ -59,7 +59,7 @@ function record<E extends ServerEventName>(client: HubClient, event: E): Array<S
  * before its ack, on the same connection. Setting presence to available again also runs a
  * routing pass for the team.
  */
-async function settle(client: HubClient): Promise<void> {
+async function settle(client: TestHubClient): Promise<void> {
   expect(await client.setPresence('available')).toMatchObject({ ok: true });
 }
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, createIntegration, setCallbackUrl } from '../../hub/admin/accounts.ts';
 import { createLogger } from '../../hub/log.ts';
 import { setConnector } from '../../hub/product/connectors/config.ts';
-import type { HubClient } from '../../renderer/client/hub-client.ts';
+import type { TestHubClient } from '../support/hub-client.ts';
 import { AGENTS_NAMESPACE } from '../../shared/protocol/index.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { startReceiver, type HttpReceiver } from '../support/http-receiver.ts';
@@ -34,7 +34,7 @@ describe('secrets in logs and in the store', () => {
   let sam: { id: string; token: string };
   let lou: { id: string; token: string };
   let connectorId: string;
-  let samApp: HubClient;
+  let samApp: TestHubClient;
   /** Baton-Signature values that went over the wire: derived from secrets, so not for logs either. */
   const signatures: string[] = [];
 

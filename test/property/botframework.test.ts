@@ -6,10 +6,10 @@
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotFrameworkHandoffActivity, ContextPacket, HandoffResponse } from '../../shared/protocol/index.ts';
+import { BotFrameworkHandoffActivity, ContextPacket, HandoffResponse, MAX_JSON_DEPTH } from '../../shared/protocol/index.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { DEMO_KEY, startTestHub, type TestHub } from '../support/hub.ts';
-import { containsUnstorable, expectClientError, hostileJson, mutate, mutations, runParameters, send, shortText, timestamp, type RawReply } from '../support/property.ts';
+import { containsUnstorable, deeplyNestedText, expectClientError, textDepth, hostileJson, mutate, mutations, runParameters, send, shortText, timestamp, type RawReply } from '../support/property.ts';
 
 // --- well-formed activities, built so their packet stays within the packet's limits ------------
 
@@ -97,6 +97,8 @@ interface Case {
   contentType: string | null;
   /** A well-formed activity: the hub must take it. */
   wellFormed: boolean;
+  /** Nested deeper than the protocol allows: the hub must refuse it (400 invalid_packet). */
+  tooDeep?: boolean;
 }
 
 const json = (value: unknown, wellFormed = false): Case => ({ body: JSON.stringify(value), contentType: 'application/json', wellFormed });
@@ -106,6 +108,15 @@ const cases: fc.Arbitrary<Case> = fc.oneof(
   { weight: 36, arbitrary: hostileJson.map((v) => json(v)) },
   // The fixture Copilot Studio sends, with any value in its context.
   { weight: 5, arbitrary: fc.tuple(fc.string({ unit: 'binary', maxLength: 20 }), hostileJson).map(([key, v]) => json({ ...fixture(), value: { ...fixture().value, [key]: v } })) },
+  // The fixture with a variable nested around the bound, or far past it (JSON.stringify of 20,000 levels overflows).
+  {
+    weight: 3,
+    arbitrary: deeplyNestedText(MAX_JSON_DEPTH - 4, 25_000).map((deep): Case => {
+      const text = JSON.stringify(fixture());
+      const body = `${text.slice(0, text.indexOf('"value":{') + '"value":{'.length)}"deep":${deep},${text.slice(text.indexOf('"value":{') + '"value":{'.length)}`;
+      return { body, contentType: 'application/json', wellFormed: false, tooDeep: textDepth(body) > MAX_JSON_DEPTH };
+    }),
+  },
   {
     weight: 5,
     arbitrary: fc.record({
@@ -150,6 +161,7 @@ describe('POST /v1/ingress/botframework under hostile input', () => {
         const context = describeCase(c);
         expect(reply.status, `${context}\n→ ${reply.status} ${reply.text.slice(0, 500)}`).toBeLessThan(500);
         if (c.wellFormed) expect(reply.status, `${context}\n→ ${reply.text.slice(0, 500)}`).toBe(201);
+        if (c.tooDeep) expect(expectClientError(reply, context).code).toBe('invalid_packet');
         if (reply.status === 201) {
           const { handoff } = HandoffResponse.parse(reply.json);
           expect(ContextPacket.safeParse(handoff.packet).success).toBe(true);

@@ -6,19 +6,21 @@
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContextPacket, HandoffResponse, MAX_BODY_BYTES } from '../../shared/protocol/index.ts';
+import { ContextPacket, HandoffResponse, LIMITS, MAX_BODY_BYTES, MAX_JSON_DEPTH } from '../../shared/protocol/index.ts';
 import { DEMO_KEY, startTestHub, type TestHub } from '../support/hub.ts';
 import { VALID_BASE_PACKET } from '../support/malformed-packets.ts';
 import {
   PROTOTYPE_KEYS,
   canonical,
   containsUnstorable,
+  deeplyNestedText,
   expectClientError,
   hostileJson,
   mutate,
   mutations,
   runParameters,
   send,
+  textDepth,
   validPacket,
   type RawReply,
 } from '../support/property.ts';
@@ -51,6 +53,13 @@ const bodies: fc.Arbitrary<Body> = fc.oneof(
   { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...PROTOTYPE_KEYS), hostileJson).map(([key, v]): Body => ({ kind: 'json', text: `${JSON.stringify(VALID_BASE_PACKET).slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(v)}}`, contentType: 'application/json' })) },
   { weight: 10, arbitrary: fc.record({ bytes: fc.uint8Array({ maxLength: 300 }), contentType: fc.option(fc.constantFrom(...JSON_TYPES, ...OTHER_TYPES), { nil: null }) }).map((b): Body => ({ kind: 'bytes', ...b })) },
   { weight: 4, arbitrary: fc.tuple(validPacket, fc.constantFrom(...OTHER_TYPES)).map(([p, type]) => jsonText(p, type)) },
+  // Nested around the bound and far past it (the reproduction nests 130,000 deep), in any field.
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(deeplyNestedText(MAX_JSON_DEPTH - 3, 130_000), fc.constantFrom('summary', 'metadata', 'x'))
+      .map(([deep, key]): Body => ({ kind: 'json', text: `{"${key}":${deep},"summary":"s","trigger":{"reason":"other"}}`, contentType: 'application/json' })),
+  },
   {
     weight: 1,
     arbitrary: fc.constantFrom<Body>(
@@ -77,6 +86,16 @@ const cases: fc.Arbitrary<Case> = fc.record({ body: bodies, idempotencyKey: idem
 function describeCase(c: Case): string {
   const body = c.body.kind === 'json' ? c.body.text : `bytes ${Buffer.from(c.body.bytes).toString('hex')}`;
   return `POST /v1/handoffs content-type=${c.body.contentType} idempotency-key=${JSON.stringify(c.idempotencyKey)} body=${body.slice(0, 400)}${body.length > 400 ? `… (${body.length} chars)` : ''}`;
+}
+
+/** The longest string (value or key) in a JSON value, in UTF-16 units. */
+function longestString(value: unknown): number {
+  let longest = 0;
+  JSON.stringify(value, (key, v: unknown) => {
+    longest = Math.max(longest, key.length, typeof v === 'string' ? v.length : 0);
+    return v;
+  });
+  return longest;
 }
 
 // --- the property ----------------------------------------------------------------------------
@@ -107,6 +126,8 @@ describe('POST /v1/handoffs under hostile input', () => {
   function expected(c: Body & { kind: 'json' }, idempotencyKey: string | null): { status: number; code?: string; packet?: unknown } {
     if (Buffer.byteLength(c.text) > MAX_BODY_BYTES) return { status: 413, code: 'too_large' };
     if (!/^application\/json(;|$)/i.test(c.contentType)) return { status: 415, code: 'unsupported_media_type' };
+    // Nested deeper than the bound as written (a key written twice counts too): refused before it is parsed.
+    if (textDepth(c.text) > MAX_JSON_DEPTH) return { status: 400, code: 'invalid_packet' };
     let parsed: unknown;
     try {
       parsed = c.text.trim() === '' ? undefined : JSON.parse(c.text);
@@ -156,6 +177,8 @@ describe('POST /v1/handoffs under hostile input', () => {
           else {
             // Stored and returned exactly as sent, key order included.
             expect(JSON.stringify(HandoffResponse.parse(reply.json).handoff.packet)).toBe(JSON.stringify(want.packet));
+            // No text over the documented limit, counted in UTF-16 units (whatever the schema counts).
+            expect(longestString(want.packet), context).toBeLessThanOrEqual(LIMITS.longText);
             recordSuccess(reply, c, want.packet);
           }
         } else if (reply.status === 200 || reply.status === 201) {

@@ -2,16 +2,19 @@
 // a signed-in lead (Lee) over real sockets: any JSON, binary, payloads of the right shape with
 // hostile or real values, a missing payload, an extra argument, no ack, and event names that are
 // not commands. Every command with an ack is answered with an ack of the protocol's shape (an
-// invalid payload with `invalid_command`, never `internal`), the sockets stay connected, the hub
-// keeps working, and what an app sees on reconnect is what the store holds.
+// invalid payload, or one followed by more arguments, with `invalid_command`, never `internal`), the
+// sockets stay connected, the hub keeps working, and what an app sees on reconnect is what the store holds.
 import fc from 'fast-check';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertTeam } from '../../hub/admin/accounts.ts';
-import { AGENTS_NAMESPACE, COMMANDS, ERROR_CODES, SnapshotEvent, ackSchema, type CommandName, type Handoff } from '../../shared/protocol/index.ts';
+import { AGENTS_NAMESPACE, COMMANDS, ERROR_CODES, MAX_JSON_DEPTH, SnapshotEvent, ackSchema, type CommandName, type Handoff } from '../../shared/protocol/index.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { VALID_BASE_PACKET } from '../support/malformed-packets.ts';
-import { containsUnstorable, hostileJson, hostileString, runParameters, shortText } from '../support/property.ts';
+import { containsUnstorable, depthOf, hostileJson, hostileString, runParameters, shortText } from '../support/property.ts';
+
+/** Text limits of §9, in UTF-16 units after trimming: what an accepted command may carry, whatever the schemas count. */
+const TEXT_LIMITS: Record<string, number> = { handoffId: 100, reason: 200, title: 200, agentId: 200, team: 200, note: 4_000, details: 20_000 };
 
 // --- what is sent ----------------------------------------------------------------------------
 
@@ -208,7 +211,8 @@ describe('socket commands under hostile payloads', () => {
         const ack = ackSchema(c.name).safeParse(sent);
         expect(ack.success, `${context}\n→ not an ack of ${c.name}: ${JSON.stringify(sent)}`).toBe(true);
         const effective = c.mode === 'ackOnly' ? undefined : payload;
-        const valid = COMMANDS[c.name].safeParse(effective).success && !containsUnstorable(effective);
+        // A command is one payload and the ack: anything after the payload makes it invalid.
+        const valid = c.mode !== 'extraArgument' && COMMANDS[c.name].safeParse(effective).success && !containsUnstorable(effective) && depthOf(effective) <= MAX_JSON_DEPTH;
         if (!ack.data!.ok) {
           const { code } = ack.data!.error;
           expect(ERROR_CODES, context).toContain(code);
@@ -218,6 +222,10 @@ describe('socket commands under hostile payloads', () => {
           else tally.invalid += 1;
         } else {
           expect(valid, `${context}\n→ ok for a payload the schema refuses`).toBe(true);
+          for (const [field, max] of Object.entries(TEXT_LIMITS)) {
+            const value = (effective as Record<string, unknown>)[field];
+            if (typeof value === 'string') expect(value.trim().length, `${context}\n→ ok for ${field} over ${max} UTF-16 units`).toBeLessThanOrEqual(max);
+          }
           tally.ok += 1;
           if (c.name === 'handoff:routeToProduct') itemIds = (await t.hub.db.query<{ id: string }>('select id from product_items order by created_at')).rows.map((r) => r.id);
         }

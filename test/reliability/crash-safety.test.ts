@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { setCallbackUrl, upsertTeam } from '../../hub/admin/accounts.ts';
 import { openPglite } from '../../hub/store/db.ts';
-import { connectHub, type HubClient } from '../../renderer/client/hub-client.ts';
+import { connectTestHub, type TestHubClient } from '../support/hub-client.ts';
 import type { Handoff, HandoffEvent, HandoffEventType, HandoffWebhookType } from '../../shared/protocol/index.ts';
 import { loadEvents, replayHistories, type ReplayResult } from '../support/handoff-history.ts';
 import { startReceiver, type HttpReceiver } from '../support/http-receiver.ts';
@@ -66,7 +66,7 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
  * An agent who accepts every offer and resolves what they accepted, as an app would: each action
  * keeps its opId until the hub acks it, and is sent again with that opId after a reconnect.
  */
-function workOffers(client: HubClient, agentId: string) {
+function workOffers(client: TestHubClient, agentId: string) {
   type Action = { command: 'accept' | 'resolve'; opId: string };
   const unacked = new Map<string, Action>(); // by handoff id
   const sending = new Set<Promise<void>>();
@@ -167,8 +167,8 @@ describe('a hub killed (SIGKILL) in the middle of a burst of 1,000 handoffs and 
   let receiver: HttpReceiver;
   let bot: ReturnType<typeof slowBot>;
   const hubs: HubProcess[] = [];
-  const clients: HubClient[] = [];
-  let agents: Array<{ agentId: string; client: HubClient; work: ReturnType<typeof workOffers> }> = [];
+  const clients: TestHubClient[] = [];
+  let agents: Array<{ agentId: string; client: TestHubClient; work: ReturnType<typeof workOffers> }> = [];
 
   const outcomes: Outcome[] = Array.from({ length: BURST }, () => ({ kind: 'not_sent' }));
   let killedAt = 0;
@@ -200,7 +200,7 @@ describe('a hub killed (SIGKILL) in the middle of a burst of 1,000 handoffs and 
     hubs.push(first);
     lap('first hub ready');
     agents = ['demo-ana', 'demo-ben'].map((agentId) => {
-      const client = connectHub({ url: first.url, token: agentId, socketOptions: { transports: ['websocket'] } });
+      const client = connectTestHub({ url: first.url, token: agentId, socketOptions: { transports: ['websocket'] } });
       clients.push(client);
       return { agentId, client, work: workOffers(client, agentId) };
     });

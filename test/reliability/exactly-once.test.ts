@@ -8,7 +8,7 @@ import { io as connectRaw, type Socket as RawSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAgent, setCallbackUrl, upsertTeam } from '../../hub/admin/accounts.ts';
 import { findAgent, toAgentView } from '../../hub/store/agents.ts';
-import { connectHub, type HubClient } from '../../renderer/client/hub-client.ts';
+import { connectTestHub, type TestHubClient } from '../support/hub-client.ts';
 import { applyAckedHandoff, applyHandoff, applySnapshot, applyWithdrawal, clearHandoffs, handoffsStore, type Me } from '../../renderer/state/handoffs.ts';
 import {
   AGENTS_NAMESPACE,
@@ -59,7 +59,7 @@ type Received =
   | { kind: 'withdrawn'; handoffId: string; reason: WithdrawReason };
 
 /** Records what a client receives, as `syncStores` and the outbox hand it to the handoff store. */
-function recordReceived(client: HubClient): Received[] {
+function recordReceived(client: TestHubClient): Received[] {
   const log: Received[] = [];
   client.on('handoffs:snapshot', ({ handoffs }) => log.push({ kind: 'snapshot', handoffs }));
   client.on('handoff:offered', ({ handoff }) => log.push({ kind: 'handoff', handoff }));
@@ -110,7 +110,7 @@ describe('one opId, one change', () => {
   });
 
   /** A new handoff offered to `client` (Ana: the only demo agent these tests sign in). */
-  async function offeredTo(client: HubClient, label: string): Promise<Handoff> {
+  async function offeredTo(client: TestHubClient, label: string): Promise<Handoff> {
     const summary = `${label} (${randomUUID()})`;
     const offered = client.waitFor('handoff:offered', (o) => o.handoff.packet.summary === summary);
     const { status } = await t.request('POST', '/v1/handoffs', { body: { ...VALID_BASE_PACKET, summary } });
@@ -309,7 +309,7 @@ class StormAgent {
 
   constructor(
     readonly id: string,
-    readonly client: HubClient,
+    readonly client: TestHubClient,
     private readonly rank: number,
   ) {
     this.log = recordReceived(client);
@@ -397,7 +397,7 @@ describe('a reconnect storm: 500 apps reconnect at once after the hub restarts m
       return made;
     });
     for (const [i, token] of tokens.entries()) {
-      const client = connectHub({ url: t.url, token, socketOptions: { transports: ['websocket'] } });
+      const client = connectTestHub({ url: t.url, token, socketOptions: { transports: ['websocket'] } });
       agents.push(new StormAgent(`storm-${String(i).padStart(3, '0')}`, client, Math.floor(i / GROUPS)));
     }
     await Promise.all(agents.map((a) => a.client.ready(60_000)));

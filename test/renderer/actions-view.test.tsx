@@ -95,7 +95,7 @@ describe('actions on the agent’s handoff', () => {
     const form = within(screen.getByRole('form', { name: 'Route to product' }));
     expect(form.getByRole('radio', { name: 'Bug report' })).toBeChecked();
     expect(form.getByRole('textbox', { name: 'Title' })).toHaveValue('Duplicate charge on invoice INV-2203.');
-    const details = form.getByRole('textbox', { name: 'Details' }) as HTMLTextAreaElement;
+    const details = form.getByRole<HTMLTextAreaElement>('textbox', { name: 'Details' });
     expect(details.value).toContain(`Summary: ${FULL_PACKET.summary}`);
     expect(details.value).toContain('Why the bot handed off: Bug report — Checkout 502');
     expect(details.value).toContain('- Hi, I was charged twice this month.');

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Handoff } from '../../shared/protocol/handoff.ts';
-import type { Controller } from '../../renderer/app/controller.ts';
+import type { Controller } from '../../renderer/ui/controls.ts';
 import type { FakePlatform } from '../../renderer/platform/fake-platform.ts';
 import { connectionStore } from '../../renderer/state/connection.ts';
 import { handoffsStore, selectMine, selectOffers } from '../../renderer/state/handoffs.ts';

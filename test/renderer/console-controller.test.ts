@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDeepLink } from '../../renderer/app/deep-links.ts';
+import { wireDesktopPresence } from '../../renderer/app/desktop-presence.ts';
 import { offerNotice } from '../../renderer/notifications/notices.ts';
 import { connectionStore } from '../../renderer/state/connection.ts';
 import { handoffsStore, selectMine } from '../../renderer/state/handoffs.ts';
@@ -7,8 +8,10 @@ import { PENDING_KEY, pendingStore } from '../../renderer/state/pending.ts';
 import { sessionStore } from '../../renderer/state/session.ts';
 import { DEFAULT_NOTIFICATIONS, TOKEN_KEY, settingsStore } from '../../renderer/state/settings.ts';
 import { uiStore } from '../../renderer/state/ui.ts';
-import { providerSignInStore } from '../../renderer/app/provider-sign-in.ts';
+import { providerSignInStore } from '../../renderer/state/provider-sign-in.ts';
+import { signInRequestStore } from '../../renderer/state/sign-in-request.ts';
 import { ana, makeHandoff } from '../support/console-fixtures.ts';
+import { waitForStore } from '../support/wait-for-store.ts';
 import { HUB_URL, flushMicrotasks, resetStores, signedInConsole, signedInData, startConsole, type TestConsole } from '../support/console.ts';
 
 let consoles: TestConsole[] = [];
@@ -21,11 +24,53 @@ const track = (c: TestConsole): TestConsole => (consoles.push(c), c);
 
 describe('signing in', () => {
   it('a sign-in link signs that person in on the hub that served it', async () => {
-    const c = track(await startConsole({ data: {}, initialDeepLink: 'http://127.0.0.1:7400/#token=demo-ben' }));
+    const c = track(await startConsole({ data: {}, initialDeepLink: 'http://127.0.0.1:7400/#token=demo-ben', defaultHubUrl: 'http://127.0.0.1:7400' }));
     expect(settingsStore.getState()).toMatchObject({ hubUrl: 'http://127.0.0.1:7400', token: 'demo-ben' });
     await flushMicrotasks();
     expect(c.platform.data.get(TOKEN_KEY)).toBe('demo-ben');
     expect(c.clients).toHaveLength(1);
+  });
+
+  it('a link to another hub never signs in by itself: it waits for the agent, who may refuse it', async () => {
+    const c = track(await startConsole({ initialDeepLink: 'baton://sign-in?token=tok-evil&hub=https%3A%2F%2Fhub.evil.example' }));
+    expect(c.credentials).toEqual([{ url: HUB_URL, token: 'demo-ana' }]); // the saved sign-in, untouched
+    expect(signInRequestStore.getState().request).toEqual({ hubUrl: 'https://hub.evil.example', token: 'tok-evil', hubInUse: HUB_URL, current: { name: null } });
+    c.controller.cancelSignIn();
+    expect(signInRequestStore.getState().request).toBeNull();
+    expect(settingsStore.getState()).toMatchObject({ hubUrl: HUB_URL, token: 'demo-ana' });
+    expect(c.credentials).toHaveLength(1);
+  });
+
+  it('a link to another hub signs in there once the agent confirms it, even when no one is signed in', async () => {
+    const c = track(await startConsole({ data: {} }));
+    c.platform.deepLink('baton://sign-in?token=tok-acme&hub=https%3A%2F%2Fhub.acme.example%2F');
+    expect(c.credentials).toEqual([]);
+    expect(signInRequestStore.getState().request).toMatchObject({ hubUrl: 'https://hub.acme.example', current: null });
+    c.controller.confirmSignIn();
+    expect(c.credentials).toEqual([{ url: 'https://hub.acme.example', token: 'tok-acme' }]);
+    expect(signInRequestStore.getState().request).toBeNull();
+  });
+
+  it('a link for the hub in use that would make the agent someone else asks too, naming who they are now; the same person’s link changes nothing', async () => {
+    const c = track(await signedInConsole(ana, []));
+    c.platform.deepLink(`${HUB_URL}/#token=demo-ben`);
+    expect(signInRequestStore.getState().request).toEqual({ hubUrl: HUB_URL, token: 'demo-ben', hubInUse: HUB_URL, current: { name: ana.name } });
+    c.controller.confirmSignIn();
+    expect(c.credentials.at(-1)).toEqual({ url: HUB_URL, token: 'demo-ben' });
+
+    const same = c.credentials.length;
+    c.platform.deepLink(`baton://sign-in?token=demo-ben&hub=${encodeURIComponent(HUB_URL)}`);
+    c.platform.deepLink('baton://sign-in?token=demo-ben'); // no hub: the one in use
+    expect(c.credentials).toHaveLength(same);
+    expect(signInRequestStore.getState().request).toBeNull();
+  });
+
+  it('a link whose hub is not a web address is ignored', async () => {
+    const c = track(await startConsole({ data: {} }));
+    c.platform.deepLink('baton://sign-in?token=t&hub=javascript%3Aalert(1)');
+    c.platform.deepLink('baton://sign-in?token=t&hub=file%3A%2F%2F%2Fetc%2Fpasswd');
+    expect(signInRequestStore.getState().request).toBeNull();
+    expect(c.credentials).toEqual([]);
   });
 
   it('understands the hub’s and the desktop’s links, and nothing else', () => {
@@ -152,5 +197,19 @@ describe('presence', () => {
     expect(sessionStore.getState().agent?.presence).toBe('away');
     c.hub.drop();
     expect(await c.controller.setPresence('available')).toMatch(/Not connected/);
+  });
+
+  it('follows the computer and the tray through the platform, and shows the tray what the hub says', async () => {
+    const c = track(await signedInConsole(ana, []));
+    const stop = wireDesktopPresence(c.platform, c.controller);
+    c.platform.desktopPresence({ state: 'away', reason: 'lock-screen' });
+    await waitForStore(sessionStore, (s) => s.agent?.presence === 'away', 'presence away');
+    c.platform.desktopPresence({ state: 'back' });
+    await waitForStore(sessionStore, (s) => s.agent?.presence === 'available', 'presence available');
+    c.platform.trayPresence('away');
+    await waitForStore(sessionStore, (s) => s.agent?.presence === 'away', 'presence away');
+    expect(c.hub.commands('presence:set').map((sent) => sent.payload)).toEqual([{ status: 'away' }, { status: 'available' }, { status: 'away' }]);
+    expect(c.platform.presenceShown).toEqual(['available', 'away', 'available', 'away']);
+    stop();
   });
 });

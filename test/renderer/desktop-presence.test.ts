@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Presence } from '../../shared/protocol/agent.ts';
 import type { BatonBridge, BridgeEventName, BridgeInvokeChannel } from '../../shared/protocol/bridge.ts';
 import { followDesktopPresence } from '../../renderer/app/desktop-presence.ts';
+import { createElectronPlatform } from '../../renderer/platform/electron-platform.ts';
 
 function world(initial: Presence | null = 'available') {
   let presence = initial;
@@ -29,7 +30,7 @@ function world(initial: Presence | null = 'available') {
     hubSays(status);
     return null;
   });
-  const stop = followDesktopPresence({ bridge, current: () => presence, subscribe: (l) => (storeListeners.add(l), () => storeListeners.delete(l)), setPresence });
+  const stop = followDesktopPresence({ platform: createElectronPlatform(bridge), current: () => presence, subscribe: (l) => (storeListeners.add(l), () => storeListeners.delete(l)), setPresence });
   const desktop = (event: BridgeEventName, payload: unknown) => {
     for (const listener of bridgeListeners.get(event) ?? []) listener(payload);
   };

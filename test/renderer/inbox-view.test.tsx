@@ -23,7 +23,7 @@ async function showInbox(...args: Parameters<typeof signedInConsole>): Promise<T
 const rowsOf = (list: string): string[] =>
   within(screen.getByRole('listbox', { name: list }))
     .getAllByRole('option')
-    .map((o) => o.querySelector('.row-customer')!.textContent!);
+    .map((o) => o.querySelector('.row-customer')!.textContent);
 
 describe('the inbox', () => {
   it('shows offers first, then the agent’s handoffs, and only theirs', async () => {
@@ -66,9 +66,9 @@ describe('the inbox', () => {
 
     const countdown = within(screen.getByRole('listbox', { name: 'Offers' })).getByTestId('countdown');
     expect(countdown).toHaveTextContent('20 s left');
-    act(() => vi.advanceTimersByTime(3_000));
+    act(() => void vi.advanceTimersByTime(3_000));
     expect(countdown).toHaveTextContent('17 s left');
-    act(() => vi.advanceTimersByTime(17_000));
+    act(() => void vi.advanceTimersByTime(17_000));
     expect(countdown).toHaveTextContent('Expired');
   });
 

@@ -87,7 +87,7 @@ function metricsInput(from: string, to: string, conversations: boolean): Metrics
         { type: 'offer_expired', s: 45, actor: router, agentIds: ['ana'] },
       ]),
     ],
-    conversations: conversations ? [{ integrationId: 'bot-1', from, to, count: 20 }] : [],
+    conversations: conversations ? [{ integrationId: 'bot-1', integrationName: 'bot-one', from, to, count: 20 }] : [],
   };
 }
 

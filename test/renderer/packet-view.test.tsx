@@ -119,7 +119,7 @@ describe('a hostile packet', () => {
 
   it('wraps very long words and lets right-to-left text set its own direction', async () => {
     const { pane } = await showHandoff(makeHandoff({ id: 'h1', acceptedBy: ana, packet: hostile }));
-    const long = within(pane).getByText((_, el) => el?.classList.contains('text') === true && el.textContent!.includes(longWord));
+    const long = within(pane).getByText((_, el) => el?.classList.contains('text') === true && el.textContent.includes(longWord));
     expect(long).toHaveAttribute('dir', 'auto');
     for (const text of [arabic, new RegExp(hebrew)]) {
       const el = within(pane).getByText(text);
@@ -128,5 +128,35 @@ describe('a hostile packet', () => {
     }
     const css = readFileSync(`${REPO_ROOT}/renderer/app/console.css`, 'utf8');
     expect(css).toMatch(/\.text\s*\{[^}]*overflow-wrap:\s*anywhere/);
+  });
+});
+
+describe('a handoff from a messaging platform', () => {
+  it('names the platform, shows the earlier handoff with its note, says when it is partial, and shows a failed call as an alert', async () => {
+    const base = makeHandoff({ id: 'h-platform', acceptedBy: ana });
+    const handoff: Handoff = {
+      ...base,
+      packet: { ...base.packet, source: { platform: 'chatwoot', conversationId: '42', conversationUrl: 'https://chat.example.com/app/accounts/1/conversations/42' } },
+      previous: { id: 'h-before', status: 'returned_to_bot', at: base.createdAt, assignee: { id: 'demo-ben', name: 'Ben' }, note: 'Refund issued; bot confirms.' },
+      partial: true,
+      platformNotice: 'Baton could not give the conversation back to the bot in Chatwoot (HTTP 503). Do it in Chatwoot itself.',
+    };
+    const { pane } = await showHandoff(handoff);
+    const view = within(pane);
+    expect(pane).toHaveTextContent('From Chatwoot');
+    expect(view.getByRole('link', { name: 'Open the conversation in Chatwoot' })).toHaveAttribute('href', 'https://chat.example.com/app/accounts/1/conversations/42');
+    const earlier = within(view.getByRole('region', { name: 'Handed off before' }));
+    earlier.getByText('Ben');
+    expect(view.getByRole('region', { name: 'Handed off before' })).toHaveTextContent('Ben had it · Given back to the bot');
+    earlier.getByText('Refund issued; bot confirms.');
+    expect(view.getAllByRole('status').map((el) => el.textContent)).toContain('Chatwoot has not answered yet: the transcript and customer appear here as soon as it does.');
+    expect(view.getByRole('alert')).toHaveTextContent('Baton could not give the conversation back to the bot in Chatwoot (HTTP 503). Do it in Chatwoot itself.');
+  });
+
+  it('shows none of it for a handoff from a bot', async () => {
+    const { pane } = await showHandoff(makeHandoff({ id: 'h-bot', acceptedBy: ana }));
+    expect(within(pane).queryByRole('region', { name: 'Handed off before' })).toBeNull();
+    expect(pane).not.toHaveTextContent('has not answered yet');
+    expect(within(pane).queryByRole('alert')).toBeNull();
   });
 });

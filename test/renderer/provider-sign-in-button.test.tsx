@@ -2,7 +2,7 @@
 import { render, screen, waitFor } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { providerSignInStore, type ProviderSignIn } from '../../renderer/app/provider-sign-in.ts';
+import { providerSignInStore, type ProviderSignIn } from '../../renderer/state/provider-sign-in.ts';
 import { ProviderSignInButton, ProviderSignInContext } from '../../renderer/settings/ProviderSignIn.tsx';
 
 function fakeSignIn(provider: { name: string } | null) {

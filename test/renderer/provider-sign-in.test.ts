@@ -3,7 +3,7 @@
 // access credential runs out, ended at the hub on sign-out, and dropped when the hub refuses it.
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SESSION_KEY, createProviderSignIn, providerSignInStore } from '../../renderer/app/provider-sign-in.ts';
+import { SESSION_KEY, createProviderSignIn, providerSignInStore } from '../../renderer/state/provider-sign-in.ts';
 import type { PlatformStorage } from '../../renderer/platform/platform.ts';
 import { settingsStore } from '../../renderer/state/settings.ts';
 

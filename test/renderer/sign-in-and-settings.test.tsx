@@ -29,7 +29,7 @@ describe('the sign-in link', () => {
     expect(window.location.href).toBe('http://localhost:3000/');
     expect(window.history.length).toBe(historyLength);
 
-    const c = await startConsole({ platform });
+    const c = await startConsole({ platform, defaultHubUrl: 'http://localhost:3000' });
     consoles.push(c);
     expect(c.credentials).toEqual([{ url: 'http://localhost:3000', token: 'demo-ana' }]);
     await flushMicrotasks();
@@ -38,12 +38,67 @@ describe('the sign-in link', () => {
 
   it('a link opened while the console is open signs in too', async () => {
     const platform = createWebPlatform({ window, version: 'test' });
-    const c = await startConsole({ platform });
+    const c = await startConsole({ platform, defaultHubUrl: 'http://localhost:3000' });
     consoles.push(c);
     expect(c.credentials).toEqual([]);
     window.location.hash = '#token=demo-ben';
     await waitFor(() => expect(c.credentials).toEqual([{ url: 'http://localhost:3000', token: 'demo-ben' }]));
     expect(window.location.hash).toBe('');
+  });
+});
+
+describe('a sign-in link that would change who the agent is', () => {
+  async function anaSignedInOnThisHub() {
+    window.localStorage.setItem(TOKEN_KEY, 'demo-ana');
+    window.localStorage.setItem(SETTINGS_KEY, JSON.stringify({ hubUrl: 'http://localhost:3000', notifications: { sound: true, privacy: false, doNotDisturb: false }, theme: 'system' }));
+    const platform = createWebPlatform({ window, version: 'test' });
+    const c = await startConsole({ platform, defaultHubUrl: 'http://localhost:3000' });
+    consoles.push(c);
+    c.hub.connectAs(ana, []);
+    await flushMicrotasks();
+    renderConsole(c);
+    return c;
+  }
+
+  it('/#token=… for someone else asks first, naming the hub and who the agent is now; Cancel keeps them as they are', async () => {
+    const c = await anaSignedInOnThisHub();
+    act(() => {
+      window.location.hash = '#token=demo-ben';
+    });
+    const dialog = await screen.findByRole('alertdialog', { name: 'Sign in as someone else?' });
+    expect(dialog.textContent).toContain('http://localhost:3000');
+    expect(dialog.textContent).toContain(`You are signed in as ${ana.name}`);
+    expect(window.location.hash).toBe(''); // the token leaves the address bar at once all the same
+    expect(screen.getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(c.credentials).toEqual([{ url: 'http://localhost:3000', token: 'demo-ana' }]);
+    expect(window.localStorage.getItem(TOKEN_KEY)).toBe('demo-ana');
+  });
+
+  it('confirming signs the link’s person in', async () => {
+    const c = await anaSignedInOnThisHub();
+    act(() => {
+      window.location.hash = '#token=demo-ben';
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Sign in to localhost:3000' }));
+    expect(c.credentials.at(-1)).toEqual({ url: 'http://localhost:3000', token: 'demo-ben' });
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
+
+  it('a link from the hub serving the console, while the console uses another hub, asks before switching hubs, naming both', async () => {
+    window.localStorage.setItem(SETTINGS_KEY, JSON.stringify({ hubUrl: 'https://hub.acme.example', notifications: { sound: true, privacy: false, doNotDisturb: false }, theme: 'system' }));
+    const platform = createWebPlatform({ window, version: 'test' });
+    const c = await startConsole({ platform, defaultHubUrl: 'http://localhost:3000' });
+    consoles.push(c);
+    renderConsole(c);
+    act(() => {
+      window.location.hash = '#token=tok-x';
+    });
+    const dialog = await screen.findByRole('alertdialog', { name: 'Sign in to another hub?' });
+    expect(dialog.textContent).toContain('http://localhost:3000');
+    expect(dialog.textContent).toContain('https://hub.acme.example');
+    expect(c.credentials).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPlatform } from '../../renderer/platform/create-platform.ts';
 import { createWebPlatform } from '../../renderer/platform/web-platform.ts';
 
 /** The browser's Notification API, with the agent's clicks under the test's control. */
@@ -101,5 +102,28 @@ describe('the web platform', () => {
 
   it('describes itself as the web console', async () => {
     expect(await platform().appInfo()).toEqual({ name: 'Baton', version: '1.2.3', shell: 'web' });
+  });
+});
+
+describe('the platform seam, where the console chooses its platform', () => {
+  it('a browser gets the web platform: socket.io defaults, no desktop presence', () => {
+    const web = createPlatform(window, '1.2.3');
+    expect(web.shell).toBe('web');
+    expect(web.hubSocketOptions).toEqual({});
+    const heard: unknown[] = [];
+    web.onDesktopPresence((change) => heard.push(change));
+    web.onPresenceRequest((status) => heard.push(status));
+    web.showPresence('away');
+    expect(heard).toEqual([]);
+  });
+
+  it('with the preload bridge it gets the desktop platform, connecting over WebSocket only', () => {
+    const bridge = { invoke: vi.fn(async () => undefined), on: vi.fn(() => () => undefined) };
+    vi.stubGlobal('baton', bridge);
+    const desktop = createPlatform(window, '1.2.3');
+    expect(desktop.shell).toBe('desktop');
+    expect(desktop.hubSocketOptions).toEqual({ transports: ['websocket'] });
+    desktop.showPresence('away');
+    expect(bridge.invoke).toHaveBeenCalledWith('presence:current', { status: 'away' });
   });
 });

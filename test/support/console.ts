@@ -1,7 +1,8 @@
 import type { AgentView } from '../../shared/protocol/agent.ts';
 import type { Handoff } from '../../shared/protocol/handoff.ts';
 import type { HubCredentials } from '../../renderer/client/hub-port.ts';
-import { createController, type Controller, type ControllerOptions } from '../../renderer/app/controller.ts';
+import { createController, type ControllerOptions } from '../../renderer/app/controller.ts';
+import type { Controller } from '../../renderer/ui/controls.ts';
 import { createFakePlatform, type FakePlatform } from '../../renderer/platform/fake-platform.ts';
 import type { Platform } from '../../renderer/platform/platform.ts';
 import { showSignedOut } from '../../renderer/state/connection.ts';
@@ -10,6 +11,7 @@ import { sessionStore } from '../../renderer/state/session.ts';
 import { DEFAULT_NOTIFICATIONS, SETTINGS_KEY, TOKEN_KEY, settingsStore, type NotificationPrefs } from '../../renderer/state/settings.ts';
 import { connectHub, type HubClient } from '../../renderer/client/hub-client.ts';
 import { clearSignedInState } from '../../renderer/state/signed-in.ts';
+import { signInRequestStore } from '../../renderer/state/sign-in-request.ts';
 import { FakeHubClient } from './fake-hub-client.ts';
 import { waitForStore } from './wait-for-store.ts';
 
@@ -20,6 +22,7 @@ export function resetStores(): void {
   clearSignedInState();
   replacePending([]);
   showSignedOut();
+  signInRequestStore.setState({ request: null });
   settingsStore.setState({ hubUrl: '', token: null, notifications: DEFAULT_NOTIFICATIONS, theme: 'system', loaded: false }, true);
 }
 
@@ -43,14 +46,14 @@ export interface TestConsole<P extends Platform = FakePlatform> {
 
 /** A console over fakes: a fake platform (with `data` as its storage) and fake hub clients. */
 export async function startConsole<P extends Platform = FakePlatform>(
-  options: { data?: Record<string, string>; platform?: P; initialDeepLink?: string } & Partial<Pick<ControllerOptions, 'retryDelayMs'>> = {},
+  options: { data?: Record<string, string>; platform?: P; initialDeepLink?: string } & Partial<Pick<ControllerOptions, 'retryDelayMs' | 'defaultHubUrl'>> = {},
 ): Promise<TestConsole<P>> {
   const platform = options.platform ?? (createFakePlatform({ data: options.data ?? signedInData(), initialDeepLink: options.initialDeepLink ?? null }) as Platform as P);
   const clients: FakeHubClient[] = [];
   const credentials: HubCredentials[] = [];
   const controller = createController({
     platform,
-    defaultHubUrl: HUB_URL,
+    defaultHubUrl: options.defaultHubUrl ?? HUB_URL,
     connect: (given) => {
       credentials.push(given);
       const client = new FakeHubClient();

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { OPEN_STATUSES } from '../../shared/protocol/handoff.ts';
 import { startHub, type HubOptions, type RunningHub } from '../../hub/hub.ts';
-import { connectHub, type HubClient } from '../../renderer/client/hub-client.ts';
+import { connectTestHub, type TestHubClient } from './hub-client.ts';
 
 export const DEMO_KEY = 'demo-integration-key';
 export const DEMO_SECRET = 'demo-signing-secret';
@@ -16,9 +16,9 @@ export interface TestHub {
   url: string;
   dataDir: string;
   /** Signs an app in with a token; closed by `stop()`. */
-  client(token: string): HubClient;
+  client(token: string): TestHubClient;
   /** A client that has received its session and snapshot. */
-  signIn(token: string): Promise<HubClient>;
+  signIn(token: string): Promise<TestHubClient>;
   /** POST/GET against the hub with the demo integration key unless another is given. */
   request(method: string, path: string, options?: { body?: unknown; rawBody?: string; key?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
   /** Stops the hub (clients stay, and reconnect on their own once it is back). */
@@ -58,7 +58,7 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
   if (!postgres) await cp(inject('templateDataDir'), dataDir, { recursive: true });
   const store = postgres?.store ?? { dataDir };
   let hub = await startHub({ ...store, port: 0, ...options });
-  const clients: HubClient[] = [];
+  const clients: TestHubClient[] = [];
   let hubStopped = false;
 
   const testHub: TestHub = {
@@ -70,7 +70,7 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
     },
     dataDir,
     client(token) {
-      const client = connectHub({ url: hub.url, token });
+      const client = connectTestHub({ url: hub.url, token });
       clients.push(client);
       return client;
     },

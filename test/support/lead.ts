@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { createAgent, upsertTeam } from '../../hub/admin/accounts.ts';
-import type { HubClient } from '../../renderer/client/hub-client.ts';
+import type { TestHubClient } from './hub-client.ts';
 import type { AckOf, CommandName, Handoff, HandoffEvent, TeamAgentView, TeamView } from '../../shared/protocol/index.ts';
 import type { TestHub } from './hub.ts';
 import { VALID_BASE_PACKET } from './malformed-packets.ts';
@@ -81,7 +81,7 @@ export class Board {
   team: TeamView | null = null;
   agents: TeamAgentView[] = [];
 
-  constructor(readonly client: HubClient) {
+  constructor(readonly client: TestHubClient) {
     client.on('handoffs:snapshot', ({ handoffs }) => {
       this.handoffs.clear();
       for (const h of handoffs) this.handoffs.set(h.id, h);

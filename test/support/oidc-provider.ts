@@ -1,4 +1,3 @@
-/// <reference path="./oidc-provider-types.d.ts" />
 // A real OpenID provider (the `oidc-provider` package) in the test process, on a free loopback
 // port, with its development login and consent pages: any login name signs in as that account.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

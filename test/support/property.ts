@@ -5,7 +5,7 @@ import { Buffer } from 'node:buffer';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { ErrorBody, LIMITS, type ContextPacket } from '../../shared/protocol/index.ts';
+import { ErrorBody, LIMITS, MAX_JSON_DEPTH, type ContextPacket } from '../../shared/protocol/index.ts';
 
 /** Fixed, so a failure reproduces; `FC_SEED=<n>` runs another sequence. */
 export const SEED = Number(process.env.FC_SEED ?? 20_261_125);
@@ -15,6 +15,8 @@ export const PROPERTY_RUNS = {
   handoffs: 4_400,
   botframework: 2_400,
   socket: 3_600,
+  platforms: 1_200,
+  routes: 1_500,
 } as const;
 export const PROPERTY_TOTAL = Object.values(PROPERTY_RUNS).reduce((a, b) => a + b, 0);
 
@@ -55,6 +57,10 @@ export const NASTY_STRINGS = [
   'x'.repeat(LIMITS.shortText + 1),
   '𝕏'.repeat(LIMITS.shortText / 2 + 1),
   'x'.repeat(LIMITS.longText + 1),
+  // Emoji-heavy: within the limits counted in characters, over them in UTF-16 units (the protocol's measure).
+  '😀'.repeat(LIMITS.shortText / 2),
+  '😀'.repeat(LIMITS.shortText / 2 + 1),
+  '😀'.repeat(LIMITS.longText / 2 + 1),
 ];
 
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
@@ -64,6 +70,42 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(...NASTY_STRINGS) },
 );
 
+/** How deep a value nests objects and arrays (0 for a scalar), measured without recursion. */
+export function depthOf(root: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) continue;
+    deepest = Math.max(deepest, depth + 1);
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** How deep JSON text nests (brackets outside strings), counted here independently of the hub. */
+export function textDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i += 1;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') deepest = Math.max(deepest, ++depth);
+    else if (c === ']' || c === '}') depth -= 1;
+  }
+  return deepest;
+}
+
+/** Arrays and objects nested `depth` deep around a hostile leaf (U+0000 among them), as JSON text. */
+export const deeplyNestedText = (min: number, max: number): fc.Arbitrary<string> =>
+  fc.record({ depth: fc.integer({ min, max }), leaf: fc.constantFrom('"\\u0000"', '"x"', '1', '[]', '{}'), objects: fc.boolean() }).map(({ depth, leaf, objects }) =>
+    objects ? `${'{"a":'.repeat(depth)}${leaf}${'}'.repeat(depth)}` : `${'['.repeat(depth)}${leaf}${']'.repeat(depth)}`,
+  );
+
 const NASTY_NUMBERS = [0, -0, 1, -1, 0.5, 1.5, 2, 100, -1e-9, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 5e-324];
 
 /** Any JSON value (what JSON.parse could give the hub), with hostile strings and numbers. */
@@ -71,6 +113,8 @@ export const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' }) },
   { weight: 2, arbitrary: hostileString },
   { weight: 1, arbitrary: fc.constantFrom<unknown>(null, true, false, [], {}, ...NASTY_NUMBERS) },
+  // Around the nesting bound, and far past it (shallow enough for socket.io-client's own recursion).
+  { weight: 1, arbitrary: deeplyNestedText(MAX_JSON_DEPTH - 2, 2_000).map((text) => JSON.parse(text) as unknown) },
 );
 
 /** Keys that a careless merge or lookup turns into prototype pollution. */

@@ -60,7 +60,7 @@ describe('the import rules between the parts', () => {
 /**
  * Inside the hub, from the bottom up: the store; what stands on it alone (auth, outboxes, webhooks,
  * the HTTP toolkit); the transaction kernel (`core/`: Tx, Effects, failures, rooms, announcements);
- * routing and the handoff lifecycle; the features (agents' presence, lead, product, ingress); the
+ * the messaging platforms' clients and their outbox; routing and the handoff lifecycle; the features (agents' presence, lead, product, ingress); the
  * service that composes the commands; the ways in (`api/` over HTTP, `sockets/`); and on top the
  * hub itself (`hub.ts`, `cli.ts`) and the demo. A folder (with everything below it, at any depth)
  * may import only the folders listed for it.
@@ -74,14 +74,15 @@ const HUB_LAYERS: Record<string, string[]> = {
   admin: ['store', 'auth'],
   oidc: ['store', 'auth', 'admin'],
   core: ['store', 'webhooks'],
+  platforms: ['store', 'auth', 'outbox', 'admin', 'core'],
   routing: ['core', 'store', 'webhooks'],
-  handoffs: ['core', 'routing', 'store', 'auth', 'webhooks'],
+  handoffs: ['core', 'routing', 'store', 'auth', 'webhooks', 'platforms'],
   agents: ['core', 'routing', 'store'],
   ingress: [],
   lead: ['core', 'store', 'auth', 'agents', 'routing', 'handoffs'],
   product: ['core', 'store', 'handoffs', 'admin', 'outbox', 'webhooks'],
   service: ['core', 'store', 'auth', 'agents', 'routing', 'handoffs', 'lead', 'product'],
-  api: ['http', 'service', 'core', 'store', 'auth', 'handoffs', 'ingress', 'lead', 'product', 'oidc'],
+  api: ['http', 'service', 'core', 'store', 'auth', 'handoffs', 'ingress', 'lead', 'product', 'platforms', 'oidc'],
   sockets: ['http', 'service', 'core', 'store', 'auth'],
   demo: ['admin', 'store', 'webhooks'],
 };

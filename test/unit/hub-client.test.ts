@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket as ServerSocket } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectHub, type ConnectionState, type HubClient, type HubClientError, type HubClientOptions } from '../../renderer/client/hub-client.ts';
+import type { ConnectionState, HubClientError, HubClientOptions } from '../../renderer/client/hub-client.ts';
+import { connectTestHub, type TestHubClient } from '../support/hub-client.ts';
 import type { AgentView, Handoff } from '../../shared/protocol/index.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -29,7 +30,7 @@ interface TestHub {
 }
 
 let hub: TestHub | undefined;
-const clients: HubClient[] = [];
+const clients: TestHubClient[] = [];
 
 /** A bare socket.io server standing in for the hub: token `good`, a few canned handlers. */
 async function startHub(): Promise<TestHub> {
@@ -55,13 +56,13 @@ async function startHub(): Promise<TestHub> {
   return hub;
 }
 
-function client(url: string, options: Partial<HubClientOptions> = {}): HubClient {
-  const c = connectHub({ url, token: 'good', timeoutMs: 5_000, ...options });
+function client(url: string, options: Partial<HubClientOptions> = {}): TestHubClient {
+  const c = connectTestHub({ url, token: 'good', timeoutMs: 5_000, ...options });
   clients.push(c);
   return c;
 }
 
-function stateIs(c: HubClient, status: ConnectionState['status']): Promise<ConnectionState> {
+function stateIs(c: TestHubClient, status: ConnectionState['status']): Promise<ConnectionState> {
   if (c.state.status === status) return Promise.resolve(c.state);
   return new Promise((resolve) => {
     const off = c.onState((state) => {

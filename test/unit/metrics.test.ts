@@ -234,19 +234,28 @@ describe('computeMetrics', () => {
         ],
         {
           conversations: [
-            { integrationId: 'bot-1', from: at(0), to: at(1800), count: 40 },
-            { integrationId: 'bot-2', from: at(-60), to: at(600), count: 500 }, // starts before the period: ignored
-            { integrationId: 'bot-3', from: at(1800), to: at(3600), count: 10 },
+            { integrationId: 'bot-1', integrationName: 'one', from: at(0), to: at(1800), count: 40 },
+            { integrationId: 'bot-2', integrationName: 'two', from: at(-60), to: at(600), count: 500 }, // starts before the period: ignored
+            { integrationId: 'bot-3', integrationName: 'three', from: at(1800), to: at(3600), count: 10 },
           ],
         },
       ),
     );
     // Conversations 40 + 10 = 50; handoffs in reported periods: 1 and 2 (bot-1), 5 (bot-3) = 3.
     // Deflection = 1 − 3/50 = 0.94. All five handoffs still count as the team's handoffs.
-    expect(report.totals.deflection).toEqual({ conversations: 50, handoffs: 3, rate: 1 - 3 / 50 });
+    // Each reporting integration's share is named, by name.
+    expect(report.totals.deflection).toEqual({
+      conversations: 50,
+      handoffs: 3,
+      rate: 1 - 3 / 50,
+      byIntegration: [
+        { integration: { id: 'bot-1', name: 'one' }, conversations: 40, handoffs: 2 },
+        { integration: { id: 'bot-3', name: 'three' }, conversations: 10, handoffs: 1 },
+      ],
+    });
     expect(report.totals.handoffs).toBe(5);
     // Without reports there is no rate.
-    expect(computeMetrics(input([h('1', 10, 'bot-1')])).totals.deflection).toEqual({ conversations: 0, handoffs: 0, rate: null });
+    expect(computeMetrics(input([h('1', 10, 'bot-1')])).totals.deflection).toEqual({ conversations: 0, handoffs: 0, rate: null, byIntegration: [] });
   });
 
   it('produces a report that the protocol’s schema accepts', () => {
@@ -290,5 +299,25 @@ describe('metrics CSV', () => {
     expect(lines).toContain(`${FROM},${TO},support,,,deflection.rate,`);
     expect(lines).toContain(`${FROM},${TO},support,ana,'=Ana,declines,1`);
     expect(lines.filter((l) => l.includes(',ana,')).every((l) => !l.includes('deflection'))).toBe(true);
+  });
+
+  it('names which integration reported what, after the deflection totals', () => {
+    const report = computeMetrics(
+      input([handoff('a', 10, [], { integrationId: 'bot-1' })], {
+        conversations: [
+          { integrationId: 'bot-2', integrationName: 'zeta-bot', from: at(0), to: at(600), count: 5 },
+          { integrationId: 'bot-1', integrationName: 'acme-bot', from: at(0), to: at(600), count: 20 },
+        ],
+      }),
+    );
+    const lines = metricsToCsv(report).slice(0, -2).split('\r\n');
+    const rate = lines.indexOf(`${FROM},${TO},support,,,deflection.rate,0.96`);
+    expect(rate).toBeGreaterThan(0);
+    expect(lines.slice(rate + 1, rate + 5)).toEqual([
+      `${FROM},${TO},support,,,deflection.integration.acme-bot.conversations,20`,
+      `${FROM},${TO},support,,,deflection.integration.acme-bot.handoffs,1`,
+      `${FROM},${TO},support,,,deflection.integration.zeta-bot.conversations,5`,
+      `${FROM},${TO},support,,,deflection.integration.zeta-bot.handoffs,0`,
+    ]);
   });
 });

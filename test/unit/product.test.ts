@@ -8,6 +8,7 @@ import { validateConnectorInput } from '../../hub/product/connectors/config.ts';
 import { github } from '../../hub/product/connectors/github.ts';
 import { jira } from '../../hub/product/connectors/jira.ts';
 import { linear } from '../../hub/product/connectors/linear.ts';
+import { secretScrubber } from '../../hub/product/connectors/redact.ts';
 import { commentBlocks, describeAnswer, issueBlocks, toAdf, toMarkdown, type ConnectorMessage, type IncomingRequest } from '../../hub/product/connectors/types.ts';
 import { customerOf } from '../../hub/product/items.ts';
 import { RouteToProductCommand, describeIssues, type ProductItem } from '../../shared/protocol/index.ts';
@@ -161,11 +162,40 @@ describe('issue and comment texts', () => {
   });
 
   it('a failed answer is described by the service’s own message', () => {
-    expect(describeAnswer(401, '{"message":"Bad credentials","documentation_url":"https://docs.github.com"}')).toBe('HTTP 401: Bad credentials');
-    expect(describeAnswer(400, '{"errorMessages":[],"errors":{"issuetype":"Specify a valid issue type"}}')).toBe('HTTP 400: Specify a valid issue type');
-    expect(describeAnswer(400, '{"errors":[{"message":"Argument Validation Error"}]}')).toBe('HTTP 400: Argument Validation Error');
-    expect(describeAnswer(502, '<html>\n  Bad gateway\n</html>')).toBe('HTTP 502: <html> Bad gateway </html>');
-    expect(describeAnswer(500, '')).toBe('HTTP 500');
+    const none = secretScrubber([]);
+    expect(describeAnswer(401, '{"message":"Bad credentials","documentation_url":"https://docs.github.com"}', none)).toBe('HTTP 401: Bad credentials');
+    expect(describeAnswer(400, '{"errorMessages":[],"errors":{"issuetype":"Specify a valid issue type"}}', none)).toBe('HTTP 400: Specify a valid issue type');
+    expect(describeAnswer(400, '{"errors":[{"message":"Argument Validation Error"}]}', none)).toBe('HTTP 400: Argument Validation Error');
+    expect(describeAnswer(502, '<html>\n  Bad gateway\n</html>', none)).toBe('HTTP 502: <html> Bad gateway </html>');
+    expect(describeAnswer(500, '', none)).toBe('HTTP 500');
+  });
+
+  describe('a secret the service echoes is taken out after every step', () => {
+    const secret = 'conn-signing-secret-123';
+    const scrubber = secretScrubber([secret]);
+    const leaks = (text: string) => [4, 6, 10, secret.length].some((n) => text.includes(secret.slice(0, n)));
+
+    it('JSON-escaped right at the 160-character cut', () => {
+      const answer = `{"message":"${'x'.repeat(150)}conn-signing-\\u0073ecret-123"}`;
+      const described = describeAnswer(400, answer, scrubber);
+      expect(described).toBe(`HTTP 400: ${'x'.repeat(150)}[redacted]`);
+      for (const at of [140, 145, 150, 155, 158]) {
+        const near = describeAnswer(400, `{"message":"${'x'.repeat(at)}conn-signing-\\u0073ecret-123 and more"}`, scrubber);
+        expect(leaks(near), near).toBe(false);
+      }
+    });
+
+    it('only its start, at the end of what the service sent', () => {
+      const described = describeAnswer(400, `{"message":"token conn-signin"}`, scrubber);
+      expect(described).toBe('HTTP 400: token [redacted]');
+    });
+
+    it('URL-encoded, JSON-escaped in text that is not JSON, or in pieces of both', () => {
+      for (const form of ['conn%2Dsigning%2Dsecret%2D123', 'conn-signing-\\u0073ecret-123', '\\u0063onn-sign%69ng-secret-123', 'conn-signing-secret-123']) {
+        const described = describeAnswer(502, `<html>${form}</html>`, scrubber);
+        expect(described, form).toBe('HTTP 502: <html>[redacted]</html>');
+      }
+    });
   });
 });
 

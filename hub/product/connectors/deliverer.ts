@@ -5,6 +5,7 @@ import type { ConnectorKind } from '../../../shared/protocol/index.ts';
 import { startOutboxDeliverer, type OutboxChannel, type OutboxDeliverer, type OutboxDelivererOptions, type OutboxRow, type Prepared } from '../../outbox/deliverer.ts';
 import { CONNECTOR_SETTINGS, resolveSecret, type Credentials } from './config.ts';
 import { CONNECTORS } from './index.ts';
+import { secretScrubber, type SecretScrubber } from './redact.ts';
 import { describeAnswer, type ConnectorDelivery, type ConnectorMessage, type ExternalIssue } from './types.ts';
 
 export interface ConnectorDelivererOptions extends OutboxDelivererOptions {
@@ -56,21 +57,16 @@ export function startConnectorDeliverer(options: ConnectorDelivererOptions): Out
 
   const connector = (kind: ConnectorKind) => CONNECTORS[kind] as (typeof CONNECTORS)['github'];
 
-  /** Takes the connector's secrets (as sent, URL-encoded, or in basic auth) out of a text. */
-  function scrub(row: ConnectorRow, text: string): string {
-    const secrets = new Set<string>();
+  /** What takes the row's connector's secrets out of a text: the token and events secret, and Jira's basic-auth form of the token. */
+  function scrubberFor(row: ConnectorRow): SecretScrubber {
+    const secrets: string[] = [];
     for (const which of ['token', 'eventsSecret'] as const) {
       const found = resolveSecret(row.credentials, which, env);
-      if ('value' in found) secrets.add(found.value);
+      if ('value' in found) secrets.push(found.value);
     }
     const email = (row.settings as { email?: unknown }).email;
-    for (const value of [...secrets]) {
-      secrets.add(encodeURIComponent(value));
-      if (typeof email === 'string') secrets.add(Buffer.from(`${email}:${value}`, 'utf8').toString('base64'));
-    }
-    let clean = text;
-    for (const value of secrets) if (value.length >= 4) clean = clean.split(value).join('[redacted]');
-    return clean;
+    if (typeof email === 'string') for (const value of [...secrets]) secrets.push(Buffer.from(`${email}:${value}`, 'utf8').toString('base64'));
+    return secretScrubber(secrets);
   }
 
   const channel: OutboxChannel<ConnectorRow, ExternalIssue> = {
@@ -98,8 +94,8 @@ export function startConnectorDeliverer(options: ConnectorDelivererOptions): Out
     },
     async interpret(row, response) {
       const text = await response.text();
-      // Scrubbed before it is shortened, so no part of a secret the service echoed survives.
-      if (response.status < 200 || response.status >= 300) return { ok: false, error: describeAnswer(response.status, scrub(row, text)) };
+      // Scrubbed after each step (decoding, cutting), so no part of a secret the service echoed survives.
+      if (response.status < 200 || response.status >= 300) return { ok: false, error: describeAnswer(response.status, text, scrubberFor(row)) };
       const planned = plan(row, new Date());
       if (!('delivery' in planned)) return { ok: true };
       let body: unknown;
@@ -123,7 +119,7 @@ export function startConnectorDeliverer(options: ConnectorDelivererOptions): Out
       if (issue) options.onIssueRecorded?.(row.item_id);
     },
     // Services sometimes echo what they were sent; no error we store or log may carry a secret.
-    redact: scrub,
+    redact: (row, error) => scrubberFor(row).clean(error),
   };
   return startOutboxDeliverer(options, channel);
 }

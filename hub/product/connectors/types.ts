@@ -2,6 +2,7 @@
 // rendered as Markdown (GitHub, Linear) or Atlassian Document Format (Jira).
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ConnectorKind, ConnectorLink, ProductItem, ProductStatus } from '../../../shared/protocol/index.ts';
+import type { SecretScrubber } from './redact.ts';
 import type { OutboxRequest } from '../../outbox/deliverer.ts';
 import type { ConnectorSettings } from './config.ts';
 
@@ -159,19 +160,26 @@ export function toAdf(blocks: Block[]): AdfNode {
   return { type: 'doc', version: 1, content };
 }
 
-/** A short reason from a failed answer: the service's message when it gave one. */
-export function describeAnswer(status: number, text: string): string {
-  let message = text;
+/** How long a tool's error message may be in `last_error` and the log. */
+const MAX_ANSWER_MESSAGE = 160;
+
+/**
+ * A short reason from a failed answer: the service's message when it gave one. `scrubber` takes
+ * secrets out after each step that changes the text: as received, once JSON-decoded, once
+ * spaces are collapsed, and once cut (which may end inside one).
+ */
+export function describeAnswer(status: number, text: string, scrubber: SecretScrubber): string {
+  let message = scrubber.clean(text);
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
     const linear = Array.isArray(body.errors) ? (body.errors as Array<{ message?: unknown }>).map((e) => e.message).filter(Boolean) : [];
-    const jira = Array.isArray(body.errorMessages) ? body.errorMessages : [];
-    const fields = body.errors && typeof body.errors === 'object' && !Array.isArray(body.errors) ? Object.values(body.errors) : [];
+    const jira: unknown[] = Array.isArray(body.errorMessages) ? body.errorMessages : [];
+    const fields: unknown[] = body.errors && typeof body.errors === 'object' && !Array.isArray(body.errors) ? Object.values(body.errors) : [];
     const found = [body.message, ...linear, ...jira, ...fields].filter((m): m is string => typeof m === 'string' && m.length > 0);
-    if (found.length > 0) message = found.join('; ');
+    if (found.length > 0) message = scrubber.clean(found.join('; '));
   } catch {
     // not JSON: the text itself
   }
-  const short = message.replace(/\s+/g, ' ').trim().slice(0, 160);
+  const short = scrubber.cut(scrubber.clean(message.replace(/\s+/g, ' ')).trim(), MAX_ANSWER_MESSAGE);
   return short ? `HTTP ${status}: ${short}` : `HTTP ${status}`;
 }

@@ -3,8 +3,8 @@ import { hubNow, useSession } from '../state/session.ts';
 
 interface Ticker {
   now: number;
-  subscribe(listener: () => void): () => void;
-  read(): number;
+  subscribe: (listener: () => void) => () => void;
+  read: () => number;
 }
 
 // One clock per interval, shared by every component that shows time: a list of thousands of rows

@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import { SessionTokenAnswer, SessionTokens, SignInOptions } from '../../shared/protocol/sign-in.ts';
 import type { PlatformStorage } from '../platform/platform.ts';
-import { TOKEN_KEY, settingsStore } from '../state/settings.ts';
+import { TOKEN_KEY, settingsStore } from './settings.ts';
 
 /** The session kept between launches: a secret, so the desktop keeps it with safeStorage. */
 export const SESSION_KEY = 'baton.session';

@@ -1,11 +1,12 @@
 import { ActionBar } from '../actions/ActionBar.tsx';
-import { useHubNow } from '../app/use-hub-now.ts';
+import { useHubNow } from '../ui/use-hub-now.ts';
 import { Countdown } from '../inbox/Countdown.tsx';
 import { selectHandoff, useHandoffs } from '../state/handoffs.ts';
 import { closeDetail, useUi } from '../state/ui.ts';
-import { CHANNEL_LABEL, PRIORITY_LABEL, REASON_LABEL, customerLabel, sinceLabel, outcomeLabel } from './labels.ts';
-import { PacketView } from './PacketView.tsx';
-import { Text } from './Text.tsx';
+import { CHANNEL_LABEL, PRIORITY_LABEL, REASON_LABEL, customerLabel, sinceLabel, outcomeLabel, platformLabel } from '../ui/packet-labels.ts';
+import { EarlierHandoff } from '../packet/EarlierHandoff.tsx';
+import { PacketView } from '../packet/PacketView.tsx';
+import { Text } from '../ui/Text.tsx';
 
 /** The selected handoff: who and why at the top, the actions, then the whole packet. */
 export function HandoffPane() {
@@ -35,6 +36,11 @@ export function HandoffPane() {
         <p className="pane-facts">
           <span className={`chip chip-${priority}`}>{PRIORITY_LABEL[priority]} priority</span>
           <span>{packet.channel ? CHANNEL_LABEL[packet.channel] : 'Unknown channel'}</span>
+          {packet.source && (
+            <span className="platform">
+              From <Text>{platformLabel(packet.source.platform)}</Text>
+            </span>
+          )}
           <span>{REASON_LABEL[packet.trigger.reason]}</span>
           <span>Handed off {sinceLabel(handoff.createdAt, now)}</span>
           {handoff.status === 'offered' && <Countdown handoff={handoff} />}
@@ -42,7 +48,18 @@ export function HandoffPane() {
           {!recent && handoff.assignee && <span>With {handoff.assignee.name}</span>}
         </p>
       </header>
+      {handoff.platformNotice !== undefined && (
+        <p className="notice notice-error platform-notice" role="alert">
+          <Text>{handoff.platformNotice}</Text>
+        </p>
+      )}
+      {handoff.partial && (
+        <p className="notice notice-warn platform-partial" role="status">
+          {packet.source ? platformLabel(packet.source.platform) : 'The platform'} has not answered yet: the transcript and customer appear here as soon as it does.
+        </p>
+      )}
       <ActionBar handoff={handoff} />
+      {handoff.previous && <EarlierHandoff previous={handoff.previous} now={now} />}
       <PacketView packet={packet} />
     </article>
   );

@@ -1,4 +1,4 @@
-import type { WithdrawReason } from '../../shared/protocol/handoff.ts';
+import type { HandoffStatus, WithdrawReason } from '../../shared/protocol/handoff.ts';
 import type { Channel, ContextPacket, Priority, Speaker, TriggerReason } from '../../shared/protocol/packet.ts';
 import type { Outcome } from '../state/handoffs.ts';
 
@@ -37,6 +37,27 @@ export const SPEAKER_LABEL: Record<Speaker, string> = {
   agent: 'Agent',
   system: 'System',
 };
+
+export const STATUS_LABEL: Record<HandoffStatus, string> = {
+  queued: 'Waiting in the queue',
+  offered: 'Offered',
+  accepted: 'Accepted',
+  returned_to_bot: 'Given back to the bot',
+  routed_to_product: 'Sent to the product team',
+  resolved: 'Resolved',
+  cancelled: 'Taken back by the bot',
+};
+
+const PLATFORM_LABEL: Record<string, string> = {
+  sunshine: 'Sunshine Conversations',
+  chatwoot: 'Chatwoot',
+  botframework: 'Bot Framework',
+};
+
+/** The platform's name for people: `chatwoot` is Chatwoot; one Baton does not know stays as sent. */
+export function platformLabel(platform: string): string {
+  return Object.hasOwn(PLATFORM_LABEL, platform) ? PLATFORM_LABEL[platform]! : platform;
+}
 
 const WITHDRAWN_LABEL: Record<WithdrawReason, string> = {
   timed_out: 'Offer timed out',

@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import type { Platform } from '../platform/platform.ts';
-import type { Controller } from './controller.ts';
+import type { Controller } from './controls.ts';
 
 interface Console {
   controller: Controller;

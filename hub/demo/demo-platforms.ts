@@ -1,0 +1,182 @@
+// The demo's messaging platforms: a built-in stand-in for Chatwoot's and Sunshine Conversations'
+// APIs on loopback, and one conversation on each that their bots hand to a person, so the demo
+// shows where such handoffs come from (the platform, the link back, the transcript read from the
+// platform's API). Baton's calls back (assignment, status, passControl) are answered and logged.
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createIntegration } from '../admin/accounts.ts';
+import type { Queryable } from '../store/db.ts';
+import type { DemoBotLog } from './demo-bot.ts';
+
+/** Published demo credentials, like the demo integration's key: a demo hub binds to loopback only. */
+export const DEMO_PLATFORM_ENV = {
+  BATON_DEMO_CHATWOOT_TOKEN: 'demo-chatwoot-api-token',
+  BATON_DEMO_CHATWOOT_SECRET: 'demo-chatwoot-webhook-secret',
+  BATON_DEMO_SUNSHINE_KEY_SECRET: 'demo-sunshine-key-secret',
+  BATON_DEMO_SUNSHINE_SECRET: 'demo-sunshine-webhook-secret',
+} as const;
+const SUNSHINE_KEY_ID = 'app_demo_key';
+const SUNSHINE_APP = 'app_demo';
+const CHATWOOT_CONVERSATION = 2048;
+const SUNSHINE_CONVERSATION = 'conv_demo_whatsapp';
+const SUNSHINE_USER = 'user_demo_1';
+
+/** `integration platform`'s input, as plain data. */
+export type DemoPlatformInput =
+  | { name: string; kind: 'chatwoot'; apiUrl: string; tokenEnv: string; webhookSecretEnv: string }
+  | { name: string; kind: 'sunshine'; apiUrl: string; keyId: string; keySecretEnv: string; webhookSecretEnv: string; humanSwitchboardName: string; botSwitchboardName: string };
+
+export interface DemoPlatforms {
+  /** The stand-in APIs' base URL. */
+  apiUrl: string;
+  /** Creates the integrations `demo-chatwoot` and `demo-sunshine` when missing. */
+  createIntegrations(db: Queryable): Promise<void>;
+  /** How each is put in front of its stand-in (set again at each start: the port changes), for `setPlatform`. */
+  platforms: readonly DemoPlatformInput[];
+  /** Sends each platform's handoff webhook to the hub. */
+  play(hubUrl: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const ago = (seconds: number) => new Date(Date.now() - seconds * 1000);
+
+function chatwootMessages() {
+  const turns: Array<[0 | 1 | 2, string, number, string | null]> = [
+    [0, 'Hola! My order #5521 arrived with a broken screen.', 140, 'contact'],
+    [1, 'Sorry to hear that! Could you send a photo of the damage?', 138, 'agent_bot'],
+    [0, 'Sent it just now. I need a replacement before Friday, it is a gift.', 95, 'contact'],
+    [1, 'Thanks. Express replacements need a person to approve them; let me get someone.', 92, 'agent_bot'],
+    [2, 'Conversation was marked open by Helpbot', 90, null],
+  ];
+  return turns.map(([type, content, seconds, sender], i) => ({
+    id: 9000 + i,
+    content,
+    message_type: type,
+    created_at: Math.floor(ago(seconds).getTime() / 1000),
+    private: false,
+    ...(sender && { sender: { id: sender === 'contact' ? 77 : 3, name: sender === 'contact' ? 'Lucía Fernández' : 'Helpbot', type: sender } }),
+  }));
+}
+
+function sunshineMessages() {
+  const turns: Array<['user' | 'business', string, number]> = [
+    ['user', 'Hi, I cannot log in since I changed my phone.', 200],
+    ['business', 'I can help! Did you get the verification code by SMS?', 198],
+    ['user', 'No, the code goes to my old number.', 150],
+    ['business', 'Changing the number on an account needs an identity check by our team. Passing you to a person.', 147],
+  ];
+  return turns.map(([type, text, seconds], i) => ({
+    id: `msg_demo_${i}`,
+    received: ago(seconds).toISOString(),
+    author: type === 'user' ? { type, userId: SUNSHINE_USER, displayName: 'Priya' } : { type, displayName: 'Helpbot' },
+    content: { type: 'text', text },
+    source: { type: type === 'user' ? 'whatsapp' : 'api:conversations' },
+  }));
+}
+
+function answer(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+export async function startDemoPlatforms(log: DemoBotLog): Promise<DemoPlatforms> {
+  const basic = `Basic ${Buffer.from(`${SUNSHINE_KEY_ID}:${DEMO_PLATFORM_ENV.BATON_DEMO_SUNSHINE_KEY_SECRET}`).toString('base64')}`;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    req.resume();
+    req.on('end', () => {
+      const path = new URL(req.url ?? '/', 'http://demo').pathname;
+      if (path.startsWith('/api/v1/')) {
+        if (req.headers.api_access_token !== DEMO_PLATFORM_ENV.BATON_DEMO_CHATWOOT_TOKEN) return answer(res, 401, { error: 'Invalid Access Token' });
+        if (req.method === 'GET' && path.endsWith('/messages')) {
+          const before = new URL(req.url ?? '/', 'http://demo').searchParams.get('before');
+          return answer(res, 200, { meta: {}, payload: before ? [] : chatwootMessages() });
+        }
+        log.info({ platform: 'chatwoot', call: `${req.method} ${path}` }, 'demo Chatwoot received a call from Baton');
+        return answer(res, 200, { payload: { success: true } });
+      }
+      if (path.startsWith('/v2/')) {
+        if (req.headers.authorization !== basic) return answer(res, 401, { errors: [{ code: 'unauthorized' }] });
+        if (req.method === 'GET' && path.endsWith('/messages')) return answer(res, 200, { messages: sunshineMessages(), meta: { hasMore: false }, links: {} });
+        if (req.method === 'GET' && path.endsWith(`/users/${SUNSHINE_USER}`)) {
+          return answer(res, 200, { user: { id: SUNSHINE_USER, externalId: 'acct-3310', authenticated: false, profile: { givenName: 'Priya', surname: 'Natarajan', email: 'priya@example.com', locale: 'en-GB' } } });
+        }
+        log.info({ platform: 'sunshine', call: `${req.method} ${path}` }, 'demo Sunshine Conversations received a call from Baton');
+        return answer(res, 200, {});
+      }
+      answer(res, 404, { error: 'not found' });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const post = async (url: string, body: unknown, headers: (raw: string) => Record<string, string>) => {
+    const raw = JSON.stringify(body);
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers(raw) }, body: raw, signal: AbortSignal.timeout(15_000) });
+    await response.body?.cancel();
+    if (response.status >= 300) log.warn({ url, status: response.status }, 'the hub refused a demo platform webhook');
+  };
+
+  return {
+    apiUrl,
+    async createIntegrations(db) {
+      for (const name of ['demo-chatwoot', 'demo-sunshine']) {
+        const { rows } = await db.query('select 1 from integrations where name = $1', [name]);
+        if (!rows[0]) await createIntegration(db, { name, team: 'support' });
+      }
+    },
+    platforms: [
+      { name: 'demo-chatwoot', kind: 'chatwoot', apiUrl, tokenEnv: 'BATON_DEMO_CHATWOOT_TOKEN', webhookSecretEnv: 'BATON_DEMO_CHATWOOT_SECRET' },
+      {
+        name: 'demo-sunshine',
+        kind: 'sunshine',
+        apiUrl,
+        keyId: SUNSHINE_KEY_ID,
+        keySecretEnv: 'BATON_DEMO_SUNSHINE_KEY_SECRET',
+        webhookSecretEnv: 'BATON_DEMO_SUNSHINE_SECRET',
+        humanSwitchboardName: 'zd-agentWorkspace',
+        botSwitchboardName: 'demo-helpbot',
+      },
+    ],
+    async play(hubUrl) {
+      const chatwoot = {
+        event: 'conversation_status_changed',
+        id: CHATWOOT_CONVERSATION,
+        account_id: 1,
+        inbox_id: 4,
+        status: 'open',
+        channel: 'Channel::WebWidget',
+        meta: { sender: { id: 77, name: 'Lucía Fernández', email: 'lucia@example.com', identifier: 'cust-5521', type: 'contact' }, assignee: null },
+        custom_attributes: { summary: 'Order #5521 arrived damaged; customer needs an express replacement before Friday.', handoff_reason: 'scope_limitation', priority: 'high', skills: 'accounts', order_id: '5521' },
+        changed_attributes: [{ status: { previous_value: 'pending', current_value: 'open' } }],
+        timestamp: Math.floor(Date.now() / 1000),
+      };
+      await post(`${hubUrl}/v1/ingress/chatwoot/demo-chatwoot`, chatwoot, (raw) => {
+        const timestamp = String(Math.floor(Date.now() / 1000));
+        return { 'x-chatwoot-timestamp': timestamp, 'x-chatwoot-signature': `sha256=${createHmac('sha256', DEMO_PLATFORM_ENV.BATON_DEMO_CHATWOOT_SECRET).update(`${timestamp}.${raw}`).digest('hex')}` };
+      });
+      const sunshine = {
+        app: { id: SUNSHINE_APP },
+        webhook: { id: 'wh_demo', version: 'v2' },
+        events: [
+          {
+            id: `evt_demo_${Date.now()}`,
+            type: 'switchboard:passControl',
+            createdAt: new Date().toISOString(),
+            payload: {
+              conversation: { id: SUNSHINE_CONVERSATION, type: 'personal', activeSwitchboardIntegration: { id: 'sbi_agent', name: 'zd-agentWorkspace', integrationType: 'zd:agentWorkspace' } },
+              metadata: { first_message_id: 'msg_demo_0', handoff_reason: 'customer_request', intent: 'account.change_phone', intent_confidence: 0.88, skills: 'accounts', bot_attempts: 'resend code; verify email' },
+            },
+          },
+        ],
+      };
+      await post(`${hubUrl}/v1/ingress/sunshine/demo-sunshine`, sunshine, () => ({ 'x-api-key': DEMO_PLATFORM_ENV.BATON_DEMO_SUNSHINE_SECRET }));
+    },
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// Putting an integration in front of a messaging platform with the hub's command line, as an admin
+// would: only the names of the environment variables holding secrets go in, nothing secret comes
+// out, bad flags are named, and a hub started on that folder takes the platform's signed webhook
+// with the secrets from its environment and logs none of them.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { REPO_ROOT } from '../support/fixtures.ts';
+import { chatwootHeaders, chatwootStatusChanged, startFakeChatwoot, type FakeChatwoot } from '../support/fake-platforms.ts';
+
+const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
+const READY_LINE = /^Baton hub listening on (http:\/\/127\.0\.0\.1:\d+)$/m;
+const TOKEN = 'cw-CLI-api-token-from-the-environment-01';
+const SECRET = 'cw-CLI-webhook-secret-from-the-environment-02';
+
+interface Run {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<number | null>;
+}
+const children: Run[] = [];
+
+function cli(args: string[], env: Record<string, string> = {}): Run {
+  const child = spawn(TSX, ['hub/cli.ts', ...args], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const handle = { child, stdout: () => stdout, stderr: () => stderr, exited };
+  children.push(handle);
+  return handle;
+}
+
+async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const handle = cli(args);
+  return { code: await handle.exited, stdout: handle.stdout(), stderr: handle.stderr() };
+}
+
+describe('npm run hub -- integration platform …', () => {
+  let root: string;
+  let dataDir: string;
+  let fake: FakeChatwoot;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'baton-platform-cli-'));
+    dataDir = join(root, 'data');
+    await cp(inject('templateDataDir'), dataDir, { recursive: true });
+    fake = await startFakeChatwoot(TOKEN);
+  });
+  afterAll(async () => {
+    for (const { child, exited } of children) {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await exited;
+    }
+    await fake.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('configures a Chatwoot integration and links an agent, names bad flags, and lists where the secrets are', { timeout: 60_000 }, async () => {
+    expect((await run(['integration', 'create', '--data-dir', dataDir, '--name', 'helpdesk', '--team', 'support'])).code).toBe(0);
+    const set = await run(['integration', 'platform', '--data-dir', dataDir, '--name', 'helpdesk', '--kind', 'chatwoot', '--api-url', `${fake.url}/`, '--token-env', 'CW_TOKEN', '--webhook-secret-env', 'CW_SECRET']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain('POST <hub URL>/v1/ingress/chatwoot/helpdesk');
+
+    const stray = await run(['integration', 'platform', '--data-dir', dataDir, '--name', 'helpdesk', '--kind', 'chatwoot', '--api-url', fake.url, '--token-env', 'CW_TOKEN', '--key-id', 'app_1']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('--key-id does not apply to a chatwoot platform');
+    const missing = await run(['integration', 'platform', '--data-dir', dataDir, '--name', 'helpdesk', '--kind', 'sunshine', '--api-url', fake.url, '--key-secret-env', 'SC_KEY']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--key-id');
+    expect(missing.stderr).toContain('--human-switchboard-name');
+    const noSuch = await run(['integration', 'platform', '--data-dir', dataDir, '--name', 'nobody', '--kind', 'chatwoot', '--api-url', fake.url, '--token-env', 'CW_TOKEN']);
+    expect(noSuch.code).toBe(2);
+    expect(noSuch.stderr).toContain('--name nobody is not an integration');
+
+    const link = await run(['agent', 'link', '--data-dir', dataDir, '--name', 'Ana', '--chatwoot-user-id', '31']);
+    expect(link.code, link.stderr).toBe(0);
+    expect(link.stdout).toContain('Ana is Chatwoot user 31');
+
+    const list = await run(['integration', 'platforms', '--data-dir', dataDir]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([
+      { name: 'helpdesk', kind: 'chatwoot', settings: { apiUrl: fake.url }, secretsFrom: { tokenEnv: 'CW_TOKEN', webhookSecretEnv: 'CW_SECRET' }, ingressPath: '/v1/ingress/chatwoot/helpdesk' },
+    ]);
+  });
+
+  it('a hub on that folder takes the signed webhook with the secrets from its environment, and logs neither', { timeout: 60_000 }, async () => {
+    fake.conversations.set('61', [{ id: 1, content: 'Hello, a person please', message_type: 0, created_at: 1765000000, private: false }]);
+    const hub = cli(['serve', '--port', '0', '--data-dir', dataDir], { CW_TOKEN: TOKEN, CW_SECRET: SECRET, LOG_LEVEL: 'debug' });
+    const url = await new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const match = READY_LINE.exec(hub.stdout());
+        if (match) resolve(match[1]!);
+      };
+      hub.child.stdout!.on('data', check);
+      void hub.exited.then((code) => reject(new Error(`serve exited with ${code}: ${hub.stderr()}`)));
+    });
+    const raw = JSON.stringify(chatwootStatusChanged(61, 'pending', 'open'));
+    const created = await fetch(`${url}/v1/ingress/chatwoot/helpdesk`, { method: 'POST', headers: { 'content-type': 'application/json', ...chatwootHeaders(SECRET, raw) }, body: raw });
+    expect(created.status).toBe(201);
+    const { handoff } = (await created.json()) as { handoff: { packet: { transcript: Array<{ text: string }> } } };
+    expect(handoff.packet.transcript.map((t) => t.text)).toEqual(['Hello, a person please']);
+    expect(fake.receiver.requests[0]!.headers.api_access_token).toBe(TOKEN);
+    await vi.waitFor(() => expect(hub.stderr()).toContain('handoff received'), { timeout: 10_000 });
+    expect(hub.stderr() + hub.stdout()).not.toContain(TOKEN);
+    expect(hub.stderr() + hub.stdout()).not.toContain(SECRET);
+  });
+});
