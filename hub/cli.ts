@@ -87,6 +87,8 @@ Admin commands (run while the hub is stopped when using a PGlite data folder):
                 --human-switchboard-name <name> --bot-switchboard-name <name>
   integration platform --name <integration> --kind chatwoot --api-url <url> --token-env <VAR>
                 [--webhook-secret-env <VAR>] [--account-id <id>]
+  integration platform --name <integration> --kind dialogflow-cx [--fulfillment-text <text>]
+      (CX sends the integration key as "Authorization: Bearer <key>")
       the platform's webhook goes to POST <hub URL>/v1/ingress/<kind>/<integration>; secrets are
       read from the hub's environment, never stored or printed
   integration platforms
@@ -170,6 +172,7 @@ const OPTIONS = {
   'human-switchboard-name': { type: 'string' },
   'bot-switchboard-name': { type: 'string' },
   'account-id': { type: 'string' },
+  'fulfillment-text': { type: 'string' },
   'chatwoot-user-id': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
@@ -410,6 +413,7 @@ function planAdmin(command: string, values: Values): AdminTask {
         ...(values['human-switchboard-name'] !== undefined && { humanSwitchboardName: values['human-switchboard-name'] }),
         ...(values['bot-switchboard-name'] !== undefined && { botSwitchboardName: values['bot-switchboard-name'] }),
         ...(values['account-id'] !== undefined && { accountId: values['account-id'] }),
+        ...(values['fulfillment-text'] !== undefined && { fulfillmentText: values['fulfillment-text'] }),
       });
       return async (db) => {
         const platform = await setPlatform(db, input);

@@ -20,7 +20,7 @@ import { startConnectorDeliverer } from './product/connectors/deliverer.ts';
 import { announceProductItem } from './product/items.ts';
 import { migrate } from './store/migrate.ts';
 import { startCompleter } from './platforms/completer.ts';
-import { setPlatform } from './platforms/config.ts';
+import { setPlatform, type PlatformKind } from './platforms/config.ts';
 import { startPlatformDeliverer } from './platforms/deliverer.ts';
 import { announceHandoff, completeHandoff, recordFailure } from './handoffs/platform-actions.ts';
 import { startWebhookDeliverer, type WebhookDelivererOptions } from './webhooks/deliverer.ts';
@@ -112,7 +112,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     onIssueRecorded: (itemId) => announceItem?.(itemId),
   });
   // Late-bound like the others: what the platform deliverer records is announced through the service.
-  let platformNews: { delivered(handoffId: string): void; failed(handoffId: string, kind: 'sunshine' | 'chatwoot', notice: string, error: string): void } | undefined;
+  let platformNews: { delivered(handoffId: string): void; failed(handoffId: string, kind: PlatformKind, notice: string, error: string): void } | undefined;
   const { fetchTimeoutMs, completeBaseDelayMs, completeMaxDelayMs, ...platformDelivery } = options.platforms ?? {};
   const platformDeliverer = startPlatformDeliverer({
     db,

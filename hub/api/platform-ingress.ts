@@ -11,7 +11,7 @@ import { credentialShaped } from '../auth/sign-in.ts';
 import { bearerToken, signInLockedError, type SignInLimiter } from '../http/rate-limits.ts';
 import { bodyHash } from '../platforms/chatwoot.ts';
 import type { Pending } from '../platforms/completer.ts';
-import { PlatformKind, findPlatform, secretsOf, type PlatformIntegration } from '../platforms/config.ts';
+import { PLATFORM_KINDS, PlatformKind, findPlatform, secretsOf, type PlatformIntegration } from '../platforms/config.ts';
 import { existingHandoff, receiveHandoff, releaseConversation } from '../handoffs/platform-actions.ts';
 import { adapterOf, apiClient, scrubber, storable } from '../platforms/index.ts';
 
@@ -91,7 +91,7 @@ export function platformIngress(options: PlatformIngressOptions) {
 
     app.post<{ Params: { platform: string; integration: string } }>('/v1/ingress/:platform/:integration', { bodyLimit: MAX_WEBHOOK_BYTES }, async (request, reply) => {
       const kind = PlatformKind.safeParse(request.params.platform);
-      if (!kind.success) throw new HttpError(404, 'not_found', `No platform "${request.params.platform.slice(0, 50)}": use sunshine or chatwoot.`);
+      if (!kind.success) throw new HttpError(404, 'not_found', `No platform "${request.params.platform.slice(0, 50)}": use ${PLATFORM_KINDS.join(', ')}.`);
       const platform = await findPlatform(service.db, kind.data, request.params.integration);
       if (!platform) throw new HttpError(404, 'not_found', `No ${kind.data} integration named "${request.params.integration.slice(0, 100)}" on this hub.`);
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -104,7 +104,10 @@ export function platformIngress(options: PlatformIngressOptions) {
       }
       const adapter = adapterOf(platform.kind);
       const newsList = adapter.read(body, platform);
-      if ('reject' in newsList) throw new HttpError(400, 'invalid_request', `The webhook is invalid: ${newsList.reject}.`);
+      if ('reject' in newsList) {
+        const fields = newsList.issues?.length ? ` (${[...new Set(newsList.issues.map((i) => i.path || '(body)'))].slice(0, 5).join(', ')})` : '';
+        throw new HttpError(400, 'invalid_request', `The webhook is invalid: ${newsList.reject}${fields}.`, newsList.issues);
+      }
       const results: Result[] = [];
       for (const news of newsList) {
         if ('ignore' in news) results.push({ ignored: news.ignore });
@@ -116,6 +119,8 @@ export function platformIngress(options: PlatformIngressOptions) {
         } else results.push(await handoffFrom(request, platform, news.handoff, raw));
       }
       const handoffs = results.flatMap((r) => ('handoff' in r ? [r] : []));
+      // A bot framework reads the answer as its own webhook's: always 200, in its shape.
+      if (adapter.answer) return reply.code(200).send(adapter.answer(handoffs[0]?.handoff, platform));
       if (handoffs.length > 0) {
         return reply.code(handoffs.some((r) => r.created) ? 201 : 200).send({ handoff: handoffs[0]!.handoff, ...(handoffs.length > 1 && { handoffs: handoffs.map((r) => r.handoff) }) });
       }

@@ -1,7 +1,8 @@
-// The demo's messaging platforms: a built-in stand-in for Chatwoot's and Sunshine Conversations'
-// APIs on loopback, and one conversation on each that their bots hand to a person, so the demo
-// shows where such handoffs come from (the platform, the link back, the transcript read from the
-// platform's API). Baton's calls back (assignment, status, passControl) are answered and logged.
+// The demo's messaging platforms and bot frameworks: a built-in stand-in for Chatwoot's and
+// Sunshine Conversations' APIs on loopback, and one conversation on each that their bots hand to
+// a person, so the demo shows where such handoffs come from (the platform, the link back, the
+// transcript read from the platform's API). Baton's calls back (assignment, status, passControl)
+// are answered and logged. A Dialogflow CX agent's webhook call hands off one more conversation.
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,16 +22,20 @@ const SUNSHINE_APP = 'app_demo';
 const CHATWOOT_CONVERSATION = 2048;
 const SUNSHINE_CONVERSATION = 'conv_demo_whatsapp';
 const SUNSHINE_USER = 'user_demo_1';
+/** The demo CX agent's integration key, published like the demo integration's. */
+const DIALOGFLOW_CX_KEY = 'demo-dialogflow-cx-key';
+const CX_SESSION = 'projects/demo-project/locations/global/agents/demo-agent/sessions/demo-cx-session-1';
 
 /** `integration platform`'s input, as plain data. */
 export type DemoPlatformInput =
   | { name: string; kind: 'chatwoot'; apiUrl: string; tokenEnv: string; webhookSecretEnv: string }
-  | { name: string; kind: 'sunshine'; apiUrl: string; keyId: string; keySecretEnv: string; webhookSecretEnv: string; humanSwitchboardName: string; botSwitchboardName: string };
+  | { name: string; kind: 'sunshine'; apiUrl: string; keyId: string; keySecretEnv: string; webhookSecretEnv: string; humanSwitchboardName: string; botSwitchboardName: string }
+  | { name: string; kind: 'dialogflow-cx'; fulfillmentText: string };
 
 export interface DemoPlatforms {
   /** The stand-in APIs' base URL. */
   apiUrl: string;
-  /** Creates the integrations `demo-chatwoot` and `demo-sunshine` when missing. */
+  /** Creates the integrations `demo-chatwoot`, `demo-sunshine` and `demo-dialogflow-cx` when missing. */
   createIntegrations(db: Queryable): Promise<void>;
   /** How each is put in front of its stand-in (set again at each start: the port changes), for `setPlatform`. */
   platforms: readonly DemoPlatformInput[];
@@ -122,9 +127,9 @@ export async function startDemoPlatforms(log: DemoBotLog): Promise<DemoPlatforms
   return {
     apiUrl,
     async createIntegrations(db) {
-      for (const name of ['demo-chatwoot', 'demo-sunshine']) {
+      for (const name of ['demo-chatwoot', 'demo-sunshine', 'demo-dialogflow-cx']) {
         const { rows } = await db.query('select 1 from integrations where name = $1', [name]);
-        if (!rows[0]) await createIntegration(db, { name, team: 'support' });
+        if (!rows[0]) await createIntegration(db, { name, team: 'support', ...(name === 'demo-dialogflow-cx' && { key: DIALOGFLOW_CX_KEY }) });
       }
     },
     platforms: [
@@ -139,6 +144,7 @@ export async function startDemoPlatforms(log: DemoBotLog): Promise<DemoPlatforms
         humanSwitchboardName: 'zd-agentWorkspace',
         botSwitchboardName: 'demo-helpbot',
       },
+      { name: 'demo-dialogflow-cx', kind: 'dialogflow-cx', fulfillmentText: 'Connecting you with a specialist now.' },
     ],
     async play(hubUrl) {
       const chatwoot = {
@@ -173,6 +179,23 @@ export async function startDemoPlatforms(log: DemoBotLog): Promise<DemoPlatforms
         ],
       };
       await post(`${hubUrl}/v1/ingress/sunshine/demo-sunshine`, sunshine, () => ({ 'x-api-key': DEMO_PLATFORM_ENV.BATON_DEMO_SUNSHINE_SECRET }));
+      // The CX agent's "Live agent" page: its fulfillment has a liveAgentHandoff message and calls the webhook.
+      const dialogflowCx = {
+        detectIntentResponseId: `demo-${Date.now()}`,
+        intentInfo: { lastMatchedIntent: 'projects/demo-project/locations/global/agents/demo-agent/intents/demo-intent', displayName: 'travel.rebook', confidence: 0.74 },
+        pageInfo: { currentPage: 'projects/demo-project/locations/global/agents/demo-agent/flows/demo-flow/pages/live-agent', displayName: 'Live agent' },
+        sessionInfo: { session: CX_SESSION, parameters: { customer_id: 'cust-8812', customer_name: 'Tomás Ruiz', booking_ref: 'QX7P2L' } },
+        fulfillmentInfo: { tag: 'baton-handoff' },
+        messages: [
+          { text: { text: ['A rebooking across two airlines needs one of our travel agents. One moment.'] } },
+          { liveAgentHandoff: { metadata: { handoff_reason: 'complexity', skills: 'accounts', bot_attempts: 'searched same-airline flights; offered a refund' } } },
+        ],
+        text: 'My connection was cancelled, I need to get to Lisbon today',
+        payload: { transcript: [{ from: 'bot', text: 'Hi! I can help with bookings. What do you need?', at: ago(120).toISOString() }] },
+        sentimentAnalysisResult: { score: -0.4, magnitude: 0.8 },
+        languageCode: 'en',
+      };
+      await post(`${hubUrl}/v1/ingress/dialogflow-cx/demo-dialogflow-cx`, dialogflowCx, () => ({ authorization: `Bearer ${DIALOGFLOW_CX_KEY}` }));
     },
     async stop() {
       server.closeAllConnections();

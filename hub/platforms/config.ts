@@ -6,7 +6,7 @@ import { TargetUrl, describeIssues } from '../../shared/protocol/index.ts';
 import { AdminInputError } from '../admin/accounts.ts';
 import type { Queryable } from '../store/db.ts';
 
-export const PLATFORM_KINDS = ['sunshine', 'chatwoot'] as const;
+export const PLATFORM_KINDS = ['sunshine', 'chatwoot', 'dialogflow-cx'] as const;
 export const PlatformKind = z.enum(PLATFORM_KINDS);
 export type PlatformKind = z.infer<typeof PlatformKind>;
 
@@ -31,6 +31,10 @@ export const PLATFORM_SETTINGS = {
     /** Used when a webhook names no account (conversation events carry none in some versions). */
     accountId: z.string().regex(/^[0-9]{1,18}$/, 'must be a Chatwoot account id (digits)').optional(),
   }),
+  'dialogflow-cx': z.strictObject({
+    /** What the bot tells the customer when it hands off (CX appends it to the turn's responses). */
+    fulfillmentText: z.string().trim().min(1).max(1000).optional(),
+  }),
 } as const;
 export type PlatformSettings = { [K in PlatformKind]: z.infer<(typeof PLATFORM_SETTINGS)[K]> };
 
@@ -53,13 +57,18 @@ export const PlatformInput = z.strictObject({
   humanSwitchboardName: z.string().optional(),
   botSwitchboardName: z.string().optional(),
   accountId: z.string().optional(),
+  fulfillmentText: z.string().optional(),
 });
 export type PlatformInput = z.input<typeof PlatformInput>;
 
-const SETTING_INPUTS = { sunshine: ['apiUrl', 'keyId', 'humanSwitchboardName', 'botSwitchboardName'], chatwoot: ['apiUrl', 'accountId'] } as const;
-const SECRET_INPUTS = { sunshine: ['keySecretEnv', 'webhookSecretEnv'], chatwoot: ['tokenEnv', 'webhookSecretEnv'] } as const;
-const REQUIRED_SECRETS = { sunshine: ['keySecretEnv'], chatwoot: ['tokenEnv'] } as const;
-const ALL_INPUTS = ['apiUrl', 'keyId', 'humanSwitchboardName', 'botSwitchboardName', 'accountId', 'keySecretEnv', 'tokenEnv', 'webhookSecretEnv'] as const;
+const SETTING_INPUTS = {
+  sunshine: ['apiUrl', 'keyId', 'humanSwitchboardName', 'botSwitchboardName'],
+  chatwoot: ['apiUrl', 'accountId'],
+  'dialogflow-cx': ['fulfillmentText'],
+} as const;
+const SECRET_INPUTS = { sunshine: ['keySecretEnv', 'webhookSecretEnv'], chatwoot: ['tokenEnv', 'webhookSecretEnv'], 'dialogflow-cx': [] } as const;
+const REQUIRED_SECRETS = { sunshine: ['keySecretEnv'], chatwoot: ['tokenEnv'], 'dialogflow-cx': [] } as const;
+const ALL_INPUTS = ['apiUrl', 'keyId', 'humanSwitchboardName', 'botSwitchboardName', 'accountId', 'fulfillmentText', 'keySecretEnv', 'tokenEnv', 'webhookSecretEnv'] as const;
 
 const flag = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
@@ -144,6 +153,11 @@ export async function findPlatform(q: Queryable, kind: PlatformKind, name: strin
 export async function findPlatformOf(q: Queryable, integrationId: string): Promise<PlatformIntegration | undefined> {
   const { rows } = await q.query<PlatformRow>(`${SELECT_PLATFORM} where p.integration_id = $1`, [integrationId]);
   return rows[0] && toPlatform(rows[0]);
+}
+
+/** The platform's API base, for platforms Baton calls (a webhook-only framework has none). */
+export function apiUrlOf(platform: Pick<PlatformIntegration, 'settings'>): string | undefined {
+  return 'apiUrl' in platform.settings ? platform.settings.apiUrl : undefined;
 }
 
 export type SecretName = keyof PlatformCredentials;

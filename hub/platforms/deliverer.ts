@@ -4,7 +4,7 @@
 // failed for good becomes a notice to the agent.
 import { startOutboxDeliverer, type OutboxChannel, type OutboxDeliverer, type OutboxDelivererOptions, type OutboxRow, type Prepared } from '../outbox/deliverer.ts';
 import { appendEvent } from '../store/records.ts';
-import { PLATFORM_SETTINGS, PlatformCredentials, secretsOf, type PlatformIntegration, type PlatformKind } from './config.ts';
+import { PLATFORM_SETTINGS, PlatformCredentials, apiUrlOf, secretsOf, type PlatformIntegration, type PlatformKind } from './config.ts';
 import { adapterOf, scrubber, USER_AGENT } from './index.ts';
 import type { PlatformCall } from './types.ts';
 
@@ -28,7 +28,7 @@ interface PlatformRow extends OutboxRow {
   credentials: unknown;
 }
 
-const LABEL: Record<PlatformKind, string> = { sunshine: 'Sunshine Conversations', chatwoot: 'Chatwoot' };
+const LABEL: Record<PlatformKind, string> = { sunshine: 'Sunshine Conversations', chatwoot: 'Chatwoot', 'dialogflow-cx': 'Dialogflow CX' };
 /** What each call was to do, for the agent's notice when it could not. */
 const INTENT: Record<string, string> = {
   assign: 'assign the conversation to you',
@@ -90,11 +90,13 @@ export function startPlatformDeliverer(options: PlatformDelivererOptions): Outbo
     prepare(row): Prepared {
       const platform = platformOf(row);
       if (!platform) return { error: `the ${row.kind} platform settings are invalid; run "integration platform" again` };
+      const base = apiUrlOf(platform);
+      if (base === undefined) return { error: `the ${row.kind} platform has no API URL; run "integration platform" again with --api-url` };
       const auth = adapterOf(row.kind).auth(platform, env);
       if ('missing' in auth) return { error: auth.missing };
       return {
         request: {
-          url: platform.settings.apiUrl + row.body.path,
+          url: base + row.body.path,
           headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': USER_AGENT, ...auth.headers },
           body: JSON.stringify(row.body.json),
         },

@@ -1,10 +1,11 @@
 import { describeError } from '../outbox/deliverer.ts';
 import { chatwoot } from './chatwoot.ts';
-import type { PlatformIntegration, PlatformKind } from './config.ts';
+import { apiUrlOf, type PlatformIntegration, type PlatformKind } from './config.ts';
+import { dialogflowCx } from './dialogflow-cx.ts';
 import { sunshine } from './sunshine.ts';
 import type { ApiClient, PlatformAdapter } from './types.ts';
 
-export const ADAPTERS = { sunshine, chatwoot } as const;
+export const ADAPTERS = { sunshine, chatwoot, 'dialogflow-cx': dialogflowCx } as const;
 
 /** The adapter for a kind, typed loosely enough to be driven by code that does not know which. */
 export function adapterOf(kind: PlatformKind): PlatformAdapter<PlatformKind, unknown, unknown> {
@@ -41,9 +42,11 @@ export function apiClient(
   const overall = AbortSignal.timeout(2 * timeoutMs);
   return {
     async get(path) {
+      const base = apiUrlOf(platform);
+      if (base === undefined) throw new Error(`GET ${path}: the platform has no API URL`);
       let response: Response;
       try {
-        response = await fetchFn(platform.settings.apiUrl + path, {
+        response = await fetchFn(base + path, {
           headers: { accept: 'application/json', 'user-agent': USER_AGENT, ...headers },
           // A redirect would carry the credentials elsewhere.
           redirect: 'manual',

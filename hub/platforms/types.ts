@@ -2,7 +2,7 @@
 // webhook, read what it reports, fetch the rest of the context, build the packet, and say which
 // calls give the conversation back.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ContextPacket } from '../../shared/protocol/index.ts';
+import type { ContextPacket, FieldIssue, Handoff } from '../../shared/protocol/index.ts';
 import type { PlatformIntegration, PlatformKind } from './config.ts';
 
 export interface IncomingRequest {
@@ -50,8 +50,8 @@ export interface PlatformAdapter<K extends PlatformKind, C, F> {
   kind: K;
   label: string;
   verify(request: IncomingRequest, platform: PlatformIntegration<K>, env: NodeJS.ProcessEnv, now: Date): Verdict;
-  /** What the webhook reports, one news per event; `reject` when the body is not what the platform sends. */
-  read(body: unknown, platform: PlatformIntegration<K>): Array<News<C>> | { reject: string };
+  /** What the webhook reports, one news per event; `reject` when the body is not what the platform sends (`issues` name the fields in its own shape). */
+  read(body: unknown, platform: PlatformIntegration<K>): Array<News<C>> | { reject: string; issues?: FieldIssue[] };
   /** The transcript and customer from the platform's API. */
   fetch(context: C, platform: PlatformIntegration<K>, api: ApiClient): Promise<F>;
   /** The packet: from the webhook alone (`fetched` undefined, a partial handoff) or with what was fetched. */
@@ -60,4 +60,9 @@ export interface PlatformAdapter<K extends PlatformKind, C, F> {
   auth(platform: PlatformIntegration<K>, env: NodeJS.ProcessEnv): { headers: Record<string, string> } | { missing: string };
   /** The calls telling the platform what happened in Baton (none when it needs to hear nothing). */
   calls(conversation: string, outcome: Outcome, platform: PlatformIntegration<K>): PlatformCall[];
+  /**
+   * The answer in the platform's own shape, for a platform that reads it (a bot framework's
+   * webhook answer); without it the answer is Baton's: the handoff, or what was ignored.
+   */
+  answer?(handoff: Handoff | undefined, platform: PlatformIntegration<K>): unknown;
 }

@@ -9,5 +9,6 @@ export * from './product.ts';
 export * from './socket.ts';
 export * from './chatwoot.ts';
 export * from './sunshine.ts';
+export * from './dialogflow-cx.ts';
 export * from './units.ts';
 export * from './sign-in.ts';

@@ -92,6 +92,18 @@ describe('npm run hub -- integration platform …', () => {
     ]);
   });
 
+  it('configures a Dialogflow CX integration with its fulfillment text, and names flags that do not apply', { timeout: 60_000 }, async () => {
+    expect((await run(['integration', 'create', '--data-dir', dataDir, '--name', 'cx-agent', '--team', 'support'])).code).toBe(0);
+    const stray = await run(['integration', 'platform', '--data-dir', dataDir, '--name', 'cx-agent', '--kind', 'dialogflow-cx', '--api-url', fake.url]);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('--api-url does not apply to a dialogflow-cx platform');
+    const set = await run(['integration', 'platform', '--data-dir', dataDir, '--name', 'cx-agent', '--kind', 'dialogflow-cx', '--fulfillment-text', 'A colleague takes over now.']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain('POST <hub URL>/v1/ingress/dialogflow-cx/cx-agent');
+    const list = await run(['integration', 'platforms', '--data-dir', dataDir]);
+    expect(JSON.parse(list.stdout)).toContainEqual({ name: 'cx-agent', kind: 'dialogflow-cx', settings: { fulfillmentText: 'A colleague takes over now.' }, secretsFrom: {}, ingressPath: '/v1/ingress/dialogflow-cx/cx-agent' });
+  });
+
   it('a hub on that folder takes the signed webhook with the secrets from its environment, and logs neither', { timeout: 60_000 }, async () => {
     fake.conversations.set('61', [{ id: 1, content: 'Hello, a person please', message_type: 0, created_at: 1765000000, private: false }]);
     const hub = cli(['serve', '--port', '0', '--data-dir', dataDir], { CW_TOKEN: TOKEN, CW_SECRET: SECRET, LOG_LEVEL: 'debug' });

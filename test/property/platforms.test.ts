@@ -1,10 +1,11 @@
-// POST /v1/ingress/chatwoot/<integration> and /v1/ingress/sunshine/<integration> under hostile
+// POST /v1/ingress/chatwoot|sunshine|dialogflow-cx/<integration> under hostile
 // input, over real HTTP, with each platform's API served by a local fake that answers with hostile
 // messages and users too: well-formed handoff webhooks (any Baton keys and extra keys, any
 // customer, any text, unknown fields), the same with one thing broken, any JSON, raw bytes, wrong
 // content types, and wrong signatures. A well-formed, correctly signed handoff webhook always
-// becomes a handoff (201); a wrong signature is a 401; everything else is a 200 acknowledgement or
-// a 4xx in the error shape; never a 5xx. The store holds exactly the 201s, each whole.
+// becomes a handoff (201; Dialogflow CX: a 200 WebhookResponse naming a new handoff); a wrong
+// signature or key is a 401; everything else is a 200 acknowledgement or a 4xx in the error shape;
+// never a 5xx. The store holds exactly the handoffs answered, each whole.
 import { Buffer } from 'node:buffer';
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
@@ -121,10 +122,51 @@ const sunshineHandoff = fc.record(
   { requiredKeys: ['app', 'events'] },
 );
 
+// --- Dialogflow CX -------------------------------------------------------------------------
+
+const cxMessage = fc.record(
+  {
+    text: maybe(fc.record({ text: maybe(fc.array(fc.oneof(hostileString, hostileJson), { maxLength: 3 })), allowPlaybackInterruption: maybe(fc.boolean()) }, { requiredKeys: [] })),
+    payload: maybe(fc.dictionary(hostileString, hostileJson, { maxKeys: 3 })),
+    outputAudioText: maybe(fc.record({ text: maybe(hostileString), ssml: maybe(hostileString) }, { requiredKeys: [] })),
+    responseType: maybe(hostileString),
+  },
+  { requiredKeys: [] },
+);
+const cxTurn = fc.record(
+  { from: fc.oneof(fc.constantFrom('customer', 'bot', 'agent', 'system'), hostileString), text: fc.oneof(hostileString, hostileJson), at: fc.oneof(timestamp, hostileString, fc.integer()) },
+  { requiredKeys: [] },
+);
+const cxHandoff = fc.record(
+  {
+    detectIntentResponseId: fc.constant(''),
+    intentInfo: maybe(
+      fc.record(
+        { lastMatchedIntent: maybe(hostileString), displayName: maybe(hostileString), parameters: maybe(fc.dictionary(hostileString, hostileJson, { maxKeys: 3 })), confidence: maybe(fc.double()) },
+        { requiredKeys: [] },
+      ),
+    ),
+    pageInfo: maybe(fc.record({ currentPage: maybe(hostileString), displayName: maybe(hostileString) }, { requiredKeys: [] })),
+    sessionInfo: fc.record({ session: fc.constant(''), parameters: maybe(flatMap) }),
+    fulfillmentInfo: maybe(fc.record({ tag: maybe(hostileString) }, { requiredKeys: [] })),
+    messages: fc
+      .tuple(fc.array(cxMessage, { maxLength: 3 }), fc.record({ liveAgentHandoff: fc.record({ metadata: maybe(flatMap) }, { requiredKeys: [] }) }))
+      .map(([messages, handoff]) => [...messages, handoff]),
+    text: maybe(hostileString),
+    transcript: maybe(hostileString),
+    triggerEvent: maybe(hostileString),
+    payload: maybe(fc.record({ transcript: maybe(fc.oneof(fc.array(cxTurn, { maxLength: 4 }), hostileJson)), extra: hostileJson }, { requiredKeys: [] })),
+    sentimentAnalysisResult: maybe(fc.record({ score: maybe(fc.double()), magnitude: maybe(fc.double()) }, { requiredKeys: [] })),
+    languageCode: maybe(hostileString),
+    unknown_field: hostileJson,
+  },
+  { requiredKeys: ['detectIntentResponseId', 'sessionInfo', 'messages'] },
+);
+
 // --- what is sent ----------------------------------------------------------------------------
 
 interface Case {
-  platform: 'chatwoot' | 'sunshine';
+  platform: 'chatwoot' | 'sunshine' | 'dialogflow-cx';
   body: string | Uint8Array;
   contentType: string | null;
   wellFormed: boolean;
@@ -136,6 +178,10 @@ let sequence = 0;
 function fresh(platform: Case['platform'], value: Record<string, any>): Record<string, any> {
   sequence += 1;
   if (platform === 'chatwoot') return { ...value, id: 100_000 + sequence };
+  if (platform === 'dialogflow-cx') {
+    const session = `projects/p/locations/global/agents/a/sessions/s-${sequence}`;
+    return { ...value, detectIntentResponseId: `dir-${sequence}`, sessionInfo: { ...value.sessionInfo, session } };
+  }
   const [event] = value.events;
   return { ...value, events: [{ ...event, id: `evt_${sequence}`, payload: { ...event.payload, conversation: { ...event.payload.conversation, id: `conv_${sequence}` } } }] };
 }
@@ -158,11 +204,13 @@ const forPlatform = (platform: Case['platform'], valid: fc.Arbitrary<Record<stri
       }),
     },
   );
-const cases = fc.oneof(forPlatform('chatwoot', chatwootHandoff), forPlatform('sunshine', sunshineHandoff));
+const cases = fc.oneof(forPlatform('chatwoot', chatwootHandoff), forPlatform('sunshine', sunshineHandoff), forPlatform('dialogflow-cx', cxHandoff));
+const CX_KEY = 'cx-integration-key-0123456789';
 
 function headers(c: Case): Record<string, string> {
   const raw = Buffer.from(c.body);
   const type: Record<string, string> = c.contentType !== null ? { 'content-type': c.contentType } : {};
+  if (c.platform === 'dialogflow-cx') return { ...type, authorization: `Bearer ${c.badAuth ? 'cx-wrong-key-0123456789' : CX_KEY}` };
   if (c.platform === 'sunshine') return { ...type, 'x-api-key': c.badAuth ? 'wrong-secret-0123456789' : SC_SECRET };
   const timestamp = String(Math.floor(Date.now() / 1000));
   const signature = createHmac('sha256', c.badAuth ? 'wrong-secret' : CW_SECRET).update(`${timestamp}.`).update(raw).digest('hex');
@@ -190,6 +238,8 @@ describe('the platform endpoints under hostile input', () => {
     sunshine.users.set('*', { id: 'u1', externalId: nasty[0]![0], authenticated: 'yes', profile: { givenName: nasty[1]![0], surname: nasty[2]![1], email: nasty[3]![0], locale: nasty[4]![1] }, identities: nasty[5] });
     t = await startTestHub({ env: ENV, rateLimits: { ingress: { max: 0 }, signIn: { maxFailures: 0 } }, platforms: { fetchTimeoutMs: 2_000 } });
     for (const kind of ['chatwoot', 'sunshine'] as const) await createIntegration(t.hub.db, { name: `helpdesk-${kind}`, team: 'support' });
+    await createIntegration(t.hub.db, { name: 'helpdesk-dialogflow-cx', team: 'support', key: CX_KEY });
+    await setPlatform(t.hub.db, { name: 'helpdesk-dialogflow-cx', kind: 'dialogflow-cx' });
     await setPlatform(t.hub.db, { name: 'helpdesk-chatwoot', kind: 'chatwoot', apiUrl: chatwoot.url, tokenEnv: 'CW_TOKEN', webhookSecretEnv: 'CW_SECRET' });
     await setPlatform(t.hub.db, {
       name: 'helpdesk-sunshine',
@@ -211,7 +261,7 @@ describe('the platform endpoints under hostile input', () => {
   const post = (c: Case): Promise<RawReply> =>
     send(`${t.url}/v1/ingress/${c.platform}/helpdesk-${c.platform}`, { method: 'POST', headers: headers(c), body: typeof c.body === 'string' ? c.body : Buffer.from(c.body) });
 
-  it('takes every well-formed handoff webhook (201), refuses a wrong signature (401), acknowledges or refuses the rest, never a 5xx; the store holds exactly the 201s', async () => {
+  it('takes every well-formed handoff webhook (201), refuses a wrong signature (401), acknowledges or refuses the rest, never a 5xx; the store holds exactly the handoffs answered', async () => {
     const tally = { created: 0, acknowledged: 0, refused: 0 };
     await fc.assert(
       fc.asyncProperty(cases, async (c) => {
@@ -219,6 +269,22 @@ describe('the platform endpoints under hostile input', () => {
         const context = `${describeCase(c)}\n→ ${reply.status} ${reply.text.slice(0, 500)}`;
         expect(reply.status, context).toBeLessThan(500);
         if (c.badAuth) expect(reply.status, context).toBe(401);
+        if (c.platform === 'dialogflow-cx' && reply.status === 200) {
+          // A handoff is answered with a WebhookResponse naming it, anything else with an empty one.
+          const body = reply.json as { sessionInfo?: { parameters: { baton_handoff_id: string } } };
+          const id = body.sessionInfo?.parameters.baton_handoff_id;
+          if (c.wellFormed) expect(id !== undefined && !created.has(id), context).toBe(true);
+          if (id === undefined) {
+            expect(body, context).toEqual({});
+            tally.acknowledged += 1;
+          } else if (!created.has(id)) {
+            const read = await send(`${t.url}/v1/handoffs/${id}`, { method: 'GET', headers: { authorization: `Bearer ${CX_KEY}` } });
+            expect(ContextPacket.safeParse((read.json as { handoff: { packet: unknown } }).handoff.packet).success, context).toBe(true);
+            created.add(id);
+            tally.created += 1;
+          } else tally.acknowledged += 1;
+          return;
+        }
         if (c.wellFormed) expect(reply.status, context).toBe(201);
         if (reply.status === 201) {
           const handoff = (reply.json as { handoff: { id: string; packet: unknown } }).handoff;
