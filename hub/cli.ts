@@ -89,6 +89,10 @@ Admin commands (run while the hub is stopped when using a PGlite data folder):
                 [--webhook-secret-env <VAR>] [--account-id <id>]
   integration platform --name <integration> --kind dialogflow-cx [--fulfillment-text <text>]
       (CX sends the integration key as "Authorization: Bearer <key>")
+  integration platform --name <integration> --kind rasa [--api-url <Rasa server> [--token-env <VAR>]]
+                [--reasons <intent=reason,...>] [--handoff-action <action>] [--resume-intent <intent>]
+      the handoff action posts the tracker with "Authorization: Bearer <integration key>";
+      --api-url lets "Return to bot" resume the conversation in Rasa
       the platform's webhook goes to POST <hub URL>/v1/ingress/<kind>/<integration>; secrets are
       read from the hub's environment, never stored or printed
   integration platforms
@@ -173,6 +177,9 @@ const OPTIONS = {
   'bot-switchboard-name': { type: 'string' },
   'account-id': { type: 'string' },
   'fulfillment-text': { type: 'string' },
+  reasons: { type: 'string' },
+  'handoff-action': { type: 'string' },
+  'resume-intent': { type: 'string' },
   'chatwoot-user-id': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
@@ -414,6 +421,9 @@ function planAdmin(command: string, values: Values): AdminTask {
         ...(values['bot-switchboard-name'] !== undefined && { botSwitchboardName: values['bot-switchboard-name'] }),
         ...(values['account-id'] !== undefined && { accountId: values['account-id'] }),
         ...(values['fulfillment-text'] !== undefined && { fulfillmentText: values['fulfillment-text'] }),
+        ...(values.reasons !== undefined && { reasons: values.reasons }),
+        ...(values['handoff-action'] !== undefined && { handoffAction: values['handoff-action'] }),
+        ...(values['resume-intent'] !== undefined && { resumeIntent: values['resume-intent'] }),
       });
       return async (db) => {
         const platform = await setPlatform(db, input);

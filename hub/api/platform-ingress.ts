@@ -66,16 +66,19 @@ export function platformIngress(options: PlatformIngressOptions) {
     if (same) return { handoff: (await service.handoffWithEvents(platform.integrationId, same))!, created: false };
     let fetched: unknown;
     let pending: Pending | null = null;
-    try {
-      const auth = adapter.auth(platform, env);
-      if ('missing' in auth) throw new Error(auth.missing);
-      const keyId = platform.kind === 'sunshine' ? (platform.settings as { keyId: string }).keyId : undefined;
-      const api = apiClient(platform, auth.headers, { fetch: fetchFn, timeoutMs, scrub: scrubber(secretsOf(platform.credentials, env), keyId) });
-      fetched = await adapter.fetch(news.context, platform, api);
-    } catch (error) {
-      // Never lose the handoff to a slow platform: it goes out with what the webhook carried.
-      pending = { kind: platform.kind, context: news.context };
-      request.log.warn({ integration: platform.name, platform: platform.kind, error: (error as Error).message }, 'platform API unavailable; handoff created partial');
+    // A bot framework's webhook carries the whole context: nothing to fetch.
+    if (adapter.fetch) {
+      try {
+        const auth = adapter.auth(platform, env);
+        if ('missing' in auth) throw new Error(auth.missing);
+        const keyId = platform.kind === 'sunshine' ? (platform.settings as { keyId: string }).keyId : undefined;
+        const api = apiClient(platform, auth.headers, { fetch: fetchFn, timeoutMs, scrub: scrubber(secretsOf(platform.credentials, env), keyId) });
+        fetched = await adapter.fetch(news.context, platform, api);
+      } catch (error) {
+        // Never lose the handoff to a slow platform: it goes out with what the webhook carried.
+        pending = { kind: platform.kind, context: news.context };
+        request.log.warn({ integration: platform.name, platform: platform.kind, error: (error as Error).message }, 'platform API unavailable; handoff created partial');
+      }
     }
     const packet = adapter.packet(news.context, pending ? undefined : fetched, platform);
     const result = await service.change((t) => receiveHandoff(t, integration, { conversation: news.conversation, delivery, packet, pending }));

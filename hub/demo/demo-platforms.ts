@@ -2,7 +2,8 @@
 // Sunshine Conversations' APIs on loopback, and one conversation on each that their bots hand to
 // a person, so the demo shows where such handoffs come from (the platform, the link back, the
 // transcript read from the platform's API). Baton's calls back (assignment, status, passControl)
-// are answered and logged. A Dialogflow CX agent's webhook call hands off one more conversation.
+// are answered and logged. A Dialogflow CX agent's webhook call and a Rasa bot's handoff action
+// hand off one more conversation each; Rasa's API is stood in for too (the resume after "Return to bot").
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +17,7 @@ export const DEMO_PLATFORM_ENV = {
   BATON_DEMO_CHATWOOT_SECRET: 'demo-chatwoot-webhook-secret',
   BATON_DEMO_SUNSHINE_KEY_SECRET: 'demo-sunshine-key-secret',
   BATON_DEMO_SUNSHINE_SECRET: 'demo-sunshine-webhook-secret',
+  BATON_DEMO_RASA_TOKEN: 'demo-rasa-token',
 } as const;
 const SUNSHINE_KEY_ID = 'app_demo_key';
 const SUNSHINE_APP = 'app_demo';
@@ -24,18 +26,21 @@ const SUNSHINE_CONVERSATION = 'conv_demo_whatsapp';
 const SUNSHINE_USER = 'user_demo_1';
 /** The demo CX agent's integration key, published like the demo integration's. */
 const DIALOGFLOW_CX_KEY = 'demo-dialogflow-cx-key';
+/** The demo Rasa bot's integration key, and its API token (the stand-in checks it). */
+const RASA_KEY = 'demo-rasa-key';
 const CX_SESSION = 'projects/demo-project/locations/global/agents/demo-agent/sessions/demo-cx-session-1';
 
 /** `integration platform`'s input, as plain data. */
 export type DemoPlatformInput =
   | { name: string; kind: 'chatwoot'; apiUrl: string; tokenEnv: string; webhookSecretEnv: string }
   | { name: string; kind: 'sunshine'; apiUrl: string; keyId: string; keySecretEnv: string; webhookSecretEnv: string; humanSwitchboardName: string; botSwitchboardName: string }
-  | { name: string; kind: 'dialogflow-cx'; fulfillmentText: string };
+  | { name: string; kind: 'dialogflow-cx'; fulfillmentText: string }
+  | { name: string; kind: 'rasa'; apiUrl: string; tokenEnv: string; resumeIntent: string };
 
 export interface DemoPlatforms {
   /** The stand-in APIs' base URL. */
   apiUrl: string;
-  /** Creates the integrations `demo-chatwoot`, `demo-sunshine` and `demo-dialogflow-cx` when missing. */
+  /** Creates the integrations `demo-chatwoot`, `demo-sunshine`, `demo-dialogflow-cx` and `demo-rasa` when missing. */
   createIntegrations(db: Queryable): Promise<void>;
   /** How each is put in front of its stand-in (set again at each start: the port changes), for `setPlatform`. */
   platforms: readonly DemoPlatformInput[];
@@ -108,6 +113,11 @@ export async function startDemoPlatforms(log: DemoBotLog): Promise<DemoPlatforms
         log.info({ platform: 'sunshine', call: `${req.method} ${path}` }, 'demo Sunshine Conversations received a call from Baton');
         return answer(res, 200, {});
       }
+      if (path.startsWith('/conversations/')) {
+        if (new URL(req.url ?? '/', 'http://demo').searchParams.get('token') !== DEMO_PLATFORM_ENV.BATON_DEMO_RASA_TOKEN) return answer(res, 401, { status: 'failure', reason: 'NotAuthenticated' });
+        log.info({ platform: 'rasa', call: `${req.method} ${path}` }, 'demo Rasa received a call from Baton');
+        return answer(res, 200, {});
+      }
       answer(res, 404, { error: 'not found' });
     });
   });
@@ -127,9 +137,10 @@ export async function startDemoPlatforms(log: DemoBotLog): Promise<DemoPlatforms
   return {
     apiUrl,
     async createIntegrations(db) {
-      for (const name of ['demo-chatwoot', 'demo-sunshine', 'demo-dialogflow-cx']) {
+      const keys: Record<string, string> = { 'demo-dialogflow-cx': DIALOGFLOW_CX_KEY, 'demo-rasa': RASA_KEY };
+      for (const name of ['demo-chatwoot', 'demo-sunshine', 'demo-dialogflow-cx', 'demo-rasa']) {
         const { rows } = await db.query('select 1 from integrations where name = $1', [name]);
-        if (!rows[0]) await createIntegration(db, { name, team: 'support', ...(name === 'demo-dialogflow-cx' && { key: DIALOGFLOW_CX_KEY }) });
+        if (!rows[0]) await createIntegration(db, { name, team: 'support', ...(keys[name] && { key: keys[name] }) });
       }
     },
     platforms: [
@@ -145,6 +156,7 @@ export async function startDemoPlatforms(log: DemoBotLog): Promise<DemoPlatforms
         botSwitchboardName: 'demo-helpbot',
       },
       { name: 'demo-dialogflow-cx', kind: 'dialogflow-cx', fulfillmentText: 'Connecting you with a specialist now.' },
+      { name: 'demo-rasa', kind: 'rasa', apiUrl, tokenEnv: 'BATON_DEMO_RASA_TOKEN', resumeIntent: 'agent_handback' },
     ],
     async play(hubUrl) {
       const chatwoot = {
@@ -196,6 +208,27 @@ export async function startDemoPlatforms(log: DemoBotLog): Promise<DemoPlatforms
         languageCode: 'en',
       };
       await post(`${hubUrl}/v1/ingress/dialogflow-cx/demo-dialogflow-cx`, dialogflowCx, () => ({ authorization: `Bearer ${DIALOGFLOW_CX_KEY}` }));
+      // The Rasa bot's handoff action posts its tracker.
+      const at = (seconds: number) => ago(seconds).getTime() / 1000;
+      const rasaTracker = {
+        sender_id: `demo-rasa-${Date.now()}`,
+        slots: { customer_id: 'cust-4410', customer_name: 'Jonas Weber', plan: 'business' },
+        latest_message: { intent: { name: 'talk_to_human', confidence: 0.95 }, text: 'Can I talk to someone, please?' },
+        latest_input_channel: 'socketio',
+        events: [
+          { event: 'action', timestamp: at(300), name: 'action_session_start' },
+          { event: 'session_started', timestamp: at(300) },
+          { event: 'user', timestamp: at(290), text: 'Our invoices show VAT twice since the plan change.', parse_data: { intent: { name: 'billing_question', confidence: 0.82 } } },
+          { event: 'action', timestamp: at(289), name: 'action_lookup_invoices' },
+          { event: 'bot', timestamp: at(288), text: 'I found 2 invoices since the change. Is it these?' },
+          { event: 'user', timestamp: at(240), text: 'Yes, and the refund form keeps failing.', parse_data: { intent: { name: 'report_bug', confidence: 0.77 } } },
+          { event: 'action', timestamp: at(239), name: 'action_default_fallback' },
+          { event: 'bot', timestamp: at(238), text: 'Sorry, I could not submit the refund form for you.' },
+          { event: 'user', timestamp: at(200), text: 'Can I talk to someone, please?', parse_data: { intent: { name: 'talk_to_human', confidence: 0.95 } } },
+          { event: 'action', timestamp: at(199), name: 'action_handoff' },
+        ],
+      };
+      await post(`${hubUrl}/v1/ingress/rasa/demo-rasa`, rasaTracker, () => ({ authorization: `Bearer ${RASA_KEY}` }));
     },
     async stop() {
       server.closeAllConnections();

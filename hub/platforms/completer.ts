@@ -52,6 +52,7 @@ export function startCompleter(options: CompleterOptions): Completer {
     const platform = await findPlatformOf(options.db, row.integration_id);
     if (!platform || platform.kind !== pending.kind) return;
     const adapter = adapterOf(platform.kind);
+    if (!adapter.fetch) return;
     const auth = adapter.auth(platform, env);
     if ('missing' in auth) throw new Error(auth.missing);
     const keyId = platform.kind === 'sunshine' ? (platform.settings as { keyId: string }).keyId : undefined;

@@ -2,11 +2,11 @@
 // it back. Secrets are never stored: only the names of the hub's environment variables holding
 // them, read where a request to the platform is built or a webhook is verified.
 import { z } from 'zod';
-import { TargetUrl, describeIssues } from '../../shared/protocol/index.ts';
+import { TRIGGER_REASONS, TargetUrl, describeIssues } from '../../shared/protocol/index.ts';
 import { AdminInputError } from '../admin/accounts.ts';
 import type { Queryable } from '../store/db.ts';
 
-export const PLATFORM_KINDS = ['sunshine', 'chatwoot', 'dialogflow-cx'] as const;
+export const PLATFORM_KINDS = ['sunshine', 'chatwoot', 'dialogflow-cx', 'rasa'] as const;
 export const PlatformKind = z.enum(PLATFORM_KINDS);
 export type PlatformKind = z.infer<typeof PlatformKind>;
 
@@ -14,6 +14,14 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an e
 /** A switchboard integration's name: alphanumeric, `-` and `_` (Sunshine's own rule). */
 const switchboardName = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be a switchboard integration name (letters, digits, - and _)');
 const apiUrl = TargetUrl.transform((url) => url.replace(/\/+$/, ''));
+/** A Rasa intent or action name. */
+const rasaName = z.string().regex(/^[A-Za-z0-9_.:/-]{1,200}$/, 'must be a Rasa intent or action name (letters, digits, _ . : / -)');
+/** `intent=reason,intent=reason`: which trigger reason an intent (or fallback action) stands for. */
+const reasonTable = z
+  .string()
+  .transform((value) => value.split(',').map((pair) => pair.trim()).filter(Boolean).map((pair) => pair.split('=').map((part) => part.trim())))
+  .pipe(z.array(z.tuple([rasaName, z.enum(TRIGGER_REASONS)], { error: 'must be intent=reason pairs, the reason one of the packet\'s trigger reasons' })).max(200))
+  .transform((pairs) => Object.fromEntries(pairs));
 
 export const PLATFORM_SETTINGS = {
   sunshine: z.strictObject({
@@ -34,6 +42,16 @@ export const PLATFORM_SETTINGS = {
   'dialogflow-cx': z.strictObject({
     /** What the bot tells the customer when it hands off (CX appends it to the turn's responses). */
     fulfillmentText: z.string().trim().min(1).max(1000).optional(),
+  }),
+  rasa: z.strictObject({
+    /** The Rasa server, for "Return to bot" (its HTTP API enabled with --enable-api). */
+    apiUrl: apiUrl.optional(),
+    /** Intent (or action) → trigger reason, over the defaults. */
+    reasons: z.record(rasaName, z.enum(TRIGGER_REASONS)).optional(),
+    /** The custom action that posts the tracker: not a bot attempt. */
+    handoffAction: rasaName.optional(),
+    /** Triggered after "Return to bot", so the bot speaks first. */
+    resumeIntent: rasaName.optional(),
   }),
 } as const;
 export type PlatformSettings = { [K in PlatformKind]: z.infer<(typeof PLATFORM_SETTINGS)[K]> };
@@ -58,6 +76,9 @@ export const PlatformInput = z.strictObject({
   botSwitchboardName: z.string().optional(),
   accountId: z.string().optional(),
   fulfillmentText: z.string().optional(),
+  reasons: reasonTable.optional(),
+  handoffAction: z.string().optional(),
+  resumeIntent: z.string().optional(),
 });
 export type PlatformInput = z.input<typeof PlatformInput>;
 
@@ -65,10 +86,24 @@ const SETTING_INPUTS = {
   sunshine: ['apiUrl', 'keyId', 'humanSwitchboardName', 'botSwitchboardName'],
   chatwoot: ['apiUrl', 'accountId'],
   'dialogflow-cx': ['fulfillmentText'],
+  rasa: ['apiUrl', 'reasons', 'handoffAction', 'resumeIntent'],
 } as const;
-const SECRET_INPUTS = { sunshine: ['keySecretEnv', 'webhookSecretEnv'], chatwoot: ['tokenEnv', 'webhookSecretEnv'], 'dialogflow-cx': [] } as const;
-const REQUIRED_SECRETS = { sunshine: ['keySecretEnv'], chatwoot: ['tokenEnv'], 'dialogflow-cx': [] } as const;
-const ALL_INPUTS = ['apiUrl', 'keyId', 'humanSwitchboardName', 'botSwitchboardName', 'accountId', 'fulfillmentText', 'keySecretEnv', 'tokenEnv', 'webhookSecretEnv'] as const;
+const SECRET_INPUTS = { sunshine: ['keySecretEnv', 'webhookSecretEnv'], chatwoot: ['tokenEnv', 'webhookSecretEnv'], 'dialogflow-cx': [], rasa: ['tokenEnv'] } as const;
+const REQUIRED_SECRETS = { sunshine: ['keySecretEnv'], chatwoot: ['tokenEnv'], 'dialogflow-cx': [], rasa: [] } as const;
+const ALL_INPUTS = [
+  'apiUrl',
+  'keyId',
+  'humanSwitchboardName',
+  'botSwitchboardName',
+  'accountId',
+  'fulfillmentText',
+  'reasons',
+  'handoffAction',
+  'resumeIntent',
+  'keySecretEnv',
+  'tokenEnv',
+  'webhookSecretEnv',
+] as const;
 
 const flag = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 

@@ -28,13 +28,14 @@ interface PlatformRow extends OutboxRow {
   credentials: unknown;
 }
 
-const LABEL: Record<PlatformKind, string> = { sunshine: 'Sunshine Conversations', chatwoot: 'Chatwoot', 'dialogflow-cx': 'Dialogflow CX' };
+const LABEL: Record<PlatformKind, string> = { sunshine: 'Sunshine Conversations', chatwoot: 'Chatwoot', 'dialogflow-cx': 'Dialogflow CX', rasa: 'Rasa' };
 /** What each call was to do, for the agent's notice when it could not. */
 const INTENT: Record<string, string> = {
   assign: 'assign the conversation to you',
   note: 'add your note to the conversation',
   return_to_bot: 'give the conversation back to the bot',
   resolve: 'resolve the conversation',
+  trigger_intent: 'have the bot speak first',
 };
 
 /** A short reason from a failed answer: the platform's own message when it gave one. */
@@ -96,7 +97,7 @@ export function startPlatformDeliverer(options: PlatformDelivererOptions): Outbo
       if ('missing' in auth) return { error: auth.missing };
       return {
         request: {
-          url: base + row.body.path,
+          url: base + row.body.path + (auth.query ? `${row.body.path.includes('?') ? '&' : '?'}${new URLSearchParams(auth.query).toString()}` : ''),
           headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': USER_AGENT, ...auth.headers },
           body: JSON.stringify(row.body.json),
         },

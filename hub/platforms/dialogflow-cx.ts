@@ -45,7 +45,7 @@ function botTexts(messages: CxResponseMessage[]): string[] {
   ]).filter((t) => t.trim() !== '');
 }
 
-export const dialogflowCx: PlatformAdapter<'dialogflow-cx', CxContext, Record<string, never>> = {
+export const dialogflowCx: PlatformAdapter<'dialogflow-cx', CxContext, never> = {
   kind: 'dialogflow-cx',
   label: 'Dialogflow CX',
 
@@ -104,8 +104,6 @@ export const dialogflowCx: PlatformAdapter<'dialogflow-cx', CxContext, Record<st
     ];
   },
 
-  // Nothing to fetch: the webhook request is all CX says.
-  fetch: async () => ({}),
 
   packet(context) {
     return buildPacket({

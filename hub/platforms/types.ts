@@ -52,12 +52,12 @@ export interface PlatformAdapter<K extends PlatformKind, C, F> {
   verify(request: IncomingRequest, platform: PlatformIntegration<K>, env: NodeJS.ProcessEnv, now: Date): Verdict;
   /** What the webhook reports, one news per event; `reject` when the body is not what the platform sends (`issues` name the fields in its own shape). */
   read(body: unknown, platform: PlatformIntegration<K>): Array<News<C>> | { reject: string; issues?: FieldIssue[] };
-  /** The transcript and customer from the platform's API. */
-  fetch(context: C, platform: PlatformIntegration<K>, api: ApiClient): Promise<F>;
+  /** The transcript and customer from the platform's API; absent when the webhook carries the whole context. */
+  fetch?(context: C, platform: PlatformIntegration<K>, api: ApiClient): Promise<F>;
   /** The packet: from the webhook alone (`fetched` undefined, a partial handoff) or with what was fetched. */
   packet(context: C, fetched: F | undefined, platform: PlatformIntegration<K>): ContextPacket;
-  /** Headers that sign a request in to the platform's API, or why they cannot be made. */
-  auth(platform: PlatformIntegration<K>, env: NodeJS.ProcessEnv): { headers: Record<string, string> } | { missing: string };
+  /** Headers (and query parameters) that sign a request in to the platform's API, or why they cannot be made. */
+  auth(platform: PlatformIntegration<K>, env: NodeJS.ProcessEnv): { headers: Record<string, string>; query?: Record<string, string> } | { missing: string };
   /** The calls telling the platform what happened in Baton (none when it needs to hear nothing). */
   calls(conversation: string, outcome: Outcome, platform: PlatformIntegration<K>): PlatformCall[];
   /**

@@ -10,5 +10,6 @@ export * from './socket.ts';
 export * from './chatwoot.ts';
 export * from './sunshine.ts';
 export * from './dialogflow-cx.ts';
+export * from './rasa.ts';
 export * from './units.ts';
 export * from './sign-in.ts';

@@ -104,6 +104,27 @@ describe('npm run hub -- integration platform …', () => {
     expect(JSON.parse(list.stdout)).toContainEqual({ name: 'cx-agent', kind: 'dialogflow-cx', settings: { fulfillmentText: 'A colleague takes over now.' }, secretsFrom: {}, ingressPath: '/v1/ingress/dialogflow-cx/cx-agent' });
   });
 
+  it('configures a Rasa integration with its API and reason table, and names a bad table', { timeout: 60_000 }, async () => {
+    expect((await run(['integration', 'create', '--data-dir', dataDir, '--name', 'rasa-bot', '--team', 'support'])).code).toBe(0);
+    const bad = await run(['integration', 'platform', '--data-dir', dataDir, '--name', 'rasa-bot', '--kind', 'rasa', '--reasons', 'out_of_scope=nonsense']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--reasons');
+    const set = await run([
+      'integration', 'platform', '--data-dir', dataDir, '--name', 'rasa-bot', '--kind', 'rasa',
+      '--api-url', 'http://127.0.0.1:5005/', '--token-env', 'RASA_TOKEN', '--reasons', 'out_of_scope=other, billing_dispute=emotional_state', '--resume-intent', 'agent_done',
+    ]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain('POST <hub URL>/v1/ingress/rasa/rasa-bot');
+    const list = await run(['integration', 'platforms', '--data-dir', dataDir]);
+    expect(JSON.parse(list.stdout)).toContainEqual({
+      name: 'rasa-bot',
+      kind: 'rasa',
+      settings: { apiUrl: 'http://127.0.0.1:5005', reasons: { out_of_scope: 'other', billing_dispute: 'emotional_state' }, resumeIntent: 'agent_done' },
+      secretsFrom: { tokenEnv: 'RASA_TOKEN' },
+      ingressPath: '/v1/ingress/rasa/rasa-bot',
+    });
+  });
+
   it('a hub on that folder takes the signed webhook with the secrets from its environment, and logs neither', { timeout: 60_000 }, async () => {
     fake.conversations.set('61', [{ id: 1, content: 'Hello, a person please', message_type: 0, created_at: 1765000000, private: false }]);
     const hub = cli(['serve', '--port', '0', '--data-dir', dataDir], { CW_TOKEN: TOKEN, CW_SECRET: SECRET, LOG_LEVEL: 'debug' });

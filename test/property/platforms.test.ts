@@ -1,4 +1,4 @@
-// POST /v1/ingress/chatwoot|sunshine|dialogflow-cx/<integration> under hostile
+// POST /v1/ingress/chatwoot|sunshine|dialogflow-cx|rasa/<integration> under hostile
 // input, over real HTTP, with each platform's API served by a local fake that answers with hostile
 // messages and users too: well-formed handoff webhooks (any Baton keys and extra keys, any
 // customer, any text, unknown fields), the same with one thing broken, any JSON, raw bytes, wrong
@@ -163,10 +163,43 @@ const cxHandoff = fc.record(
   { requiredKeys: ['detectIntentResponseId', 'sessionInfo', 'messages'] },
 );
 
+// --- Rasa ----------------------------------------------------------------------------------
+
+const rasaEvent = fc.oneof(
+  fc.record(
+    {
+      event: fc.constant('user'),
+      timestamp: maybe(fc.oneof(fc.double(), fc.integer())),
+      text: maybe(hostileString),
+      parse_data: maybe(fc.record({ intent: maybe(fc.record({ name: maybe(fc.oneof(fc.constantFrom('nlu_fallback', 'out_of_scope', 'talk_to_human', 'report_bug'), hostileString)), confidence: maybe(fc.double()) }, { requiredKeys: [] })), entities: hostileJson }, { requiredKeys: [] })),
+      input_channel: maybe(hostileString),
+    },
+    { requiredKeys: ['event'] },
+  ),
+  fc.record({ event: fc.constant('bot'), timestamp: maybe(fc.double()), text: maybe(hostileString), data: hostileJson, metadata: maybe(fc.dictionary(hostileString, hostileJson, { maxKeys: 2 })) }, { requiredKeys: ['event'] }),
+  fc.record({ event: fc.constantFrom('action', 'action_execution_rejected'), timestamp: maybe(fc.double()), name: maybe(fc.oneof(fc.constantFrom('action_listen', 'action_handoff', 'utter_greet', 'action_default_fallback'), hostileString)) }, { requiredKeys: ['event'] }),
+  fc.record({ event: fc.constant('session_started'), timestamp: maybe(fc.double()), metadata: maybe(flatMap) }, { requiredKeys: ['event'] }),
+  fc.record({ event: fc.oneof(fc.constantFrom('rewind', 'undo', 'restart', 'slot', 'user_featurization', 'active_loop'), hostileString), timestamp: maybe(fc.double()), name: maybe(hostileString), value: hostileJson }, { requiredKeys: ['event'] }),
+);
+const rasaHandoff = fc.record(
+  {
+    sender_id: fc.constant(''),
+    slots: maybe(fc.tuple(flatMap, fc.dictionary(hostileString, hostileJson, { maxKeys: 3 })).map(([keys, other]) => ({ ...other, ...keys }))),
+    latest_message: maybe(fc.record({ intent: maybe(fc.record({ name: maybe(hostileString), confidence: maybe(fc.double()) }, { requiredKeys: [] })), intent_ranking: maybe(fc.array(hostileJson, { maxLength: 2 })), text: maybe(hostileString) }, { requiredKeys: [] })),
+    latest_event_time: maybe(fc.double()),
+    latest_input_channel: maybe(fc.oneof(fc.constantFrom('rest', 'telegram', 'twilio_voice', 'socketio'), hostileString)),
+    events: maybe(fc.array(rasaEvent, { maxLength: 8 })),
+    active_loop: maybe(fc.record({ name: maybe(hostileString) }, { requiredKeys: [] })),
+    paused: maybe(fc.boolean()),
+    unknown_field: hostileJson,
+  },
+  { requiredKeys: ['sender_id'] },
+);
+
 // --- what is sent ----------------------------------------------------------------------------
 
 interface Case {
-  platform: 'chatwoot' | 'sunshine' | 'dialogflow-cx';
+  platform: 'chatwoot' | 'sunshine' | 'dialogflow-cx' | 'rasa';
   body: string | Uint8Array;
   contentType: string | null;
   wellFormed: boolean;
@@ -178,6 +211,7 @@ let sequence = 0;
 function fresh(platform: Case['platform'], value: Record<string, any>): Record<string, any> {
   sequence += 1;
   if (platform === 'chatwoot') return { ...value, id: 100_000 + sequence };
+  if (platform === 'rasa') return { ...value, sender_id: `sender-${sequence}` };
   if (platform === 'dialogflow-cx') {
     const session = `projects/p/locations/global/agents/a/sessions/s-${sequence}`;
     return { ...value, detectIntentResponseId: `dir-${sequence}`, sessionInfo: { ...value.sessionInfo, session } };
@@ -204,12 +238,14 @@ const forPlatform = (platform: Case['platform'], valid: fc.Arbitrary<Record<stri
       }),
     },
   );
-const cases = fc.oneof(forPlatform('chatwoot', chatwootHandoff), forPlatform('sunshine', sunshineHandoff), forPlatform('dialogflow-cx', cxHandoff));
+const cases = fc.oneof(forPlatform('chatwoot', chatwootHandoff), forPlatform('sunshine', sunshineHandoff), forPlatform('dialogflow-cx', cxHandoff), forPlatform('rasa', rasaHandoff));
 const CX_KEY = 'cx-integration-key-0123456789';
+const RASA_KEY = 'rasa-integration-key-0123456789';
 
 function headers(c: Case): Record<string, string> {
   const raw = Buffer.from(c.body);
   const type: Record<string, string> = c.contentType !== null ? { 'content-type': c.contentType } : {};
+  if (c.platform === 'rasa') return { ...type, authorization: `Bearer ${c.badAuth ? 'rasa-wrong-key-0123456789' : RASA_KEY}` };
   if (c.platform === 'dialogflow-cx') return { ...type, authorization: `Bearer ${c.badAuth ? 'cx-wrong-key-0123456789' : CX_KEY}` };
   if (c.platform === 'sunshine') return { ...type, 'x-api-key': c.badAuth ? 'wrong-secret-0123456789' : SC_SECRET };
   const timestamp = String(Math.floor(Date.now() / 1000));
@@ -240,6 +276,8 @@ describe('the platform endpoints under hostile input', () => {
     for (const kind of ['chatwoot', 'sunshine'] as const) await createIntegration(t.hub.db, { name: `helpdesk-${kind}`, team: 'support' });
     await createIntegration(t.hub.db, { name: 'helpdesk-dialogflow-cx', team: 'support', key: CX_KEY });
     await setPlatform(t.hub.db, { name: 'helpdesk-dialogflow-cx', kind: 'dialogflow-cx' });
+    await createIntegration(t.hub.db, { name: 'helpdesk-rasa', team: 'support', key: RASA_KEY });
+    await setPlatform(t.hub.db, { name: 'helpdesk-rasa', kind: 'rasa', reasons: 'billing_dispute=emotional_state' });
     await setPlatform(t.hub.db, { name: 'helpdesk-chatwoot', kind: 'chatwoot', apiUrl: chatwoot.url, tokenEnv: 'CW_TOKEN', webhookSecretEnv: 'CW_SECRET' });
     await setPlatform(t.hub.db, {
       name: 'helpdesk-sunshine',
