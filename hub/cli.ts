@@ -93,6 +93,8 @@ Admin commands (run while the hub is stopped when using a PGlite data folder):
                 [--reasons <intent=reason,...>] [--handoff-action <action>] [--resume-intent <intent>]
       the handoff action posts the tracker with "Authorization: Bearer <integration key>";
       --api-url lets "Return to bot" resume the conversation in Rasa
+  integration platform --name <integration> --kind lex
+      (the Lambda in integrations/lex-lambda forwards the event with "Authorization: Bearer <key>")
       the platform's webhook goes to POST <hub URL>/v1/ingress/<kind>/<integration>; secrets are
       read from the hub's environment, never stored or printed
   integration platforms

@@ -2,8 +2,8 @@
 // Sunshine Conversations' APIs on loopback, and one conversation on each that their bots hand to
 // a person, so the demo shows where such handoffs come from (the platform, the link back, the
 // transcript read from the platform's API). Baton's calls back (assignment, status, passControl)
-// are answered and logged. A Dialogflow CX agent's webhook call and a Rasa bot's handoff action
-// hand off one more conversation each; Rasa's API is stood in for too (the resume after "Return to bot").
+// are answered and logged. A Dialogflow CX agent's webhook call, a Rasa bot's handoff action and
+// an Amazon Lex V2 bot's Lambda event hand off one more conversation each; Rasa's API is stood in for too (the resume after "Return to bot").
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +28,7 @@ const SUNSHINE_USER = 'user_demo_1';
 const DIALOGFLOW_CX_KEY = 'demo-dialogflow-cx-key';
 /** The demo Rasa bot's integration key, and its API token (the stand-in checks it). */
 const RASA_KEY = 'demo-rasa-key';
+const LEX_KEY = 'demo-lex-key';
 const CX_SESSION = 'projects/demo-project/locations/global/agents/demo-agent/sessions/demo-cx-session-1';
 
 /** `integration platform`'s input, as plain data. */
@@ -35,12 +36,13 @@ export type DemoPlatformInput =
   | { name: string; kind: 'chatwoot'; apiUrl: string; tokenEnv: string; webhookSecretEnv: string }
   | { name: string; kind: 'sunshine'; apiUrl: string; keyId: string; keySecretEnv: string; webhookSecretEnv: string; humanSwitchboardName: string; botSwitchboardName: string }
   | { name: string; kind: 'dialogflow-cx'; fulfillmentText: string }
-  | { name: string; kind: 'rasa'; apiUrl: string; tokenEnv: string; resumeIntent: string };
+  | { name: string; kind: 'rasa'; apiUrl: string; tokenEnv: string; resumeIntent: string }
+  | { name: string; kind: 'lex' };
 
 export interface DemoPlatforms {
   /** The stand-in APIs' base URL. */
   apiUrl: string;
-  /** Creates the integrations `demo-chatwoot`, `demo-sunshine`, `demo-dialogflow-cx` and `demo-rasa` when missing. */
+  /** Creates the integrations `demo-chatwoot`, `demo-sunshine`, `demo-dialogflow-cx`, `demo-rasa` and `demo-lex` when missing. */
   createIntegrations(db: Queryable): Promise<void>;
   /** How each is put in front of its stand-in (set again at each start: the port changes), for `setPlatform`. */
   platforms: readonly DemoPlatformInput[];
@@ -137,8 +139,8 @@ export async function startDemoPlatforms(log: DemoBotLog): Promise<DemoPlatforms
   return {
     apiUrl,
     async createIntegrations(db) {
-      const keys: Record<string, string> = { 'demo-dialogflow-cx': DIALOGFLOW_CX_KEY, 'demo-rasa': RASA_KEY };
-      for (const name of ['demo-chatwoot', 'demo-sunshine', 'demo-dialogflow-cx', 'demo-rasa']) {
+      const keys: Record<string, string> = { 'demo-dialogflow-cx': DIALOGFLOW_CX_KEY, 'demo-rasa': RASA_KEY, 'demo-lex': LEX_KEY };
+      for (const name of ['demo-chatwoot', 'demo-sunshine', 'demo-dialogflow-cx', 'demo-rasa', 'demo-lex']) {
         const { rows } = await db.query('select 1 from integrations where name = $1', [name]);
         if (!rows[0]) await createIntegration(db, { name, team: 'support', ...(keys[name] && { key: keys[name] }) });
       }
@@ -157,6 +159,7 @@ export async function startDemoPlatforms(log: DemoBotLog): Promise<DemoPlatforms
       },
       { name: 'demo-dialogflow-cx', kind: 'dialogflow-cx', fulfillmentText: 'Connecting you with a specialist now.' },
       { name: 'demo-rasa', kind: 'rasa', apiUrl, tokenEnv: 'BATON_DEMO_RASA_TOKEN', resumeIntent: 'agent_handback' },
+      { name: 'demo-lex', kind: 'lex' },
     ],
     async play(hubUrl) {
       const chatwoot = {
@@ -229,6 +232,28 @@ export async function startDemoPlatforms(log: DemoBotLog): Promise<DemoPlatforms
         ],
       };
       await post(`${hubUrl}/v1/ingress/rasa/demo-rasa`, rasaTracker, () => ({ authorization: `Bearer ${RASA_KEY}` }));
+      // The Lex bot's TalkToAgent fulfillment Lambda forwards its input event, as on an Amazon Connect call.
+      const lexEvent = {
+        messageVersion: '1.0',
+        invocationSource: 'FulfillmentCodeHook',
+        inputMode: 'Speech',
+        responseContentType: 'text/plain; charset=utf-8',
+        sessionId: `demo-contact-${Date.now()}`,
+        inputTranscript: 'my internet has been down since this morning and the reset did not help',
+        bot: { id: 'DEMOBOT001', name: 'ConnectSupportBot', aliasId: 'TSTALIASID', aliasName: 'TestBotAlias', localeId: 'en_US', version: 'DRAFT' },
+        interpretations: [
+          {
+            intent: { name: 'TalkToAgent', slots: { ServiceType: { shape: 'Scalar', value: { originalValue: 'internet', interpretedValue: 'Broadband', resolvedValues: ['Broadband'] } } }, state: 'ReadyForFulfillment', confirmationState: 'None' },
+            nluConfidence: 0.89,
+            sentimentResponse: { sentiment: 'NEGATIVE', sentimentScore: { positive: 0.02, negative: 0.9, neutral: 0.06, mixed: 0.02 } },
+          },
+        ],
+        sessionState: {
+          sessionAttributes: { customer_id: 'cust-9034', customer_name: 'Amara Okafor', handoff_reason: 'complexity', bot_attempts: 'line test; router reset', skills: 'accounts' },
+          intent: { name: 'TalkToAgent', slots: { ServiceType: { shape: 'Scalar', value: { originalValue: 'internet', interpretedValue: 'Broadband', resolvedValues: ['Broadband'] } } }, state: 'ReadyForFulfillment', confirmationState: 'None' },
+        },
+      };
+      await post(`${hubUrl}/v1/ingress/lex/demo-lex`, lexEvent, () => ({ authorization: `Bearer ${LEX_KEY}` }));
     },
     async stop() {
       server.closeAllConnections();

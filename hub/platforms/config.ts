@@ -6,7 +6,7 @@ import { TRIGGER_REASONS, TargetUrl, describeIssues } from '../../shared/protoco
 import { AdminInputError } from '../admin/accounts.ts';
 import type { Queryable } from '../store/db.ts';
 
-export const PLATFORM_KINDS = ['sunshine', 'chatwoot', 'dialogflow-cx', 'rasa'] as const;
+export const PLATFORM_KINDS = ['sunshine', 'chatwoot', 'dialogflow-cx', 'rasa', 'lex'] as const;
 export const PlatformKind = z.enum(PLATFORM_KINDS);
 export type PlatformKind = z.infer<typeof PlatformKind>;
 
@@ -53,6 +53,7 @@ export const PLATFORM_SETTINGS = {
     /** Triggered after "Return to bot", so the bot speaks first. */
     resumeIntent: rasaName.optional(),
   }),
+  lex: z.strictObject({}),
 } as const;
 export type PlatformSettings = { [K in PlatformKind]: z.infer<(typeof PLATFORM_SETTINGS)[K]> };
 
@@ -87,9 +88,10 @@ const SETTING_INPUTS = {
   chatwoot: ['apiUrl', 'accountId'],
   'dialogflow-cx': ['fulfillmentText'],
   rasa: ['apiUrl', 'reasons', 'handoffAction', 'resumeIntent'],
+  lex: [],
 } as const;
-const SECRET_INPUTS = { sunshine: ['keySecretEnv', 'webhookSecretEnv'], chatwoot: ['tokenEnv', 'webhookSecretEnv'], 'dialogflow-cx': [], rasa: ['tokenEnv'] } as const;
-const REQUIRED_SECRETS = { sunshine: ['keySecretEnv'], chatwoot: ['tokenEnv'], 'dialogflow-cx': [], rasa: [] } as const;
+const SECRET_INPUTS = { sunshine: ['keySecretEnv', 'webhookSecretEnv'], chatwoot: ['tokenEnv', 'webhookSecretEnv'], 'dialogflow-cx': [], rasa: ['tokenEnv'], lex: [] } as const;
+const REQUIRED_SECRETS = { sunshine: ['keySecretEnv'], chatwoot: ['tokenEnv'], 'dialogflow-cx': [], rasa: [], lex: [] } as const;
 const ALL_INPUTS = [
   'apiUrl',
   'keyId',

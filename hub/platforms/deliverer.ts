@@ -28,7 +28,7 @@ interface PlatformRow extends OutboxRow {
   credentials: unknown;
 }
 
-const LABEL: Record<PlatformKind, string> = { sunshine: 'Sunshine Conversations', chatwoot: 'Chatwoot', 'dialogflow-cx': 'Dialogflow CX', rasa: 'Rasa' };
+const LABEL: Record<PlatformKind, string> = { sunshine: 'Sunshine Conversations', chatwoot: 'Chatwoot', 'dialogflow-cx': 'Dialogflow CX', rasa: 'Rasa', lex: 'Amazon Lex' };
 /** What each call was to do, for the agent's notice when it could not. */
 const INTENT: Record<string, string> = {
   assign: 'assign the conversation to you',

@@ -2,11 +2,12 @@ import { describeError } from '../outbox/deliverer.ts';
 import { chatwoot } from './chatwoot.ts';
 import { apiUrlOf, type PlatformIntegration, type PlatformKind } from './config.ts';
 import { dialogflowCx } from './dialogflow-cx.ts';
+import { lex } from './lex.ts';
 import { rasa } from './rasa.ts';
 import { sunshine } from './sunshine.ts';
 import type { ApiClient, PlatformAdapter } from './types.ts';
 
-export const ADAPTERS = { sunshine, chatwoot, 'dialogflow-cx': dialogflowCx, rasa } as const;
+export const ADAPTERS = { sunshine, chatwoot, 'dialogflow-cx': dialogflowCx, rasa, lex } as const;
 
 /** The adapter for a kind, typed loosely enough to be driven by code that does not know which. */
 export function adapterOf(kind: PlatformKind): PlatformAdapter<PlatformKind, unknown, unknown> {

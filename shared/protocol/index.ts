@@ -11,5 +11,6 @@ export * from './chatwoot.ts';
 export * from './sunshine.ts';
 export * from './dialogflow-cx.ts';
 export * from './rasa.ts';
+export * from './lex.ts';
 export * from './units.ts';
 export * from './sign-in.ts';

@@ -1,5 +1,5 @@
 // The demo hub plays one Chatwoot and one Sunshine Conversations conversation against its
-// built-in stand-ins for their APIs, and one Dialogflow CX webhook call and one Rasa handoff action, so `npm start` shows where
+// built-in stand-ins for their APIs, one Dialogflow CX webhook call, one Rasa handoff action and one Amazon Lex V2 Lambda event, so `npm start` shows where
 // platform handoffs come from.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoHub, type RunningDemoHub } from '../../hub/hub.ts';
@@ -12,12 +12,12 @@ beforeAll(async () => {
 afterAll(() => hub?.close());
 
 describe('the demo hub', () => {
-  it('hands off a Chatwoot, a Sunshine Conversations, a Dialogflow CX and a Rasa conversation with their transcripts and customers, read from the stand-in APIs', async () => {
+  it('hands off a Chatwoot, a Sunshine Conversations, a Dialogflow CX, a Rasa and an Amazon Lex conversation with their transcripts and customers, read from the stand-in APIs', async () => {
     const platformHandoffs = async () => {
       const { rows } = await hub.db.query<{ packet: Handoff['packet'] }>(`select packet from handoffs where platform_conversation is not null order by created_at`);
       return rows.map((r) => r.packet);
     };
-    await expect.poll(async () => (await platformHandoffs()).map((p) => p.source?.platform).sort(), { timeout: 20_000, interval: 250 }).toEqual(['chatwoot', 'dialogflow-cx', 'rasa', 'sunshine']);
+    await expect.poll(async () => (await platformHandoffs()).map((p) => p.source?.platform).sort(), { timeout: 20_000, interval: 250 }).toEqual(['chatwoot', 'dialogflow-cx', 'lex', 'rasa', 'sunshine']);
     const all = await platformHandoffs();
     const cw = all.find((p) => p.source?.platform === 'chatwoot')!;
     expect(cw.customer?.name).toBe('Lucía Fernández');
@@ -33,5 +33,7 @@ describe('the demo hub', () => {
     expect(rasa).toMatchObject({ customer: { id: 'cust-4410', name: 'Jonas Weber' }, intent: { name: 'report_bug' }, trigger: { reason: 'customer_request' } });
     expect(rasa.botAttempts).toEqual([{ step: 'action_lookup_invoices' }, { step: 'action_default_fallback' }]);
     expect(rasa.transcript).toHaveLength(5);
+    const lex = all.find((p) => p.source?.platform === 'lex')!;
+    expect(lex).toMatchObject({ customer: { id: 'cust-9034', name: 'Amara Okafor' }, intent: { name: 'TalkToAgent', confidence: 0.89 }, channel: 'voice', metadata: { slot_ServiceType: 'Broadband' } });
   }, 30_000);
 });

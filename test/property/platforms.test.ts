@@ -1,4 +1,4 @@
-// POST /v1/ingress/chatwoot|sunshine|dialogflow-cx|rasa/<integration> under hostile
+// POST /v1/ingress/chatwoot|sunshine|dialogflow-cx|rasa|lex/<integration> under hostile
 // input, over real HTTP, with each platform's API served by a local fake that answers with hostile
 // messages and users too: well-formed handoff webhooks (any Baton keys and extra keys, any
 // customer, any text, unknown fields), the same with one thing broken, any JSON, raw bytes, wrong
@@ -196,10 +196,45 @@ const rasaHandoff = fc.record(
   { requiredKeys: ['sender_id'] },
 );
 
+// --- Amazon Lex V2 ---------------------------------------------------------------------------
+
+const lexSlot = maybe(fc.record({ shape: maybe(fc.constantFrom('Scalar', 'List')), value: maybe(fc.record({ originalValue: maybe(hostileString), interpretedValue: maybe(hostileString), resolvedValues: maybe(fc.array(hostileJson, { maxLength: 2 })) }, { requiredKeys: [] })) }, { requiredKeys: [] }));
+const lexIntent = fc.record(
+  { name: maybe(fc.oneof(fc.constantFrom('TalkToAgent', 'FallbackIntent'), hostileString)), slots: maybe(fc.dictionary(hostileString, lexSlot, { maxKeys: 3 })), state: maybe(hostileString), confirmationState: maybe(hostileString) },
+  { requiredKeys: [] },
+);
+const lexHandoff = fc.record(
+  {
+    messageVersion: maybe(fc.constant('1.0')),
+    invocationSource: maybe(fc.constantFrom('FulfillmentCodeHook', 'DialogCodeHook')),
+    inputMode: maybe(fc.oneof(fc.constantFrom('Text', 'Speech', 'DTMF'), hostileString)),
+    sessionId: fc.constant(''),
+    inputTranscript: maybe(hostileString),
+    bot: maybe(fc.record({ id: maybe(hostileString), name: maybe(hostileString), aliasId: maybe(hostileString), localeId: maybe(fc.oneof(fc.constantFrom('en_US', 'de_DE'), hostileString)), version: maybe(hostileString) }, { requiredKeys: [] })),
+    interpretations: maybe(
+      fc.array(
+        fc.record(
+          {
+            intent: maybe(lexIntent),
+            nluConfidence: maybe(fc.oneof(fc.double(), fc.record({ score: maybe(fc.double()) }, { requiredKeys: [] }))),
+            sentimentResponse: maybe(fc.record({ sentiment: maybe(fc.oneof(fc.constantFrom('POSITIVE', 'NEGATIVE', 'MIXED'), hostileString)), sentimentScore: maybe(fc.record({ positive: maybe(fc.double()), negative: maybe(fc.double()) }, { requiredKeys: [] })) }, { requiredKeys: [] })),
+          },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 3 },
+      ),
+    ),
+    requestAttributes: maybe(fc.dictionary(hostileString, hostileJson, { maxKeys: 2 })),
+    sessionState: maybe(fc.record({ sessionAttributes: maybe(flatMap), intent: maybe(lexIntent), activeContexts: maybe(fc.array(hostileJson, { maxLength: 2 })) }, { requiredKeys: [] })),
+    unknown_field: hostileJson,
+  },
+  { requiredKeys: ['sessionId'] },
+);
+
 // --- what is sent ----------------------------------------------------------------------------
 
 interface Case {
-  platform: 'chatwoot' | 'sunshine' | 'dialogflow-cx' | 'rasa';
+  platform: 'chatwoot' | 'sunshine' | 'dialogflow-cx' | 'rasa' | 'lex';
   body: string | Uint8Array;
   contentType: string | null;
   wellFormed: boolean;
@@ -212,6 +247,7 @@ function fresh(platform: Case['platform'], value: Record<string, any>): Record<s
   sequence += 1;
   if (platform === 'chatwoot') return { ...value, id: 100_000 + sequence };
   if (platform === 'rasa') return { ...value, sender_id: `sender-${sequence}` };
+  if (platform === 'lex') return { ...value, sessionId: `session-${sequence}` };
   if (platform === 'dialogflow-cx') {
     const session = `projects/p/locations/global/agents/a/sessions/s-${sequence}`;
     return { ...value, detectIntentResponseId: `dir-${sequence}`, sessionInfo: { ...value.sessionInfo, session } };
@@ -238,13 +274,15 @@ const forPlatform = (platform: Case['platform'], valid: fc.Arbitrary<Record<stri
       }),
     },
   );
-const cases = fc.oneof(forPlatform('chatwoot', chatwootHandoff), forPlatform('sunshine', sunshineHandoff), forPlatform('dialogflow-cx', cxHandoff), forPlatform('rasa', rasaHandoff));
+const cases = fc.oneof(forPlatform('chatwoot', chatwootHandoff), forPlatform('sunshine', sunshineHandoff), forPlatform('dialogflow-cx', cxHandoff), forPlatform('rasa', rasaHandoff), forPlatform('lex', lexHandoff));
 const CX_KEY = 'cx-integration-key-0123456789';
 const RASA_KEY = 'rasa-integration-key-0123456789';
+const LEX_KEY = 'lex-integration-key-0123456789';
 
 function headers(c: Case): Record<string, string> {
   const raw = Buffer.from(c.body);
   const type: Record<string, string> = c.contentType !== null ? { 'content-type': c.contentType } : {};
+  if (c.platform === 'lex') return { ...type, authorization: `Bearer ${c.badAuth ? 'lex-wrong-key-0123456789' : LEX_KEY}` };
   if (c.platform === 'rasa') return { ...type, authorization: `Bearer ${c.badAuth ? 'rasa-wrong-key-0123456789' : RASA_KEY}` };
   if (c.platform === 'dialogflow-cx') return { ...type, authorization: `Bearer ${c.badAuth ? 'cx-wrong-key-0123456789' : CX_KEY}` };
   if (c.platform === 'sunshine') return { ...type, 'x-api-key': c.badAuth ? 'wrong-secret-0123456789' : SC_SECRET };
@@ -278,6 +316,8 @@ describe('the platform endpoints under hostile input', () => {
     await setPlatform(t.hub.db, { name: 'helpdesk-dialogflow-cx', kind: 'dialogflow-cx' });
     await createIntegration(t.hub.db, { name: 'helpdesk-rasa', team: 'support', key: RASA_KEY });
     await setPlatform(t.hub.db, { name: 'helpdesk-rasa', kind: 'rasa', reasons: 'billing_dispute=emotional_state' });
+    await createIntegration(t.hub.db, { name: 'helpdesk-lex', team: 'support', key: LEX_KEY });
+    await setPlatform(t.hub.db, { name: 'helpdesk-lex', kind: 'lex' });
     await setPlatform(t.hub.db, { name: 'helpdesk-chatwoot', kind: 'chatwoot', apiUrl: chatwoot.url, tokenEnv: 'CW_TOKEN', webhookSecretEnv: 'CW_SECRET' });
     await setPlatform(t.hub.db, {
       name: 'helpdesk-sunshine',

@@ -15,7 +15,7 @@ export const PROPERTY_RUNS = {
   handoffs: 4_400,
   botframework: 2_400,
   socket: 3_600,
-  platforms: 1_600,
+  platforms: 2_000,
   routes: 1_500,
 } as const;
 export const PROPERTY_TOTAL = Object.values(PROPERTY_RUNS).reduce((a, b) => a + b, 0);
