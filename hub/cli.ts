@@ -8,6 +8,9 @@ import {
   TeamInput,
   createAgent,
   createIntegration,
+  findPerson,
+  issueToken,
+  revokeAgent,
   listAccounts,
   setCallbackUrl,
   setIntegrationTeams,
@@ -22,6 +25,7 @@ import { CorsOrigin } from './http/security.ts';
 import { InvalidTrustedProxy, trustedHop } from './http/client-address.ts';
 import type { Db } from './store/db.ts';
 import { createLogger } from './log.ts';
+import { link, listLinks, unlink } from './oidc/links.ts';
 import { acquireDataDirLock, DataDirLocked } from './store/lock.ts';
 
 
@@ -48,9 +52,34 @@ Serve (the default):
   --sign-in-limit <n>    failed sign-ins per client address per window before it is refused
                          (default 20; 0 = off)
   --sign-in-window <s>   its window in seconds (default 60)
+  --public-url <url>     the hub's address as browsers reach it (default http://<host>:<port>);
+                         the identity provider's redirect URI is <public URL>/v1/sign-in/callback
+
+Sign-in through an OpenID Connect identity provider (docs/sign-in.md):
+  --oidc-issuer <url>            the issuer (env BATON_OIDC_ISSUER); discovery reads its
+                                 /.well-known/openid-configuration at start
+  --oidc-client-id <id>          the hub's client id there (env BATON_OIDC_CLIENT_ID)
+  --oidc-client-secret-env <VAR> the variable holding the client secret (default
+                                 BATON_OIDC_CLIENT_SECRET; unset: a public client with PKCE)
+  --oidc-name <name>             the button says "Sign in with <name>" (env BATON_OIDC_NAME;
+                                 default the issuer's host name)
+  --oidc-scopes <scopes>         default "openid email profile offline_access" (env BATON_OIDC_SCOPES)
+  --oidc-provision refuse|agent  unknown people: refused (default), or created as agents
+  --oidc-default-team <team>     their team (default support)
+  --oidc-match-email             link a person by verified email on their first sign-in
+  --oidc-groups-claim <claim>    a claim listing groups; with it role and team follow it:
+  --oidc-lead-group <group>        members are leads, everyone else agents
+  --oidc-team-prefix <prefix>      a group <prefix><team> puts its member in that team
 
 Admin commands (run while the hub is stopped when using a PGlite data folder):
   agent create --name <name> --team <team> [--role agent|lead] [--skills a,b] [--capacity <n>] [--id <id>]
+               [--email <address>] [--expires-in <duration>]
+  agent token (--name <name> | --id <id>) [--expires-in <duration>]
+                         a new CLI token (the old one stops working); lifts a revocation
+  agent revoke (--name <name> | --id <id>)
+                         takes the person's access back: their CLI token and sessions stop
+                         working; a running hub disconnects their apps within 15 s
+      <duration>: seconds, or a number with s, m, h or d (e.g. 90d); the token stops working then
   integration create --name <name> [--team <team>] [--callback-url <url>]
   integration callback --name <name> --callback-url <url>
   integration platform --name <integration> --kind sunshine --api-url <url> --key-id <id>
@@ -74,6 +103,10 @@ Admin commands (run while the hub is stopped when using a PGlite data folder):
       webhook: --url <url>                              (the token is the signing secret)
   connector remove --team <team> --kind <kind>
   connector list
+  identity list                  which identity at the provider is which person
+  identity link (--name <name> | --id <id>) --subject <sub> [--issuer <url>]
+  identity unlink --subject <sub> [--issuer <url>]
+                                 --issuer defaults to --oidc-issuer / BATON_OIDC_ISSUER
   list
 `;
 
@@ -92,12 +125,27 @@ const OPTIONS = {
   'ingress-window': { type: 'string' },
   'sign-in-limit': { type: 'string' },
   'sign-in-window': { type: 'string' },
+  'public-url': { type: 'string' },
+  'oidc-issuer': { type: 'string' },
+  'oidc-client-id': { type: 'string' },
+  'oidc-client-secret-env': { type: 'string' },
+  'oidc-name': { type: 'string' },
+  'oidc-scopes': { type: 'string' },
+  'oidc-provision': { type: 'string' },
+  'oidc-default-team': { type: 'string' },
+  'oidc-match-email': { type: 'boolean' },
+  'oidc-groups-claim': { type: 'string' },
+  'oidc-lead-group': { type: 'string' },
+  'oidc-team-prefix': { type: 'string' },
+  subject: { type: 'string' },
+  issuer: { type: 'string' },
   name: { type: 'string' },
   team: { type: 'string' },
   role: { type: 'string' },
   skills: { type: 'string' },
   capacity: { type: 'string' },
   id: { type: 'string' },
+  'expires-in': { type: 'string' },
   'callback-url': { type: 'string' },
   teams: { type: 'string' },
   routing: { type: 'string' },
@@ -186,6 +234,48 @@ function accessOptions(values: Values): Pick<HubOptions, 'corsOrigins' | 'trustP
   };
 }
 
+/** The identity provider flags (or their variables) as startHub's `oidc`; undefined without an issuer. */
+function oidcOptions(values: Values, env: NodeJS.ProcessEnv): HubOptions['oidc'] {
+  const issuer = values['oidc-issuer'] ?? env.BATON_OIDC_ISSUER;
+  if (!issuer) {
+    const stray = Object.keys(values).find((flag) => flag.startsWith('oidc-'));
+    if (stray) throw new UsageError(`--${stray} needs --oidc-issuer.`);
+    return undefined;
+  }
+  let issuerUrl: URL;
+  try {
+    issuerUrl = new URL(issuer);
+  } catch {
+    throw new UsageError(`--oidc-issuer must be a URL (got "${issuer}").`);
+  }
+  const clientId = values['oidc-client-id'] ?? env.BATON_OIDC_CLIENT_ID;
+  if (!clientId) throw new UsageError('--oidc-issuer needs --oidc-client-id (or BATON_OIDC_CLIENT_ID).');
+  const secretVar = values['oidc-client-secret-env'] ?? 'BATON_OIDC_CLIENT_SECRET';
+  if (values['oidc-client-secret-env'] && !env[secretVar]) throw new UsageError(`--oidc-client-secret-env ${secretVar}: that variable is not set.`);
+  const provision = values['oidc-provision'] ?? 'refuse';
+  if (provision !== 'refuse' && provision !== 'agent') throw new UsageError(`--oidc-provision must be refuse or agent (got "${provision}").`);
+  const publicUrl = values['public-url'];
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+\/?$/.test(publicUrl)) throw new UsageError(`--public-url must be http(s)://host[:port] (got "${publicUrl}").`);
+  return {
+    settings: {
+      issuer,
+      clientId,
+      clientSecret: env[secretVar] || undefined,
+      name: values['oidc-name'] ?? env.BATON_OIDC_NAME ?? issuerUrl.hostname,
+      scopes: values['oidc-scopes'] ?? env.BATON_OIDC_SCOPES ?? 'openid email profile offline_access',
+      ...(publicUrl && { publicUrl: publicUrl.replace(/\/+$/, '') }),
+    },
+    people: {
+      provision,
+      ...(values['oidc-default-team'] && { defaultTeam: values['oidc-default-team'] }),
+      matchEmail: values['oidc-match-email'] ?? false,
+      groupsClaim: values['oidc-groups-claim'],
+      leadGroup: values['oidc-lead-group'],
+      teamPrefix: values['oidc-team-prefix'],
+    },
+  };
+}
+
 function storeOptions(values: Values) {
   const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
   const dataDir = resolve(values['data-dir'] ?? process.env.BATON_DATA_DIR ?? '.data/hub');
@@ -201,12 +291,14 @@ async function serve(values: Values): Promise<void> {
   }
   if (values['demo-bot'] && !values.demo) throw new UsageError('--demo-bot needs --demo (the bot signs in as the demo integration).');
   const access = accessOptions(values);
+  const oidc = oidcOptions(values, process.env);
+  if (oidc && values.demo) throw new UsageError('--demo uses published credentials; it does not go with --oidc-issuer.');
   const store = storeOptions(values);
   const release = store.dataDir ? acquireDataDirLock(store.dataDir) : () => undefined;
   const log = createLogger();
   const hub = values['demo-bot']
     ? await startDemoHub({ ...store, ...access, port, host, log })
-    : await startHub({ ...store, ...access, port, host, demo: values.demo ?? false, log });
+    : await startHub({ ...store, ...access, port, host, demo: values.demo ?? false, log, ...(oidc && { oidc }) });
   console.log(`Baton hub listening on ${hub.url}`);
   if (values.demo) console.log(`Demo sign-in: ${hub.url}/#token=demo-ana (Ana), demo-ben (Ben), demo-lee (lead Lee)`);
 
@@ -222,6 +314,16 @@ async function serve(values: Values): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
+
+/** `--expires-in`: seconds, or a number followed by s, m, h or d. */
+function duration(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/.exec(value.trim());
+  if (!m || Number(m[1]) <= 0) throw new UsageError(`--${flag} must be a duration such as 3600, 90m, 12h or 30d (got "${value}").`);
+  return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+}
+
+const expiryText = (expiresAt: Date | null) => (expiresAt ? `expires ${expiresAt.toISOString()}` : 'does not expire');
 
 type AdminTask = (db: Db) => Promise<void>;
 
@@ -244,11 +346,35 @@ function planAdmin(command: string, values: Values): AdminTask {
         skills: values.skills ? values.skills.split(',').map((s) => s.trim()).filter(Boolean) : [],
         ...(values.capacity !== undefined && { capacity: number(values.capacity, 'capacity') }),
         ...(values.id && { id: values.id }),
+        ...(values.email !== undefined && { email: values.email }),
+        ...(values['expires-in'] !== undefined && { expiresInSeconds: duration(values['expires-in'], 'expires-in') }),
       }, 'create the agent');
       return async (db) => {
         const agent = await createAgent(db, input);
         console.log(`Created ${input.role} ${input.name} (${agent.id}) in team ${input.team}.`);
         console.log(`Token (shown once): ${agent.token}`);
+        console.log(`The token ${expiryText(agent.expiresAt)}.`);
+      };
+    }
+    case 'agent token':
+    case 'agent revoke': {
+      if (!values.name && !values.id) throw new UsageError(`${command} needs --name or --id.`);
+      const who = { id: values.id, name: values.name };
+      if (command === 'agent revoke') {
+        return async (db) => {
+          const person = await findPerson(db, who);
+          const { sessionsEnded } = await db.transaction((q) => revokeAgent(q, person.id));
+          console.log(`Revoked ${person.name} (${person.id}): their CLI token and ${sessionsEnded} open session(s) no longer work.`);
+          console.log('A running hub disconnects their apps within 15 s. `agent token` gives them access again.');
+        };
+      }
+      const seconds = duration(values['expires-in'], 'expires-in');
+      return async (db) => {
+        const person = await findPerson(db, who);
+        const { token, expiresAt } = await issueToken(db, person.id, seconds);
+        console.log(`New token for ${person.name} (${person.id}); the old one no longer works.`);
+        console.log(`Token (shown once): ${token}`);
+        console.log(`The token ${expiryText(expiresAt)}.`);
       };
     }
     case 'integration create': {
@@ -359,6 +485,24 @@ function planAdmin(command: string, values: Values): AdminTask {
     }
     case 'connector list':
       return async (db) => console.log(JSON.stringify(await listConnectors(db), null, 2));
+    case 'identity list':
+      return async (db) => console.log(JSON.stringify(await listLinks(db), null, 2));
+    case 'identity link':
+    case 'identity unlink': {
+      const subject = values.subject;
+      if (!subject) throw new UsageError(`${command} needs --subject (the identity's \`sub\` claim).`);
+      const issuer = values.issuer ?? values['oidc-issuer'] ?? process.env.BATON_OIDC_ISSUER;
+      if (!issuer) throw new UsageError(`${command} needs --issuer (or BATON_OIDC_ISSUER).`);
+      if (command === 'identity unlink') {
+        return async (db) => console.log((await unlink(db, issuer, subject)) ? `Unlinked ${subject} at ${issuer}.` : `${subject} at ${issuer} was not linked.`);
+      }
+      if (!values.name && !values.id) throw new UsageError('identity link needs --name or --id.');
+      return async (db) => {
+        const person = await findPerson(db, { id: values.id, name: values.name });
+        await link(db, issuer, subject, person.id);
+        console.log(`${subject} at ${issuer} now signs in as ${person.name} (${person.id}).`);
+      };
+    }
     case 'list':
       return async (db) => console.log(JSON.stringify(await listAccounts(db), null, 2));
     default:

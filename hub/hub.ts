@@ -2,12 +2,14 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { setCallbackUrl } from './admin/accounts.ts';
-import { attachAgentsNamespace } from './sockets/agents-namespace.ts';
+import { attachAgentsNamespace, DEFAULT_ACCESS_CHECK_MS } from './sockets/agents-namespace.ts';
+import { DEFAULT_SESSION_LIMITS, pruneSignIns, type SessionLimits } from './auth/sessions.ts';
+import { RelyingParty, type OidcSettings } from './oidc/relying-party.ts';
+import type { PeoplePolicy } from './oidc/people.ts';
 import { startDemoBot } from './demo/demo-bot.ts';
 import { DEMO_PLATFORM_ENV, startDemoPlatforms } from './demo/demo-platforms.ts';
 import { DEMO, seedDemo } from './demo/seed.ts';
 import { HandoffService } from './service/handoff-service.ts';
-import type { Emission } from './core/effects.ts';
 import { rateLimitsWith, SignInLimiter, type IngressLimit, type SignInLimit } from './http/rate-limits.ts';
 import { trustedHop, type TrustProxy } from './http/client-address.ts';
 import { secureSocketIo, socketIoCors } from './http/security.ts';
@@ -63,6 +65,12 @@ export interface HubOptions {
   trustProxy?: TrustProxy;
   /** Defaults in DEFAULT_RATE_LIMITS (hub/http/rate-limits.ts); `max`/`maxFailures` 0 turns a limit off. */
   rateLimits?: { ingress?: Partial<IngressLimit>; signIn?: Partial<SignInLimit> };
+  /** How long sessions and their credentials last (DEFAULT_SESSION_LIMITS in hub/auth/sessions.ts). */
+  sessions?: Partial<SessionLimits>;
+  /** Sign-in through an OpenID Connect provider; discovered when the hub starts. */
+  oidc?: { settings: Omit<OidcSettings, 'publicUrl'> & { publicUrl?: string }; people?: Partial<PeoplePolicy> };
+  /** How often connected apps' credentials are checked again; the bound on how long a revoked person stays connected (default 15 s). */
+  accessCheckMs?: number;
 }
 
 export interface RunningHub {
@@ -70,6 +78,8 @@ export interface RunningHub {
   port: number;
   db: Db;
   service: HandoffService;
+  /** Connected apps: check their credentials now, or disconnect a revoked person's at once. */
+  access: Pick<ReturnType<typeof attachAgentsNamespace>, 'checkAccess' | 'endAgent' | 'endSession'>;
   /** Stops accepting connections and requests, finishes the writes under way, and closes the store. */
   close(): Promise<void>;
 }
@@ -89,7 +99,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   if (options.demo) await seedDemo(db);
 
   // The namespace is created after the service, so emissions go through this late-bound sink.
-  let sink: { emit(e: Emission): void; hasLeadsOnline(team: string): boolean } | undefined;
+  let sink: ReturnType<typeof attachAgentsNamespace> | undefined;
   const deliverer = startWebhookDeliverer({ db, log, ...options.webhooks, ...(options.now && { now: options.now }) });
   // Late-bound too: an issue recorded for an item is announced through the service.
   let announceItem: ((itemId: string) => void) | undefined;
@@ -142,6 +152,13 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     ...(completeMaxDelayMs !== undefined && { maxDelayMs: completeMaxDelayMs }),
   });
 
+  const now = options.now ?? (() => new Date());
+  const sessionLimits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...options.sessions };
+  // The redirect URI names the hub's public address; without one given, the address it listens on.
+  const publicUrl = options.oidc?.settings.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${options.port ?? 0}`;
+  if (options.oidc && !options.oidc.settings.publicUrl && !options.port) throw new Error('Sign-in through an identity provider needs the hub\'s public URL (--public-url) or a fixed --port.');
+  const provider = options.oidc ? await RelyingParty.discover({ ...options.oidc.settings, publicUrl: publicUrl.replace(/\/+$/, '') }) : undefined;
+  const people: PeoplePolicy = { provision: 'refuse', defaultTeam: 'support', matchEmail: false, ...options.oidc?.people };
   const limits = rateLimitsWith(options.rateLimits);
   const signIns = new SignInLimiter(limits.signIn, log, options.now);
   const trustProxy = options.trustProxy ?? false;
@@ -159,10 +176,15 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     trustProxy,
     ingressLimit: limits.ingress,
     signIns,
+    sessions: { limits: sessionLimits, now, provider, ended: (ids) => ids.forEach((id) => sink?.endSession(id)) },
+    signIn: { provider, people },
   });
   const io = new Server(app.server, { serveClient: false, cors: socketIoCors(options.corsOrigins) });
   secureSocketIo(io);
-  sink = attachAgentsNamespace(io, service, log, { limiter: signIns, trustProxy: trusted });
+  const access = attachAgentsNamespace(io, service, log, { limiter: signIns, trustProxy: trusted }, { now, checkEveryMs: options.accessCheckMs ?? DEFAULT_ACCESS_CHECK_MS });
+  sink = access;
+  const prune = setInterval(() => void pruneSignIns(db, now()).catch((error: unknown) => log.error({ err: error }, 'pruning sign-ins failed')), 10 * 60_000);
+  prune.unref();
   await app.listen({ port: options.port ?? 0, host });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -176,6 +198,8 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
       // being answered would then stay open, kept alive, for Fastify's 72 s keep-alive timeout, and
       // the close with it. From now on an answered connection is closed at once.
       app.server.keepAliveTimeout = 1;
+      access.stop();
+      clearInterval(prune);
       // socket.io first (it closes the HTTP server too), then let queued writes finish.
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await app.close();
@@ -189,7 +213,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
       log.info('hub stopped');
     })());
 
-  return { url, port, db, service, close };
+  return { url, port, db, service, access, close };
 }
 
 export interface RunningDemoHub extends RunningHub {

@@ -5,7 +5,9 @@ const MAX_LINK = 4_000;
 const HANDOFF_ID = /^[^/?#\s]{1,100}$/;
 
 /**
- * The link if it is one Baton acts on: `baton://handoff/<id>` or `baton://sign-in?token=…[&hub=…]`.
+ * The link if it is one Baton acts on: `baton://handoff/<id>`, `baton://sign-in?token=…[&hub=…]`, or
+ * `baton://sign-in/callback?state=…&code=…` (or `&error=…`): the hub sending the system browser
+ * back after signing in at the identity provider (RFC 8252, private-use URI scheme).
  * Anything else from the outside world (another scheme, another host, a path we do not know) is null.
  */
 export function parseBatonLink(text: string): string | null {
@@ -19,6 +21,7 @@ export function parseBatonLink(text: string): string | null {
   if (url.protocol !== `${LINK_PROTOCOL}:`) return null;
   const where = `${url.hostname}${url.pathname}`.replace(/^\/+|\/+$/g, '');
   if (where === 'sign-in') return url.searchParams.get('token') ? text : null;
+  if (where === 'sign-in/callback') return url.searchParams.get('state') && (url.searchParams.get('code') || url.searchParams.get('error')) ? text : null;
   const handoff = /^handoff\/(.+)$/.exec(where);
   if (!handoff) return null;
   let id: string;

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Role, RoutingMode, TargetUrl, describeIssues } from '../../shared/protocol/index.ts';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
+import { endSessionsOf } from '../auth/sessions.ts';
 import type { Db, Queryable } from '../store/db.ts';
 
 /** An admin input the hub refuses, naming what is wrong. */
 export class AdminInputError extends Error {}
 
 // Input fields whose command-line flag has another name.
-const FLAGS: Record<string, string> = { callbackUrl: 'callback-url', offerTimeoutSeconds: 'offer-timeout' };
+const FLAGS: Record<string, string> = { callbackUrl: 'callback-url', offerTimeoutSeconds: 'offer-timeout', expiresInSeconds: 'expires-in' };
 
 /** The flag a field path stands for, e.g. `callbackUrl` → `callback-url`, `skills.1` → `skills.1`. */
 function flagOf(path: string): string {
@@ -53,21 +54,64 @@ export const AgentInput = z.strictObject({
   capacity: z.number().int().min(0).max(100).default(3),
   /** Only for fixed, documented demo credentials; real tokens are always generated. */
   token: z.string().min(8).optional(),
+  /** The CLI token stops working after this many seconds; omitted, it works until replaced or revoked. */
+  expiresInSeconds: z.number().positive().max(10 * 365 * 24 * 3600).optional(),
+  /** What an identity provider may match on this person's first sign-in (verified addresses only). */
+  email: z.email().max(320).optional(),
 });
 
+function expiryOf(expiresInSeconds: number | undefined, now: Date): Date | null {
+  return expiresInSeconds === undefined ? null : new Date(now.getTime() + expiresInSeconds * 1000);
+}
+
 /** Creates an agent or lead (and their team if new) and returns their token, shown only this once. */
-export async function createAgent(q: Queryable, input: z.input<typeof AgentInput>): Promise<{ id: string; token: string }> {
+export async function createAgent(q: Queryable, input: z.input<typeof AgentInput>, now = new Date()): Promise<{ id: string; token: string; expiresAt: Date | null }> {
   const agent = validateAdminInput(AgentInput, input, 'create the agent');
   await upsertTeam(q, { name: agent.team });
   const agentId = agent.id ?? randomUUID();
   const token = agent.token ?? newSecret('agt');
   const { rows } = await q.query<{ id: string }>('select id from agents where id = $1', [agentId]);
   if (rows[0]) throw new AdminInputError(`Cannot create the agent: --id ${agentId} is taken.`);
+  if (agent.email) {
+    const taken = await q.query('select id from agents where lower(email) = lower($1)', [agent.email]);
+    if (taken.rows[0]) throw new AdminInputError(`Cannot create the agent: --email ${agent.email} belongs to someone else.`);
+  }
+  const expiresAt = expiryOf(agent.expiresInSeconds, now);
   await q.query(
-    'insert into agents (id, name, role, team, skills, capacity, token_hash) values ($1, $2, $3, $4, $5, $6, $7)',
-    [agentId, agent.name, agent.role, agent.team, agent.skills, agent.capacity, hashSecret(token)],
+    'insert into agents (id, name, role, team, skills, capacity, token_hash, token_expires_at, email) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+    [agentId, agent.name, agent.role, agent.team, agent.skills, agent.capacity, hashSecret(token), expiresAt, agent.email ?? null],
   );
-  return { id: agentId, token };
+  return { id: agentId, token, expiresAt };
+}
+
+/** One person, by id or by name; a name two people share is refused, naming their ids. */
+export async function findPerson(q: Queryable, who: { id?: string | undefined; name?: string | undefined }): Promise<{ id: string; name: string }> {
+  const { rows } = who.id
+    ? await q.query<{ id: string; name: string }>('select id, name from agents where id = $1', [who.id])
+    : await q.query<{ id: string; name: string }>('select id, name from agents where name = $1 order by id', [who.name ?? '']);
+  if (rows.length === 0) throw new AdminInputError(who.id ? `No person has --id ${who.id}.` : `No person is named ${JSON.stringify(who.name)}.`);
+  if (rows.length > 1) throw new AdminInputError(`${rows.length} people are named ${JSON.stringify(who.name)} (${rows.map((r) => r.id).join(', ')}): give --id instead.`);
+  return rows[0]!;
+}
+
+/**
+ * Takes a person's access back: their CLI token and every session stop working, and the hub
+ * refuses them from then on, until `issueToken` gives them a new one. A running hub disconnects
+ * their apps within its session check interval. Returns the sessions ended.
+ */
+export async function revokeAgent(q: Queryable, agentId: string, now = new Date()): Promise<{ sessionsEnded: number }> {
+  await q.query('update agents set revoked_at = coalesce(revoked_at, $2) where id = $1', [agentId, now]);
+  const ended = await endSessionsOf(q, agentId, 'revoked', now);
+  return { sessionsEnded: ended.length };
+}
+
+/** A new CLI token for a person (the old one stops working), optionally expiring; lifts a revocation. */
+export async function issueToken(q: Queryable, agentId: string, expiresInSeconds: number | undefined, now = new Date()): Promise<{ token: string; expiresAt: Date | null }> {
+  const { expiresInSeconds: seconds } = validateAdminInput(AgentInput.pick({ expiresInSeconds: true }), { expiresInSeconds }, 'issue the token');
+  const token = newSecret('agt');
+  const expiresAt = expiryOf(seconds, now);
+  await q.query('update agents set token_hash = $2, token_expires_at = $3, revoked_at = null where id = $1', [agentId, hashSecret(token), expiresAt]);
+  return { token, expiresAt };
 }
 
 export const IntegrationInput = z.strictObject({
@@ -124,7 +168,7 @@ export async function setIntegrationTeams(db: Db, input: z.input<typeof Integrat
 
 export async function listAccounts(q: Queryable) {
   const teams = (await q.query('select name, routing, offer_timeout_ms from teams order by name')).rows;
-  const agents = (await q.query('select id, name, role, team, skills, capacity from agents order by team, name')).rows;
+  const agents = (await q.query('select id, name, role, team, skills, capacity, email, token_expires_at as expires_at, revoked_at from agents order by team, name')).rows;
   // `teams`: the teams it serves besides default_team (integration teams).
   const integrations = (
     await q.query(

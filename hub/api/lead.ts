@@ -3,7 +3,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { metricsCsvFileName, metricsToCsv } from '../../shared/domain/metrics.ts';
 import { ConversationCountBody, MetricsQuery, type MetricsReport } from '../../shared/protocol/index.ts';
-import { agentByToken, credentialShaped } from '../auth/sign-in.ts';
+import { signedInWith } from '../auth/sessions.ts';
+import { credentialShaped } from '../auth/sign-in.ts';
 import type { HandoffService } from '../service/handoff-service.ts';
 import { parseBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
@@ -19,7 +20,7 @@ function bearer(request: FastifyRequest, what: string): string {
 }
 
 /** `signIns`: every 401 here counts as a failed sign-in of the client's address, and a locked address is refused (429). */
-export function leadRoutes(service: HandoffService, signIns?: SignInLimiter) {
+export function leadRoutes(service: HandoffService, signIns?: SignInLimiter, now: () => Date = () => new Date()) {
   /** The credential's owner, or 401; a locked address is refused before the credential is looked at. */
   async function signIn<T>(request: FastifyRequest, what: string, unknown: string, find: (token: string) => Promise<T | undefined>): Promise<T> {
     const locked = signIns?.locked(request.ip);
@@ -34,9 +35,12 @@ export function leadRoutes(service: HandoffService, signIns?: SignInLimiter) {
     }
   }
 
-  /** The lead of `team` the token belongs to: 401 for a token the hub does not know, 403 for anyone else. */
+  /**
+   * The lead of `team` the credential (a CLI token or a session's access token) belongs to: 401
+   * for one the hub does not know, or that expired or was revoked; 403 for anyone else.
+   */
   async function leadOf(request: FastifyRequest<{ Params: { team: string } }>) {
-    const agent = await signIn(request, "a team lead's agent token", 'The token is not known to this hub.', (token) => agentByToken(service.db, token));
+    const { agent } = await signIn(request, "a team lead's agent token", 'The token is not known to this hub, has expired or was revoked.', (token) => signedInWith(service.db, token, now()));
     if (agent.role !== 'lead') throw new HttpError(403, 'forbidden', 'Only team leads can read team metrics.');
     if (agent.team !== request.params.team) throw new HttpError(403, 'forbidden', `You lead team ${agent.team}; you cannot read the metrics of team ${request.params.team}.`);
     return agent;

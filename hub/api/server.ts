@@ -6,6 +6,8 @@ import { connectorEvents, type IncomingOptions } from './connector-events.ts';
 import { handoffRoutes } from './handoffs.ts';
 import { leadRoutes } from './lead.ts';
 import { platformIngress, type PlatformIngressOptions } from './platform-ingress.ts';
+import { sessionRoutes, type SessionRoutesOptions } from './sessions.ts';
+import { signInRoutes, type SignInRoutesOptions } from './sign-in.ts';
 import { serveConsole } from '../http/console.ts';
 import { HttpError, sendError } from '../http/errors.ts';
 import { trustedHop, type TrustProxy } from '../http/client-address.ts';
@@ -29,14 +31,16 @@ export interface HttpOptions {
   trustProxy?: TrustProxy;
   ingressLimit: IngressLimit;
   signIns: SignInLimiter;
+  sessions: Omit<SessionRoutesOptions, 'service' | 'signIns'>;
+  signIn: Pick<SignInRoutesOptions, 'provider' | 'people'>;
 }
 
 /**
  * The hub's HTTP server: the cross-cutting hooks first (security headers, the ingress limit,
  * request checks), then one plugin per route group (bots' handoffs, messaging platforms' webhooks,
- * the lead API, product tools' events) and the console.
+ * the lead API, product tools' events, sign-in and sessions) and the console.
  */
-export async function createHttpServer({ service, log, connectors, platforms, corsOrigins, trustProxy, ingressLimit, signIns }: HttpOptions) {
+export async function createHttpServer({ service, log, connectors, platforms, corsOrigins, trustProxy, ingressLimit, signIns, sessions, signIn }: HttpOptions) {
   const app = Fastify({
     loggerInstance: log,
     bodyLimit: MAX_BODY_BYTES,
@@ -97,7 +101,10 @@ export async function createHttpServer({ service, log, connectors, platforms, co
   // Bots hand conversations over, read them back and cancel them.
   app.register(routeGroup('baton-handoffs', handoffRoutes(service, signIns)));
   // Team metrics for leads, and the conversation counts bots report for deflection.
-  app.register(routeGroup('baton-lead', leadRoutes(service, signIns)));
+  app.register(routeGroup('baton-lead', leadRoutes(service, signIns, sessions.now)));
+  // Sessions of apps signed in through the identity provider: exchange, renew, sign out.
+  app.register(routeGroup('baton-sessions', sessionRoutes({ service, signIns, ...sessions })));
+  app.register(routeGroup('baton-sign-in', signInRoutes({ service, signIns, limits: sessions.limits, now: sessions.now, ...signIn })));
   // Product tools (GitHub, Jira, Linear, webhook) report status changes of their issues.
   app.register(routeGroup('baton-connector-events', connectorEvents({ service, signIns, ...connectors })));
   // Messaging platforms (Sunshine Conversations, Chatwoot) hand conversations over.

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A new bearer credential: 32 random bytes, URL-safe, with a prefix saying what it is. */
-export function newSecret(prefix: 'agt' | 'key' | 'whsec'): string {
+export function newSecret(prefix: 'agt' | 'key' | 'whsec' | 'acc' | 'ref' | 'grant'): string {
   return `${prefix}_${randomBytes(32).toString('base64url')}`;
 }
 

@@ -8,7 +8,9 @@ import {
   type FieldIssue,
   type ServerToClientEvents,
 } from '../../shared/protocol/index.ts';
-import { agentByToken } from '../auth/sign-in.ts';
+import { hashSecret } from '../auth/secrets.ts';
+import { signedInWith, stillSignedIn, type Credential } from '../auth/sessions.ts';
+import { credentialShaped } from '../auth/sign-in.ts';
 import { agentRoom, leadsRoom, type Emission } from '../core/effects.ts';
 import type { HandoffService } from '../service/handoff-service.ts';
 import { clientAddress, type TrustedHop } from '../http/client-address.ts';
@@ -20,6 +22,9 @@ interface SocketData {
   agentId: string;
   team: string;
   lead: boolean;
+  credential: Credential;
+  /** A CLI token's hash: replacing the token ends the apps signed in with the old one. */
+  tokenHash: string | undefined;
 }
 type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -29,12 +34,26 @@ export interface SignIns {
   trustProxy: TrustedHop;
 }
 
+export interface AccessChecks {
+  now: () => Date;
+  /**
+   * How often every connected app's credential is checked again (default 15 s): an app whose
+   * person was revoked, whose session ended or was not renewed in time, or whose CLI token expired
+   * or was replaced is disconnected within this interval, also when another process (the CLI on
+   * PostgreSQL) made the change.
+   */
+  checkEveryMs: number;
+}
+
+export const DEFAULT_ACCESS_CHECK_MS = 15_000;
+
 /**
  * The `/agents` namespace: authenticates apps by token, sends `session` and the snapshot on every
  * connect, and turns commands into service calls with their acks. A failed token counts against
  * its address's sign-in limit; a locked address is refused whatever the token.
  */
-export function attachAgentsNamespace(io: Server, service: HandoffService, log: Logger, signIns?: SignIns) {
+export function attachAgentsNamespace(io: Server, service: HandoffService, log: Logger, signIns?: SignIns, access: Partial<AccessChecks> = {}) {
+  const now = access.now ?? (() => new Date());
   const nsp = io.of(AGENTS_NAMESPACE);
   const sockets = new Map<string, number>();
   const leadsOnline = new Map<string, number>();
@@ -51,12 +70,13 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
     // socket.io hands the client the `message` and `data` of a middleware's error.
     if (locked) return next(Object.assign(new Error('rate_limited'), { data: { code: 'rate_limited', ...locked } }));
     const token: unknown = socket.handshake.auth?.token;
-    const agent = await agentByToken(service.db, token);
-    if (!agent) {
+    const signedIn = credentialShaped(token) ? await signedInWith(service.db, token, now()) : undefined;
+    if (!signedIn) {
       signIns?.limiter.failed(address);
       return next(new Error('unauthorized'));
     }
-    socket.data = { agentId: agent.id, team: agent.team, lead: agent.role === 'lead' };
+    const { agent, credential } = signedIn;
+    socket.data = { agentId: agent.id, team: agent.team, lead: agent.role === 'lead', credential, tokenHash: credential.kind === 'token' && credentialShaped(token) ? hashSecret(token) : undefined };
     next();
   };
   nsp.use((socket: AgentSocket, next) => void signIn(socket, next));
@@ -121,7 +141,49 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
       });
   });
 
+  /** Disconnects the apps `ended` picks, telling each why before it goes. */
+  const disconnect = (ended: (data: SocketData) => boolean, reason: 'signed_out' | 'revoked'): number => {
+    let n = 0;
+    for (const socket of nsp.sockets.values() as Iterable<AgentSocket>) {
+      if (!socket.data.credential || !ended(socket.data)) continue;
+      socket.emit('session:ended', { reason });
+      socket.disconnect(true);
+      n += 1;
+    }
+    return n;
+  };
+
+  let checking = false;
+  const check = async () => {
+    if (checking) return;
+    checking = true;
+    try {
+      const at = now();
+      for (const socket of [...nsp.sockets.values()] as AgentSocket[]) {
+        const data = socket.data;
+        if (!data.credential || !socket.connected) continue;
+        if (!(await stillSignedIn(service.db, data.agentId, data.credential, data.tokenHash, at))) {
+          socket.emit('session:ended', { reason: 'expired_or_revoked' });
+          socket.disconnect(true);
+        }
+      }
+    } catch (error) {
+      log.error({ err: error }, 'checking signed-in apps failed');
+    } finally {
+      checking = false;
+    }
+  };
+  const timer = setInterval(() => void check(), access.checkEveryMs ?? DEFAULT_ACCESS_CHECK_MS);
+  timer.unref();
+
   return {
+    /** Checks every connected app's credential now (the timer does it every `checkEveryMs`). */
+    checkAccess: check,
+    stop: () => clearInterval(timer),
+    /** A session ended (sign-out): its apps go now. */
+    endSession: (sessionId: string) => disconnect((d) => d.credential.kind === 'session' && d.credential.sessionId === sessionId, 'signed_out'),
+    /** A person's access was taken back: all their apps go now. */
+    endAgent: (agentId: string) => disconnect((d) => d.agentId === agentId, 'revoked'),
     emit: ({ rooms, event, payload }: Emission) => {
       nsp.to(rooms).emit(event, payload);
     },

@@ -15,9 +15,10 @@ export interface AgentRow {
   load: number;
 }
 
-const SELECT_AGENT = `
-  select a.id, a.name, a.role, a.team, a.skills, a.capacity, a.presence, a.connected, a.missed_offers, a.idle_since, a.load
-  from agents a`;
+/** An AgentRow's columns, of `agents a`. */
+export const AGENT_COLUMNS = 'a.id, a.name, a.role, a.team, a.skills, a.capacity, a.presence, a.connected, a.missed_offers, a.idle_since, a.load';
+
+const SELECT_AGENT = `select ${AGENT_COLUMNS} from agents a`;
 
 /** What the apps see: an agent with no app connected is offline, whatever they last chose. */
 export function toAgentView(row: AgentRow): AgentView {
@@ -35,10 +36,6 @@ export function toAgentView(row: AgentRow): AgentView {
 
 export async function findAgent(q: Queryable, id: string): Promise<AgentRow | undefined> {
   return (await q.query<AgentRow>(`${SELECT_AGENT} where a.id = $1`, [id])).rows[0];
-}
-
-export async function findAgentByTokenHash(q: Queryable, tokenHash: string): Promise<AgentRow | undefined> {
-  return (await q.query<AgentRow>(`${SELECT_AGENT} where a.token_hash = $1`, [tokenHash])).rows[0];
 }
 
 export async function listTeamAgents(q: Queryable, team: string): Promise<AgentRow[]> {

@@ -20,6 +20,7 @@ import { createAgentControls } from './agent-controls.ts';
 import { askToSignIn, takeSignInRequest } from '../state/sign-in-request.ts';
 import type { LocalHub } from '../platform/platform.ts';
 import { parseDeepLink } from './deep-links.ts';
+import { showSessionEnded } from '../state/provider-sign-in.ts';
 import { createLeadControls } from './lead-controls.ts';
 
 export interface ControllerOptions {
@@ -105,6 +106,14 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
         applyProduct(event.item);
         const news = applyProductChange(event, sessionStore.getState().agent);
         if (news) notifier.productStatus(news.item, news.change, news.handoffId);
+      }),
+      // Signed out elsewhere, or access taken back: this sign-in is over, not merely disconnected.
+      current.on('session:ended', ({ reason }) => {
+        if (reason === 'expired_or_revoked') return; // maybe only not renewed in time: a reconnection tells
+        showSessionEnded(reason === 'revoked' ? 'An administrator has taken your access back.' : 'You signed out of this session elsewhere.');
+        forgetToken();
+        disconnect();
+        showSignedOut();
       }),
       current.on('handoff:reassigned', (event) => {
         const id = myId();

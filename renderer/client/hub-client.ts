@@ -57,7 +57,8 @@ export type ProductQuery = CommandInput<'product:suggest'>['query'];
 export interface HubClientOptions {
   /** The hub's base URL, e.g. `http://127.0.0.1:7400`. */
   url: string;
-  token: string;
+  /** The credential; a function is asked at every (re)connection, so a renewed one is used. */
+  token: string | (() => string);
   /** Default for send, waitFor and ready. */
   timeoutMs?: number;
   /** Passed to socket.io-client. `retries` and `ackTimeout` are not allowed: see `send`. */
@@ -87,7 +88,7 @@ export class HubClient {
     this.#timeoutMs = timeoutMs;
     this.#socket = io(`${url.replace(/\/+$/, '')}${AGENTS_NAMESPACE}`, {
       ...socketOptions,
-      auth: { token },
+      auth: typeof token === 'string' ? { token } : (send) => send({ token: token() }),
       // Without retries socket.io sends each emit at most once (see send()).
       retries: 0,
       // Our own connection: io() would otherwise share a Manager between clients of one hub,

@@ -103,6 +103,8 @@ export function createElectronPlatform(bridge: BatonBridge): Platform {
       void bridge.invoke('presence:current', { status }).catch(() => undefined);
     },
 
+    providerSignInReturn: () => ({ redirectUri: 'baton://sign-in/callback', systemBrowser: true }),
+
     async openExternal(url) {
       const safe = safeWebUrl(url);
       if (!safe) return false;

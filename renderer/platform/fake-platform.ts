@@ -77,6 +77,7 @@ export function createFakePlatform(options: { initialDeepLink?: string | null; d
       return () => trayListeners.delete(listener);
     },
     showPresence: (status) => void presenceShown.push(status),
+    providerSignInReturn: () => ({ redirectUri: 'http://127.0.0.1:7400/', systemBrowser: false }),
     async openExternal(url) {
       const safe = safeWebUrl(url);
       if (safe) opened.push(safe);

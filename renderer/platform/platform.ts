@@ -60,6 +60,12 @@ export interface Platform {
   readonly storage: PlatformStorage;
   /** Opens an http/https link outside the app; refuses (false) anything else. */
   openExternal(url: string): Promise<boolean>;
+  /**
+   * Where a sign-in through the hub's identity provider comes back: to this page (a browser goes
+   * to the provider in the same tab), or to the desktop's `baton://` link, the provider's page
+   * opened in the system browser (RFC 8252).
+   */
+  providerSignInReturn(): { redirectUri: string; systemBrowser: boolean };
   /** Sign-in and handoff links (`baton://…`, or `/#token=…` in a browser); returns an unsubscribe. */
   onDeepLink(listener: (url: string) => void): () => void;
   /** The link the app was opened with, if any. */

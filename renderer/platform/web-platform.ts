@@ -86,6 +86,8 @@ export function createWebPlatform({ window, version }: WebPlatformOptions): Plat
     onPresenceRequest: () => () => undefined,
     showPresence: () => undefined,
 
+    providerSignInReturn: () => ({ redirectUri: `${window.location.origin}/`, systemBrowser: false }),
+
     async openExternal(url) {
       const safe = safeWebUrl(url);
       if (!safe) return false;

@@ -3,6 +3,7 @@ import { useController } from '../ui/console-context.tsx';
 import { DesktopNotices } from '../ui/DesktopNotices.tsx';
 import { useConnection } from '../state/connection.ts';
 import { normaliseHubUrl, useSettings } from '../state/settings.ts';
+import { ProviderSignInButton } from './ProviderSignIn.tsx';
 
 /** Hub address and token. A sign-in link (`/#token=…`) skips this screen. */
 export function SignIn() {
@@ -34,6 +35,7 @@ export function SignIn() {
           <span>Hub URL</span>
           <input type="url" value={hubUrl} autoComplete="url" spellCheck={false} onChange={(e) => setHubUrl(e.target.value)} />
         </label>
+        <ProviderSignInButton hubUrl={hubUrl} />
         <label className="field">
           <span>Token</span>
           <input type="password" value={token} autoComplete="off" spellCheck={false} onChange={(e) => setToken(e.target.value)} />

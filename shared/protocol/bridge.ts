@@ -58,7 +58,9 @@ export const AppInfo = z.object({
 export type AppInfo = z.infer<typeof AppInfo>;
 
 /** Storage keys whose values are secrets: the desktop encrypts them (safeStorage) before they reach the disk. */
-export const SECRET_STORAGE_KEYS = ['baton.token'] as const;
+// `baton.session` holds a session's refresh credential; `baton.sign-in.pending` a sign-in's PKCE
+// verifier until the system browser comes back.
+export const SECRET_STORAGE_KEYS = ['baton.token', 'baton.session', 'baton.sign-in.pending'] as const;
 
 /** Which hub the desktop offers the console (`hub:connection`). */
 export const HubConnection = z.discriminatedUnion('mode', [

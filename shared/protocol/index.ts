@@ -10,3 +10,4 @@ export * from './socket.ts';
 export * from './chatwoot.ts';
 export * from './sunshine.ts';
 export * from './units.ts';
+export * from './sign-in.ts';

@@ -169,6 +169,12 @@ export const WithdrawnEvent = z.object({
   note: z.string().optional(),
 });
 export const AgentsChangedEvent = z.object({ agents: z.array(TeamAgentView) });
+/**
+ * Sent just before the hub disconnects an app whose sign-in no longer holds: `signed_out` (the
+ * session was signed out), `revoked` (an administrator took the person's access back),
+ * `expired_or_revoked` (found at the periodic check: expired, not renewed, replaced or revoked).
+ */
+export const SessionEndedEvent = z.object({ reason: z.enum(['signed_out', 'revoked', 'expired_or_revoked']) });
 
 export const SERVER_EVENTS = {
   session: SessionEvent,
@@ -180,6 +186,7 @@ export const SERVER_EVENTS = {
   'handoff:reassigned': ReassignedEvent,
   'team:changed': TeamChangedEvent,
   'product:changed': ProductChangedEvent,
+  'session:ended': SessionEndedEvent,
 } as const;
 export type ServerEventName = keyof typeof SERVER_EVENTS;
 export type ServerEventPayload<E extends ServerEventName> = z.infer<(typeof SERVER_EVENTS)[E]>;

@@ -119,6 +119,15 @@ describe('the console storage and the token', () => {
     expect(await storage.get('baton.token')).toBeNull();
   });
 
+  it('keeps a provider session and a sign-in under way encrypted too', async () => {
+    const { storage, file } = storageWith();
+    await storage.set('baton.session', '{"refreshToken":"ref_secret"}');
+    await storage.set('baton.sign-in.pending', '{"verifier":"pkce-verifier-secret"}');
+    expect(JSON.stringify(file.store)).not.toContain('ref_secret');
+    expect(JSON.stringify(file.store)).not.toContain('pkce-verifier-secret');
+    expect(await storage.get('baton.session')).toBe('{"refreshToken":"ref_secret"}');
+  });
+
   it('tells the agent plainly, once per install, when Linux offers only the basic_text backend', async () => {
     const { storage, told, settings } = storageWith({ backend: 'basic_text' });
     await storage.set('baton.token', 'tok-1');

@@ -9,6 +9,7 @@ import { hashSecret } from '../../hub/auth/secrets.ts';
 import { connectTestHub, type TestHubClient } from '../support/hub-client.ts';
 import { REPO_ROOT } from '../support/fixtures.ts';
 import { DEMO_KEY, DEMO_SECRET } from '../support/hub.ts';
+import { browseSignIn, freePort, startProvider } from '../support/oidc-provider.ts';
 import { VALID_BASE_PACKET } from '../support/malformed-packets.ts';
 
 const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
@@ -147,6 +148,33 @@ describe('baton hub serve', () => {
     expect(await terminate(second.cli)).toEqual({ code: 0, signal: null });
   }, 90_000);
 
+  it('serve --oidc-*: discovers the provider, offers it by name, and signs people in with the secret from the environment', async () => {
+    const port = await freePort();
+    const provider = await startProvider([`http://127.0.0.1:${port}/v1/sign-in/callback`]);
+    provider.accounts.set('idp|ana', { email: 'ana@example.com', email_verified: true });
+    process.env.BATON_TEST_OIDC_SECRET = provider.clientSecret;
+    try {
+      const dataDir = await templateCopy();
+      const linked = await run(['identity', 'link', '--id', 'demo-ana', '--subject', 'idp|ana', '--issuer', provider.issuer, '--data-dir', dataDir]);
+      expect(linked.code).toBe(0);
+      const { url, cli: hub } = await serve([
+        '--port', String(port), '--data-dir', dataDir, '--oidc-issuer', provider.issuer, '--oidc-client-id', provider.clientId,
+        '--oidc-client-secret-env', 'BATON_TEST_OIDC_SECRET', '--oidc-name', 'Test IdP', '--oidc-scopes', 'openid email',
+      ]);
+      expect(await (await fetch(`${url}/v1/sign-in/options`)).json()).toEqual({ provider: { name: 'Test IdP' } });
+      const query = new URLSearchParams({ redirect_uri: `${url}/`, state: 's'.repeat(20), code_challenge: 'c'.repeat(43), code_challenge_method: 'S256' });
+      const callback = await browseSignIn(`${url}/v1/sign-in/start?${query}`, 'idp|ana', `${url}/v1/sign-in/callback`);
+      const back = new URL((await fetch(callback, { redirect: 'manual' })).headers.get('location')!);
+      // The code came back: the hub's token request with its client secret was accepted.
+      expect(back.searchParams.get('error_description')).toBeNull();
+      expect(back.searchParams.get('code')).toMatch(/^grant_/);
+      expect(await terminate(hub)).toEqual({ code: 0, signal: null });
+    } finally {
+      delete process.env.BATON_TEST_OIDC_SECRET;
+      await provider.stop();
+    }
+  }, 60_000);
+
   it('refuses --demo on a non-loopback address, and an unknown flag, with exit code 2', async () => {
     const dataDir = join(await tempDir(), 'data');
     const [demoOnAll, unknown] = await Promise.all([
@@ -234,6 +262,56 @@ describe('baton hub admin commands', () => {
     expect(created.body.handoff).toMatchObject({ status: 'queued', team: 'support' });
     expect((await postHandoff(url, 'key_not-a-real-key', 'Refused.')).status).toBe(401);
     expect(await terminate(hub)).toEqual({ code: 0, signal: null });
+  }, 60_000);
+
+  it("agent revoke takes a person's access back, agent token gives it back with an expiry", async () => {
+    const dataDir = await templateCopy();
+    const created = await run(['agent', 'create', '--name', 'Kai', '--team', 'support', '--expires-in', '30d', '--data-dir', dataDir]);
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    const expires = /^The token expires (\S+)\.$/m.exec(created.stdout)?.[1];
+    expect(Date.parse(expires!) - Date.now()).toBeGreaterThan(29.9 * 86400_000);
+    const first = /^Token \(shown once\): (\S+)$/m.exec(created.stdout)![1]!;
+
+    const revoked = await run(['agent', 'revoke', '--name', 'Kai', '--data-dir', dataDir]);
+    expect(revoked).toMatchObject({ code: 0, stderr: '' });
+    expect(revoked.stdout).toMatch(/^Revoked Kai \(.+\): their CLI token and 0 open session\(s\) no longer work\.$/m);
+    expect(JSON.parse((await run(['list', '--data-dir', dataDir])).stdout).agents).toContainEqual(expect.objectContaining({ name: 'Kai', revoked_at: expect.any(String) }));
+
+    const issued = await run(['agent', 'token', '--name', 'Kai', '--expires-in', '2h', '--data-dir', dataDir]);
+    expect(issued).toMatchObject({ code: 0, stderr: '' });
+    const second = /^Token \(shown once\): (\S+)$/m.exec(issued.stdout)![1]!;
+
+    const { url, cli: hub } = await serve(['--data-dir', dataDir]);
+    await expect(signIn(url, first)).rejects.toThrow(/unauthorized/);
+    expect((await signIn(url, second)).session.agent.name).toBe('Kai');
+    expect(await terminate(hub)).toEqual({ code: 0, signal: null });
+
+    const nobody = await run(['agent', 'revoke', '--name', 'Nobody', '--data-dir', dataDir]);
+    expect(nobody.code).toBe(2);
+    expect(nobody.stderr).toMatch(/No person is named "Nobody"/);
+    const badDuration = await run(['agent', 'token', '--name', 'Kai', '--expires-in', 'soon', '--data-dir', dataDir]);
+    expect(badDuration.code).toBe(2);
+    expect(badDuration.stderr).toMatch(/--expires-in must be a duration/);
+  }, 60_000);
+
+  it('identity link, list and unlink: which identity at the provider is which person', async () => {
+    const dataDir = await templateCopy();
+    const issuer = 'https://login.example.com/';
+    const linked = await run(['identity', 'link', '--id', 'demo-ana', '--subject', '00u1ana', '--issuer', issuer, '--data-dir', dataDir]);
+    expect(linked).toMatchObject({ code: 0, stderr: '' });
+    expect(linked.stdout).toContain('00u1ana at https://login.example.com/ now signs in as Ana (demo-ana).');
+    const list = JSON.parse((await run(['identity', 'list', '--data-dir', dataDir])).stdout);
+    expect(list).toEqual([expect.objectContaining({ issuer: 'https://login.example.com', subject: '00u1ana', agent_id: 'demo-ana', name: 'Ana' })]);
+    const unlinked = await run(['identity', 'unlink', '--subject', '00u1ana', '--issuer', 'https://login.example.com', '--data-dir', dataDir]);
+    expect(unlinked.stdout).toContain('Unlinked 00u1ana');
+    expect(JSON.parse((await run(['identity', 'list', '--data-dir', dataDir])).stdout)).toEqual([]);
+
+    const noIssuer = await run(['identity', 'link', '--id', 'demo-ana', '--subject', 'x', '--data-dir', dataDir]);
+    expect(noIssuer.code).toBe(2);
+    expect(noIssuer.stderr).toMatch(/needs --issuer/);
+    const badProvision = await run(['serve', '--port', '0', '--oidc-issuer', 'https://login.example.com', '--oidc-client-id', 'baton', '--oidc-provision', 'everyone', '--data-dir', dataDir]);
+    expect(badProvision.code).toBe(2);
+    expect(badProvision.stderr).toMatch(/--oidc-provision must be refuse or agent/);
   }, 60_000);
 
   it('integration teams sets the teams an integration serves besides its own; list shows them', async () => {

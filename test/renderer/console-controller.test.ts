@@ -8,6 +8,7 @@ import { PENDING_KEY, pendingStore } from '../../renderer/state/pending.ts';
 import { sessionStore } from '../../renderer/state/session.ts';
 import { DEFAULT_NOTIFICATIONS, TOKEN_KEY, settingsStore } from '../../renderer/state/settings.ts';
 import { uiStore } from '../../renderer/state/ui.ts';
+import { providerSignInStore } from '../../renderer/state/provider-sign-in.ts';
 import { signInRequestStore } from '../../renderer/state/sign-in-request.ts';
 import { ana, makeHandoff } from '../support/console-fixtures.ts';
 import { waitForStore } from '../support/wait-for-store.ts';
@@ -89,6 +90,19 @@ describe('signing in', () => {
     expect(connectionStore.getState()).toEqual({ status: 'unauthorized' });
     expect(settingsStore.getState().token).toBeNull();
     expect(c.platform.data.has(TOKEN_KEY)).toBe(false);
+  });
+
+  it('a session the hub ended (signed out elsewhere, revoked) goes back to the sign-in screen and says why', async () => {
+    const c = track(await signedInConsole(ana, []));
+    c.hub.emit('session:ended', { reason: 'expired_or_revoked' }); // maybe only late: a reconnection will tell
+    expect(settingsStore.getState().token).not.toBeNull();
+    c.hub.emit('session:ended', { reason: 'revoked' });
+    await flushMicrotasks();
+    expect(c.hub.closed).toBe(true);
+    expect(connectionStore.getState()).toEqual({ status: 'signed_out' });
+    expect(settingsStore.getState().token).toBeNull();
+    expect(providerSignInStore.getState().problem).toBe('An administrator has taken your access back.');
+    providerSignInStore.setState({ problem: null });
   });
 
   it('signing out closes the connection and drops everything that belonged to the session', async () => {

@@ -72,6 +72,7 @@ const HUB_LAYERS: Record<string, string[]> = {
   webhooks: ['store', 'outbox'],
   http: ['auth'],
   admin: ['store', 'auth'],
+  oidc: ['store', 'auth', 'admin'],
   core: ['store', 'webhooks'],
   platforms: ['store', 'auth', 'outbox', 'admin', 'core'],
   routing: ['core', 'store', 'webhooks'],
@@ -81,7 +82,7 @@ const HUB_LAYERS: Record<string, string[]> = {
   lead: ['core', 'store', 'auth', 'agents', 'routing', 'handoffs'],
   product: ['core', 'store', 'handoffs', 'admin', 'outbox', 'webhooks'],
   service: ['core', 'store', 'auth', 'agents', 'routing', 'handoffs', 'lead', 'product'],
-  api: ['http', 'service', 'core', 'store', 'auth', 'handoffs', 'ingress', 'lead', 'product', 'platforms'],
+  api: ['http', 'service', 'core', 'store', 'auth', 'handoffs', 'ingress', 'lead', 'product', 'platforms', 'oidc'],
   sockets: ['http', 'service', 'core', 'store', 'auth'],
   demo: ['admin', 'store', 'webhooks'],
 };
