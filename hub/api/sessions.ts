@@ -2,7 +2,7 @@
 // code for a session, renew it before its access credential runs out, and sign out.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
-import { SessionRefreshBody, SessionSignOutBody, SessionTokenBody, type SessionTokenAnswer, type SignOutAnswer } from '../../shared/protocol/index.ts';
+import { SessionRefreshBody, SessionSignOutBody, SessionTokenBody, type SessionTokenAnswer, type SignOutAnswer, type WhoAmIAnswer } from '../../shared/protocol/index.ts';
 import {
   SessionRefused,
   endSession,
@@ -92,6 +92,16 @@ export function sessionRoutes({ service, limits, now, signIns, provider, ended }
         return tokens;
       });
     });
+
+    app.get('/v1/session/whoami', async (request): Promise<WhoAmIAnswer> =>
+      guarded(request, async () => {
+        const token = bearerToken(request.headers.authorization);
+        const signedIn = token === undefined ? undefined : await signedInWith(service.db, token, now());
+        if (!signedIn) throw new HttpError(401, 'unauthorized', 'The token is not known to this hub, has expired or was revoked.');
+        const { id, name, role, team } = signedIn.agent;
+        return { agent: { id, name, role, team } };
+      }),
+    );
 
     app.post('/v1/session/sign-out', async (request): Promise<SignOutAnswer> => {
       const body = parse(SessionSignOutBody, request.body);
