@@ -29,7 +29,8 @@ export const CONSOLE_CSP = [
   "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",
-  "connect-src 'self' ws: wss:",
+  // Any hub: the socket, and the sign-in and session requests of a provider sign-in.
+  "connect-src 'self' ws: wss: http: https:",
   "worker-src 'none'",
   "object-src 'none'",
   "frame-src 'none'",

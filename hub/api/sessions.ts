@@ -2,7 +2,7 @@
 // code for a session, renew it before its access credential runs out, and sign out.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
-import { SessionRefreshBody, SessionSignOutBody, SessionTokenBody, describeIssues, type SessionTokenAnswer, type SignOutAnswer } from '../../shared/protocol/index.ts';
+import { SessionRefreshBody, SessionSignOutBody, SessionTokenBody, type SessionTokenAnswer, type SignOutAnswer, type WhoAmIAnswer } from '../../shared/protocol/index.ts';
 import {
   SessionRefused,
   endSession,
@@ -16,6 +16,7 @@ import {
   type ProviderSessions,
   type SessionLimits,
 } from '../auth/sessions.ts';
+import { parseBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
 import { bearerToken, signInLockedError, type SignInLimiter } from '../http/rate-limits.ts';
 import type { HandoffService } from '../service/handoff-service.ts';
@@ -31,12 +32,7 @@ export interface SessionRoutesOptions {
   ended: (sessionIds: string[]) => void;
 }
 
-function parse<T>(schema: ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input ?? {});
-  if (result.success) return result.data;
-  const issues = describeIssues(result.error);
-  throw new HttpError(400, 'invalid_request', `The request body is invalid: ${issues.map((i) => `${i.path || '(body)'} ${i.message}`).join('; ')}.`, issues);
-}
+const parse = <T>(schema: ZodType<T>, input: unknown): T => parseBody(schema, input ?? {}, 'request body');
 
 export function sessionRoutes({ service, limits, now, signIns, provider, ended }: SessionRoutesOptions) {
   /** Runs a sign-in step; a refusal counts against the address's sign-in limit, and a locked address is refused first. */
@@ -96,6 +92,16 @@ export function sessionRoutes({ service, limits, now, signIns, provider, ended }
         return tokens;
       });
     });
+
+    app.get('/v1/session/whoami', async (request): Promise<WhoAmIAnswer> =>
+      guarded(request, async () => {
+        const token = bearerToken(request.headers.authorization);
+        const signedIn = token === undefined ? undefined : await signedInWith(service.db, token, now());
+        if (!signedIn) throw new HttpError(401, 'unauthorized', 'The token is not known to this hub, has expired or was revoked.');
+        const { id, name, role, team } = signedIn.agent;
+        return { agent: { id, name, role, team } };
+      }),
+    );
 
     app.post('/v1/session/sign-out', async (request): Promise<SignOutAnswer> => {
       const body = parse(SessionSignOutBody, request.body);

@@ -3,8 +3,9 @@
 // authorization code flow with the provider (its own state, nonce and PKCE) and sends the browser
 // back to the app with a one-time code, which only the app's PKCE verifier turns into a session.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SignInStartQuery, describeIssues, type SignInOptions } from '../../shared/protocol/index.ts';
+import { SignInStartQuery, type SignInOptions } from '../../shared/protocol/index.ts';
 import { SIGN_IN_ATTEMPT_TTL_MS, createGrant, type SessionLimits } from '../auth/sessions.ts';
+import { parseBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
 import { signInLockedError, type SignInLimiter } from '../http/rate-limits.ts';
 import { PersonRefused, personFor, type PeoplePolicy } from '../oidc/people.ts';
@@ -53,12 +54,7 @@ export function signInRoutes({ service, provider, people, limits, now, signIns }
 
     app.get('/v1/sign-in/start', async (request, reply) => {
       if (!provider) throw new HttpError(404, 'not_found', 'This hub does not sign people in through an identity provider; sign in with a token.');
-      const parsed = SignInStartQuery.safeParse(request.query);
-      if (!parsed.success) {
-        const issues = describeIssues(parsed.error);
-        throw new HttpError(400, 'invalid_request', `The sign-in request is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`, issues);
-      }
-      const query = parsed.data;
+      const query = parseBody(SignInStartQuery, request.query, 'query');
       if (!allowedAppRedirect(query.redirect_uri, provider.settings.publicUrl)) {
         throw new HttpError(400, 'invalid_request', 'redirect_uri must be this hub\'s console, a loopback address with a port (http://127.0.0.1:<port>/…) or baton://sign-in/….');
       }

@@ -95,19 +95,20 @@ export const CorsOrigin = z
   .max(300)
   .regex(/^[a-z][a-z0-9+.-]*:\/\/[^/\s?#*]+$/i, 'must be an origin such as https://console.example.com (scheme://host[:port], no path, no wildcard)');
 
+/** The desktop app's console (electron/console): it signs in and renews its session over HTTP. */
+export const DESKTOP_CONSOLE_ORIGIN = 'app://baton';
+
 /**
- * Helmet on every route, and CORS (registered on the root, before any route): the API is for bots (server to server) and the console is
- * served by the hub itself, so browsers on other origins get no `Access-Control-Allow-Origin`
- * unless their origin is listed. No credentials mode: the hub's credentials are bearer tokens a
- * page must hold itself, never cookies a browser would attach on its own.
- */
-/**
- * Security headers and CORS on every answer of the server it is registered on, whatever is
- * registered after it (a fastify-plugin: its hooks are not kept inside a context of their own).
+ * Helmet, and CORS, on every answer of the server it is registered on, whatever is registered
+ * after it (a fastify-plugin: its hooks are not kept inside a context of their own). The API is
+ * for bots (server to server) and the web console is served by the hub itself, so browsers on
+ * other origins get no `Access-Control-Allow-Origin` unless their origin is listed; the desktop's
+ * console always is (no web page can send that origin). No credentials mode: the hub's
+ * credentials are bearer tokens a page must hold itself, never cookies a browser would attach.
  */
 export const securityHeaders = fp<{ corsOrigins?: readonly string[] }>(async (app, { corsOrigins = [] }) => {
   // A wildcard in the list would let every site in: refuse anything but exact origins.
-  const origins = corsOrigins.map((origin) => {
+  const origins = [DESKTOP_CONSOLE_ORIGIN, ...corsOrigins].map((origin) => {
     const parsed = CorsOrigin.safeParse(origin);
     if (!parsed.success) throw new Error(`corsOrigins: ${JSON.stringify(origin)} ${parsed.error.issues[0]?.message ?? 'is not an origin'}`);
     return parsed.data;

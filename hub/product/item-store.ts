@@ -86,19 +86,8 @@ export async function findTeamItemId(q: Queryable, id: string, team: string): Pr
   return rows[0]?.id;
 }
 
-export interface NewItem {
-  id: string;
-  team: string;
-  kind: ProductKind;
-  title: string;
-  details: string;
-  severity: Severity | null;
-  stepsToReproduce: string | null;
-  expected: string | null;
-  actual: string | null;
-  createdBy: string;
-  at: Date;
-}
+/** What filing a new item stores; the rest (status, counts, links) starts empty. */
+export type NewItem = Pick<ProductItem, 'id' | 'team' | 'kind' | 'title' | 'details' | 'severity' | 'stepsToReproduce' | 'expected' | 'actual'> & { createdBy: string; at: Date };
 
 export async function insertItem(q: Queryable, item: NewItem): Promise<void> {
   await q.query(

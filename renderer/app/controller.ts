@@ -1,3 +1,4 @@
+import { WhoAmIAnswer } from '../../shared/protocol/sign-in.ts';
 import type { ConnectHub, HubPort } from '../client/hub-port.ts';
 import { refusalOf, requestVia } from '../client/request.ts';
 import { applyProduct } from '../state/product.ts';
@@ -17,7 +18,7 @@ import { syncStores, type Sync } from '../state/sync.ts';
 import { openForm, selectHandoffRow, uiStore } from '../state/ui.ts';
 import type { Controller } from '../ui/controls.ts';
 import { createAgentControls } from './agent-controls.ts';
-import { askToSignIn, takeSignInRequest } from '../state/sign-in-request.ts';
+import { askToSignIn, nameLinkPerson, takeSignInRequest, type SignInRequest } from '../state/sign-in-request.ts';
 import type { LocalHub } from '../platform/platform.ts';
 import { parseDeepLink } from './deep-links.ts';
 import { showSessionEnded } from '../state/provider-sign-in.ts';
@@ -29,10 +30,24 @@ export interface ControllerOptions {
   /** The hub offered when none was saved: the hub serving the console, if there is one. */
   defaultHubUrl: string;
   retryDelayMs?: number;
+  /** How the console asks its hub who a sign-in link's token belongs to (default the page's fetch). */
+  fetch?: typeof fetch;
 }
 
 /** Wires the client core, the stores and the platform together for one console. */
-export function createController({ platform, connect, defaultHubUrl, retryDelayMs }: ControllerOptions): Controller {
+export function createController({ platform, connect, defaultHubUrl, retryDelayMs, fetch = (...args) => globalThis.fetch(...args) }: ControllerOptions): Controller {
+  /** Who `token` signs in as at `hubUrl` (the hub in use), changing nothing there; null when it cannot say. */
+  async function whoIs(hubUrl: string, token: string): Promise<SignInRequest['linkPerson']> {
+    try {
+      const response = await fetch(`${hubUrl}/v1/session/whoami`, { headers: { authorization: `Bearer ${token}` } });
+      if (response.status === 401) return 'unknown';
+      const answer = WhoAmIAnswer.safeParse(await response.json());
+      return answer.success ? { name: answer.data.agent.name } : null;
+    } catch {
+      return null;
+    }
+  }
+
   let client: HubPort | null = null;
   let sync: Sync | null = null;
   let stopClientState: (() => void) | null = null;
@@ -236,7 +251,9 @@ export function createController({ platform, connect, defaultHubUrl, retryDelayM
         controller.signIn(target, link.token);
         return true;
       }
-      askToSignIn({ hubUrl: target, token: link.token, hubInUse: current, current: token === null ? null : { name: sessionStore.getState().agent?.name ?? null } });
+      const request = { hubUrl: target, token: link.token, hubInUse: current, current: token === null ? null : { name: sessionStore.getState().agent?.name ?? null }, linkPerson: null };
+      askToSignIn(request);
+      if (sameHub) void whoIs(target, link.token).then((person) => nameLinkPerson(request, person));
       return false;
     }
     if (link?.kind === 'handoff') selectHandoffRow(link.handoffId, true);

@@ -10,6 +10,7 @@ import { createController } from './controller.ts';
 import { wireDesktopPresence } from './desktop-presence.ts';
 import { createProviderSignIn } from '../state/provider-sign-in.ts';
 import { ProviderSignInContext } from '../settings/ProviderSignIn.tsx';
+import { connectionStore } from '../state/connection.ts';
 import { settingsStore } from '../state/settings.ts';
 import './console.css';
 
@@ -35,6 +36,10 @@ const providerSignIn = createProviderSignIn({
   },
   signIn: (hubUrl, accessToken) => controller.signIn(hubUrl, accessToken),
   signOut: () => controller.signOut(),
+  renewed: () => {
+    const { status } = connectionStore.getState();
+    if (status === 'unauthorized' || status === 'offline') controller.reconnect();
+  },
 });
 const returned = new URL(window.location.href);
 if (!desktop && returned.searchParams.has('state')) window.history.replaceState(null, '', `${returned.origin}${returned.pathname}${returned.hash}`);

@@ -31,6 +31,13 @@ export function SignInConfirm() {
             you do not know could show you false handoffs and see what you do in Baton.
           </p>
         )}
+        {request.linkPerson === null && otherHub && <p>Who it signs you in as is known once you continue: Baton does not contact that hub before you agree.</p>}
+        {request.linkPerson === 'unknown' && <p>This hub does not know the link's token: signing in with it would fail.</p>}
+        {request.linkPerson !== null && request.linkPerson !== 'unknown' && (
+          <p>
+            The link signs you in as <Text>{request.linkPerson.name}</Text>.
+          </p>
+        )}
         {request.current && (
           <p>
             You are signed in as <Text>{request.current.name ?? 'your account'}</Text>; continuing signs you out of it.

@@ -39,6 +39,11 @@ export interface ProviderSignInDeps {
   signIn(hubUrl: string, accessToken: string): void;
   /** Signs the console out (the controller's signOut), when the session can no longer be renewed. */
   signOut(): Promise<void>;
+  /**
+   * The access credential was renewed. A console whose connection the hub ended because the old
+   * one ran out (a computer that slept through the renewal) connects again with the new one.
+   */
+  renewed?(): void;
   now?: () => number;
   random?: (bytes: number) => Uint8Array;
 }
@@ -111,6 +116,7 @@ export function createProviderSignIn(deps: ProviderSignInDeps) {
       // Before the console has loaded its settings (a restart), the saved token is what it will read.
       if (settingsStore.getState().loaded) settingsStore.setState({ token: tokens.data.accessToken });
       else await deps.storage.set(TOKEN_KEY, tokens.data.accessToken);
+      deps.renewed?.();
       return;
     }
     if (answer.status === 401) {

@@ -15,6 +15,11 @@ export interface SignInRequest {
   hubInUse: string;
   /** Who the agent is now (null: signed out; `name` null until the hub has said). */
   current: { name: string | null } | null;
+  /**
+   * Who the link signs in as, as the hub in use says (`'unknown'`: it does not know the token);
+   * null while not known, and always for another hub, which is not contacted before the agent agrees.
+   */
+  linkPerson: { name: string } | 'unknown' | null;
 }
 
 // A sign-in or sign-out by any other way makes a waiting link moot: it goes with the signed-in state.
@@ -33,4 +38,10 @@ export function takeSignInRequest(): SignInRequest | null {
   const { request } = signInRequestStore.getState();
   signInRequestStore.setState({ request: null });
   return request;
+}
+
+/** The hub in use said who the waiting link signs in as (ignored once another link replaced it). */
+export function nameLinkPerson(request: SignInRequest, linkPerson: SignInRequest['linkPerson']): void {
+  const waiting = signInRequestStore.getState().request;
+  if (waiting === request) signInRequestStore.setState({ request: { ...request, linkPerson } });
 }

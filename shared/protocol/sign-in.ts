@@ -40,6 +40,13 @@ export type SessionTokens = z.infer<typeof SessionTokens>;
 export const SessionTokenAnswer = SessionTokens.extend({ agent: AgentView });
 export type SessionTokenAnswer = z.infer<typeof SessionTokenAnswer>;
 
+/**
+ * `GET /v1/session/whoami`: who a credential (an agent token or a session's access token) signs in
+ * as, changing nothing (no presence, no routing); the console asks before a sign-in link switches person.
+ */
+export const WhoAmIAnswer = z.object({ agent: z.object({ id: z.string(), name: z.string(), role: z.enum(['agent', 'lead']), team: z.string() }) });
+export type WhoAmIAnswer = z.infer<typeof WhoAmIAnswer>;
+
 /** The answer to a sign-out: where to end the session at the provider too, when it offers that. */
 export const SignOutAnswer = z.object({ endedSessions: z.number().int(), providerSignOutUrl: z.string().nullable() });
 export type SignOutAnswer = z.infer<typeof SignOutAnswer>;

@@ -23,6 +23,8 @@ describe('a sign-in link for someone else, in the web console', () => {
     await expect.poll(() => dialog.count(), EVENTUALLY).toBe(1);
     expect(await dialog.textContent()).toContain(t.url);
     expect(await dialog.textContent()).toContain('You are signed in as Ana');
+    // Who the link would make them, as the hub in use says (without signing anyone in there).
+    await expect.poll(() => dialog.textContent(), EVENTUALLY).toContain('The link signs you in as Ben');
     expect(page.url()).toBe(`${t.url}/`); // the token leaves the address bar all the same
     await page.screenshot({ path: path.join(await screenshotsDir(), 'sign-in-confirm-1280x800.png') });
 

@@ -169,7 +169,7 @@ describe('the console protocol and its Content-Security-Policy', () => {
       'default-src': "'self'",
       'script-src': "'self'",
       'style-src': "'self'",
-      'connect-src': "'self' ws: wss:",
+      'connect-src': "'self' ws: wss: http: https:",
       'object-src': "'none'",
       'frame-src': "'none'",
       'frame-ancestors': "'none'",

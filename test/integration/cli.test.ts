@@ -1,5 +1,4 @@
 // The hub's command line, run as people run it: `tsx hub/cli.ts …` in a child process.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,50 +6,19 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashSecret } from '../../hub/auth/secrets.ts';
 import { connectTestHub, type TestHubClient } from '../support/hub-client.ts';
-import { REPO_ROOT } from '../support/fixtures.ts';
+import { hubCliRunner, type HubCli } from '../support/hub-cli.ts';
 import { DEMO_KEY, DEMO_SECRET } from '../support/hub.ts';
 import { browseSignIn, freePort, startProvider } from '../support/oidc-provider.ts';
 import { VALID_BASE_PACKET } from '../support/malformed-packets.ts';
 
-const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
 const READY_LINE = /^Baton hub listening on (http:\/\/127\.0\.0\.1:(\d+))$/m;
 
-interface Cli {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves with the exit code (null when killed by a signal) once the process has exited. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const children: Cli[] = [];
+const { cli, run, stopAll } = hubCliRunner();
 const clients: TestHubClient[] = [];
 const tempRoots: string[] = [];
 
-/** Starts the CLI in its own process group, so cleanup can stop tsx and the node process it runs. */
-function cli(args: string[]): Cli {
-  const child = spawn(TSX, ['hub/cli.ts', ...args], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal })),
-  );
-  const handle: Cli = { child, stdout: () => stdout, stderr: () => stderr, exited };
-  children.push(handle);
-  return handle;
-}
-
-/** Runs a CLI command to its end. */
-async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const handle = cli(args);
-  const { code } = await handle.exited;
-  return { code, stdout: handle.stdout(), stderr: handle.stderr() };
-}
-
 /** Starts `serve` and waits for its ready line on stdout; fails early if the process exits first. */
-async function serve(args: string[], timeoutMs = 30_000): Promise<{ cli: Cli; url: string }> {
+async function serve(args: string[], timeoutMs = 30_000): Promise<{ cli: HubCli; url: string }> {
   const handle = cli(['serve', '--port', '0', ...args]);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ready line within ${timeoutMs} ms; stderr:\n${handle.stderr()}`)), timeoutMs);
@@ -70,7 +38,7 @@ async function serve(args: string[], timeoutMs = 30_000): Promise<{ cli: Cli; ur
 }
 
 /** SIGTERM, as a service manager stops the hub; resolves with how it exited. */
-async function terminate(handle: Cli) {
+async function terminate(handle: HubCli) {
   handle.child.kill('SIGTERM');
   return handle.exited;
 }
@@ -106,14 +74,7 @@ async function postHandoff(url: string, key: string, summary: string) {
 /** Kills every child (and what it started) and removes the temp folders; also after a failed test. */
 async function cleanUp(): Promise<void> {
   for (const client of clients.splice(0)) client.close();
-  for (const { child, exited } of children.splice(0)) {
-    try {
-      process.kill(-child.pid!, 'SIGKILL'); // the whole group: tsx and the node process it started
-    } catch {
-      // already gone
-    }
-    await exited;
-  }
+  await stopAll();
   await Promise.all(tempRoots.splice(0).map((root) => rm(root, { recursive: true, force: true })));
 }
 

@@ -2,43 +2,18 @@
 // would: only the names of the environment variables holding secrets go in, nothing secret comes
 // out, bad flags are named, and a hub started on that folder takes the platform's signed webhook
 // with the secrets from its environment and logs none of them.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { REPO_ROOT } from '../support/fixtures.ts';
+import { hubCliRunner } from '../support/hub-cli.ts';
 import { chatwootHeaders, chatwootStatusChanged, startFakeChatwoot, type FakeChatwoot } from '../support/fake-platforms.ts';
 
-const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
 const READY_LINE = /^Baton hub listening on (http:\/\/127\.0\.0\.1:\d+)$/m;
 const TOKEN = 'cw-CLI-api-token-from-the-environment-01';
 const SECRET = 'cw-CLI-webhook-secret-from-the-environment-02';
 
-interface Run {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<number | null>;
-}
-const children: Run[] = [];
-
-function cli(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(TSX, ['hub/cli.ts', ...args], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const handle = { child, stdout: () => stdout, stderr: () => stderr, exited };
-  children.push(handle);
-  return handle;
-}
-
-async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const handle = cli(args);
-  return { code: await handle.exited, stdout: handle.stdout(), stderr: handle.stderr() };
-}
+const { cli, run, stopAll } = hubCliRunner();
 
 describe('npm run hub -- integration platform …', () => {
   let root: string;
@@ -52,14 +27,7 @@ describe('npm run hub -- integration platform …', () => {
     fake = await startFakeChatwoot(TOKEN);
   });
   afterAll(async () => {
-    for (const { child, exited } of children) {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      await exited;
-    }
+    await stopAll();
     await fake.close();
     await rm(root, { recursive: true, force: true });
   });
@@ -134,7 +102,7 @@ describe('npm run hub -- integration platform …', () => {
         if (match) resolve(match[1]!);
       };
       hub.child.stdout!.on('data', check);
-      void hub.exited.then((code) => reject(new Error(`serve exited with ${code}: ${hub.stderr()}`)));
+      void hub.exited.then(({ code }) => reject(new Error(`serve exited with ${code}: ${hub.stderr()}`)));
     });
     const raw = JSON.stringify(chatwootStatusChanged(61, 'pending', 'open'));
     const created = await fetch(`${url}/v1/ingress/chatwoot/helpdesk`, { method: 'POST', headers: { 'content-type': 'application/json', ...chatwootHeaders(SECRET, raw) }, body: raw });

@@ -1,47 +1,21 @@
 // Configuring a team's connector with the hub's command line, as an admin would: the secrets go
 // in (as values or as environment variable names) and never come out again, and a hub started on
 // that folder sends the team's items to the tool with the token from its environment.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { connectTestHub, type TestHubClient } from '../support/hub-client.ts';
-import { REPO_ROOT } from '../support/fixtures.ts';
+import { hubCliRunner } from '../support/hub-cli.ts';
 import { DEMO_KEY } from '../support/hub.ts';
 import { startReceiver, type HttpReceiver } from '../support/http-receiver.ts';
 
-const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
 const READY_LINE = /^Baton hub listening on (http:\/\/127\.0\.0\.1:\d+)$/m;
 const GITHUB_TOKEN = 'ghp_CLIsecretTOKENfromTHEenvironment01';
 const JIRA_TOKEN = 'ATATT3xCLIstoredJIRAtoken0987654321';
 const EVENTS_SECRET = 'gh-events-CLI-secret-5e6f7a8b';
 
-interface Run {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<number | null>;
-}
-
-const children: Run[] = [];
-
-function cli(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(TSX, ['hub/cli.ts', ...args], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const run = { child, stdout: () => stdout, stderr: () => stderr, exited };
-  children.push(run);
-  return run;
-}
-
-async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const handle = cli(args);
-  return { code: await handle.exited, stdout: handle.stdout(), stderr: handle.stderr() };
-}
+const { cli, run, stopAll } = hubCliRunner();
 
 describe('npm run hub -- connector …', () => {
   let root: string;
@@ -58,14 +32,7 @@ describe('npm run hub -- connector …', () => {
   });
   afterAll(async () => {
     for (const client of clients) client.close();
-    for (const { child, exited } of children) {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      await exited;
-    }
+    await stopAll();
     await tools.close();
     await rm(root, { recursive: true, force: true });
   });
@@ -105,7 +72,7 @@ describe('npm run hub -- connector …', () => {
         if (match) resolve(match[1]!);
       };
       hub.child.stdout!.on('data', check);
-      void hub.exited.then((code) => reject(new Error(`serve exited with ${code}: ${hub.stderr()}`)));
+      void hub.exited.then(({ code }) => reject(new Error(`serve exited with ${code}: ${hub.stderr()}`)));
     });
     const ana = connectTestHub({ url, token: 'demo-ana' });
     clients.push(ana);

@@ -76,6 +76,18 @@ describe('a hub with no CORS origins configured (the default)', () => {
     expect(polling.headers).toMatchObject(EVERY_RESPONSE);
   });
 
+  it('answers the desktop console at app://baton across origins, so it can sign in through the provider and renew its session', async () => {
+    const preflight = await send(`${t.url}/v1/session/refresh`, {
+      method: 'OPTIONS',
+      headers: { origin: 'app://baton', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    expect(preflight.headers['access-control-allow-origin']).toBe('app://baton');
+    const options = await send(`${t.url}/v1/sign-in/options`, { headers: { origin: 'app://baton' } });
+    expect(options.status).toBe(200);
+    expect(options.headers['access-control-allow-origin']).toBe('app://baton');
+    expect(options.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+
   it('lets the desktop console at app://baton sign in over WebSocket: the upgrade is not refused for its origin', async () => {
     // The WebSocket handshake as Chromium sends it from app://baton.
     const status = await new Promise<number>((resolve, reject) => {

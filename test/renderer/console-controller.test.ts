@@ -21,6 +21,7 @@ afterEach(() => {
   consoles = [];
 });
 const track = (c: TestConsole): TestConsole => (consoles.push(c), c);
+const urlOf = (input: string | URL | Request): string => (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
 
 describe('signing in', () => {
   it('a sign-in link signs that person in on the hub that served it', async () => {
@@ -31,10 +32,14 @@ describe('signing in', () => {
     expect(c.clients).toHaveLength(1);
   });
 
-  it('a link to another hub never signs in by itself: it waits for the agent, who may refuse it', async () => {
-    const c = track(await startConsole({ initialDeepLink: 'baton://sign-in?token=tok-evil&hub=https%3A%2F%2Fhub.evil.example' }));
+  it('a link to another hub never signs in by itself, nor contacts that hub: it waits for the agent, who may refuse it', async () => {
+    const contacted: string[] = [];
+    const fetch = async (input: string | URL | Request) => (contacted.push(urlOf(input)), Response.json({}));
+    const c = track(await startConsole({ initialDeepLink: 'baton://sign-in?token=tok-evil&hub=https%3A%2F%2Fhub.evil.example', fetch }));
+    await flushMicrotasks();
+    expect(contacted).toEqual([]);
     expect(c.credentials).toEqual([{ url: HUB_URL, token: 'demo-ana' }]); // the saved sign-in, untouched
-    expect(signInRequestStore.getState().request).toEqual({ hubUrl: 'https://hub.evil.example', token: 'tok-evil', hubInUse: HUB_URL, current: { name: null } });
+    expect(signInRequestStore.getState().request).toEqual({ hubUrl: 'https://hub.evil.example', token: 'tok-evil', hubInUse: HUB_URL, current: { name: null }, linkPerson: null });
     c.controller.cancelSignIn();
     expect(signInRequestStore.getState().request).toBeNull();
     expect(settingsStore.getState()).toMatchObject({ hubUrl: HUB_URL, token: 'demo-ana' });
@@ -51,10 +56,18 @@ describe('signing in', () => {
     expect(signInRequestStore.getState().request).toBeNull();
   });
 
-  it('a link for the hub in use that would make the agent someone else asks too, naming who they are now; the same person’s link changes nothing', async () => {
-    const c = track(await signedInConsole(ana, []));
+  it('a link for the hub in use that would make the agent someone else asks too, naming who they are now and, as that hub says, who they would be; the same person’s link changes nothing', async () => {
+    const asked: Array<{ url: string; authorization: string | null }> = [];
+    const fetch = async (input: string | URL | Request, init?: RequestInit) => {
+      asked.push({ url: urlOf(input), authorization: new Headers(init?.headers).get('authorization') });
+      return Response.json({ agent: { id: 'demo-ben', name: 'Ben', role: 'agent', team: 'support' } });
+    };
+    const c = track(await signedInConsole(ana, [], { fetch }));
     c.platform.deepLink(`${HUB_URL}/#token=demo-ben`);
-    expect(signInRequestStore.getState().request).toEqual({ hubUrl: HUB_URL, token: 'demo-ben', hubInUse: HUB_URL, current: { name: ana.name } });
+    expect(signInRequestStore.getState().request).toEqual({ hubUrl: HUB_URL, token: 'demo-ben', hubInUse: HUB_URL, current: { name: ana.name }, linkPerson: null });
+    await flushMicrotasks();
+    expect(asked).toEqual([{ url: `${HUB_URL}/v1/session/whoami`, authorization: 'Bearer demo-ben' }]);
+    expect(signInRequestStore.getState().request?.linkPerson).toEqual({ name: 'Ben' });
     c.controller.confirmSignIn();
     expect(c.credentials.at(-1)).toEqual({ url: HUB_URL, token: 'demo-ben' });
 

@@ -59,6 +59,7 @@ describe('signing in through the identity provider', () => {
     const opened: string[] = [];
     const signIn = vi.fn((hubUrl: string, token: string) => settingsStore.setState({ hubUrl, token }));
     const signOut = vi.fn(async () => settingsStore.setState({ token: null }));
+    const renewed = vi.fn();
     const flow = createProviderSignIn({
       storage,
       fetch: hub.fetch,
@@ -66,9 +67,10 @@ describe('signing in through the identity provider', () => {
       openSignInPage: (url) => void opened.push(url),
       signIn,
       signOut,
+      renewed,
       now: () => clock,
     });
-    return { storage, hub, opened, signIn, signOut, flow };
+    return { storage, hub, opened, signIn, signOut, renewed, flow };
   }
 
   /** Begins a sign-in and returns the state and challenge the hub was sent. */
@@ -118,7 +120,7 @@ describe('signing in through the identity provider', () => {
   });
 
   it('renews before the access credential runs out, and signs out when the hub refuses', async () => {
-    const { flow, opened, hub, signOut } = setUp({
+    const { flow, opened, hub, signOut, renewed } = setUp({
       '/v1/session/token': [{ status: 200, body: { ...tokens(1), agent } }],
       '/v1/session/refresh': [{ status: 200, body: tokens(2, T0 + 225_000) }, { status: 401, body: { error: { code: 'unauthorized', message: 'The session has ended.' } } }],
     });
@@ -129,6 +131,8 @@ describe('signing in through the identity provider', () => {
     await vi.advanceTimersByTimeAsync(225_000); // three quarters of the 5 minutes
     expect(hub.calls.at(-1)).toMatchObject({ url: `${HUB}/v1/session/refresh`, body: { refreshToken: 'ref_1' } });
     expect(settingsStore.getState().token).toBe('acc_2');
+    // A console the hub disconnected while the old credential ran out connects again with this one.
+    expect(renewed).toHaveBeenCalledTimes(1);
 
     clock += 225_000;
     await vi.advanceTimersByTimeAsync(225_000);

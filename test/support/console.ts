@@ -46,7 +46,7 @@ export interface TestConsole<P extends Platform = FakePlatform> {
 
 /** A console over fakes: a fake platform (with `data` as its storage) and fake hub clients. */
 export async function startConsole<P extends Platform = FakePlatform>(
-  options: { data?: Record<string, string>; platform?: P; initialDeepLink?: string } & Partial<Pick<ControllerOptions, 'retryDelayMs' | 'defaultHubUrl'>> = {},
+  options: { data?: Record<string, string>; platform?: P; initialDeepLink?: string } & Partial<Pick<ControllerOptions, 'retryDelayMs' | 'defaultHubUrl' | 'fetch'>> = {},
 ): Promise<TestConsole<P>> {
   const platform = options.platform ?? (createFakePlatform({ data: options.data ?? signedInData(), initialDeepLink: options.initialDeepLink ?? null }) as Platform as P);
   const clients: FakeHubClient[] = [];
@@ -61,6 +61,8 @@ export async function startConsole<P extends Platform = FakePlatform>(
       return client;
     },
     ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
+    // No network here: a test that wants the hub's answer gives its own.
+    fetch: options.fetch ?? (() => Promise.reject(new Error('this test console has no network'))),
   });
   await controller.start();
   return {
