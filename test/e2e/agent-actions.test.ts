@@ -110,13 +110,13 @@ describe('the agent console against a real hub', () => {
     const words = 'Refund of INV-2291 issued; the bot can confirm by email.';
     await note.fill(words);
     await form.getByRole('button', { name: 'Confirm' }).click();
+    // The row moves to Recently finished and then shows its outcome: wait for the words, not the row.
     const finished = c.recent.locator(c.row(id));
-    await finished.waitFor();
-    expect(await finished.innerText()).toContain('Back with the bot');
+    await expect.poll(() => finished.innerText(), EVENTUALLY).toContain('Back with the bot');
     expect(await c.mine.count()).toBe(0);
 
+    await expect.poll(async () => (await history(id)).status, EVENTUALLY).toBe('returned_to_bot');
     const handoff = await history(id);
-    expect(handoff.status).toBe('returned_to_bot');
     expect(handoff.events.at(-1)).toMatchObject({ type: 'returned_to_bot', actor: { kind: 'agent', id: 'demo-ana' }, note: words });
   });
 
