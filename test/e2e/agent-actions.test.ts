@@ -48,8 +48,7 @@ describe('the agent console against a real hub', () => {
 
     const id = await post(billing);
     const row = c.offers.locator(c.row(id));
-    await row.waitFor();
-    expect(await row.innerText()).toMatch(/Dana Whitfield[\s\S]*\d+ s left[\s\S]*High[\s\S]*Chat[\s\S]*Outside the bot’s scope/);
+    await expect.poll(() => row.innerText(), EVENTUALLY).toMatch(/Dana Whitfield[\s\S]*\d+ s left[\s\S]*High[\s\S]*Chat[\s\S]*Outside the bot’s scope/);
     expect(await page.title()).toBe('(1) Baton');
 
     await row.click();
@@ -143,8 +142,7 @@ describe('the agent console against a real hub', () => {
     await form.getByRole('combobox', { name: 'Severity' }).selectOption('high');
     await form.getByRole('button', { name: 'Confirm' }).click();
     const finished = c.recent.locator(c.row(id));
-    await finished.waitFor();
-    expect(await finished.innerText()).toContain('Sent to the product team');
+    await expect.poll(() => finished.innerText(), EVENTUALLY).toContain('Sent to the product team');
 
     const handoff = await history(id);
     expect(handoff.status).toBe('routed_to_product');
@@ -172,8 +170,7 @@ describe('the agent console against a real hub', () => {
     await form.getByRole('button', { name: 'Confirm' }).click();
 
     const offered = b.offers.locator(b.row(id));
-    await offered.waitFor();
-    expect(await offered.innerText()).toContain('Dana Whitfield');
+    await expect.poll(() => offered.innerText(), EVENTUALLY).toContain('Dana Whitfield');
     await offered.click();
     expect(await b.pane.innerText()).toContain(billing.summary);
     expect(await b.button('Accept').isEnabled()).toBe(true);

@@ -62,8 +62,7 @@ describe('the lead’s console and the product inbox against a real hub', () => 
     const lee = await openConsole(browsing, shared.t.url, 'demo-lee');
     const accepted = lee.getByRole('list', { name: 'Accepted' });
     const row = accepted.getByRole('listitem', { name: 'Dana Whitfield' });
-    await row.waitFor();
-    expect(await row.innerText()).toContain('With Ana');
+    await expect.poll(() => row.innerText(), EVENTUALLY).toContain('With Ana');
 
     const bar = lee.getByRole('form', { name: 'Reassign selected' });
     const reassign = bar.getByRole('button', { name: 'Reassign', exact: true });
