@@ -2,12 +2,11 @@
 // (or the `baton-handoff` fulfillment tag) becomes a handoff with the turn, the history the client
 // passed, intent, sentiment and the Baton keys, answered with a WebhookResponse; anything else gets
 // an empty one. Return to bot reaches the client as the signed `handoff.returned_to_bot` webhook.
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntegration } from '../../hub/admin/accounts.ts';
 import { setPlatform } from '../../hub/platforms/config.ts';
 import type { TestHubClient } from '../support/hub-client.ts';
-import { startReceiver, type HttpReceiver, type ReceivedRequest } from '../support/http-receiver.ts';
+import { startReceiver, type HttpReceiver, type ReceivedRequest, signedBy } from '../support/http-receiver.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 
 const KEY = 'cx-integration-key-0123456789';
@@ -46,13 +45,6 @@ function handoffRequest(overrides: Record<string, unknown> = {}) {
     languageCode: 'en',
     ...overrides,
   };
-}
-
-function signedBy(secret: string, request: ReceivedRequest): boolean {
-  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(request.headers['baton-signature'] ?? ''));
-  if (!match) return false;
-  const expected = createHmac('sha256', secret).update(`${match[1]}.`).update(request.raw).digest();
-  return timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'));
 }
 
 describe('Dialogflow CX', () => {

@@ -3,12 +3,11 @@
 // the handoff carries the intent with its interpretation's confidence, the sentiment, the Baton keys
 // from the session attributes, slots and the bot's identity. Return to bot reaches the client as the
 // signed `handoff.returned_to_bot` webhook.
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntegration } from '../../hub/admin/accounts.ts';
 import { setPlatform } from '../../hub/platforms/config.ts';
 import type { TestHubClient } from '../support/hub-client.ts';
-import { startReceiver, type HttpReceiver, type ReceivedRequest } from '../support/http-receiver.ts';
+import { startReceiver, type HttpReceiver, type ReceivedRequest, signedBy } from '../support/http-receiver.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 
 const KEY = 'lex-integration-key-0123456789';
@@ -53,13 +52,6 @@ function lexEvent(sessionId: string, overrides: Record<string, unknown> = {}) {
     transcriptions: [{ transcription: 'i want to speak to an agent about my refund', transcriptionConfidence: 0.94 }],
     ...overrides,
   };
-}
-
-function signedBy(secret: string, request: ReceivedRequest): boolean {
-  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(request.headers['baton-signature'] ?? ''));
-  if (!match) return false;
-  const expected = createHmac('sha256', secret).update(`${match[1]}.`).update(request.raw).digest();
-  return timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'));
 }
 
 describe('Amazon Lex V2', () => {

@@ -2,12 +2,11 @@
 // (reverted utterances left out), the bot's attempts, the intent and the trigger reason from the
 // integration's table, the Baton keys from slots and session metadata. "Return to bot" resumes the
 // conversation through Rasa's HTTP API (a local fake records it) and goes out as the signed webhook.
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntegration } from '../../hub/admin/accounts.ts';
 import { setPlatform } from '../../hub/platforms/config.ts';
 import type { TestHubClient } from '../support/hub-client.ts';
-import { startReceiver, type HttpReceiver, type ReceivedRequest } from '../support/http-receiver.ts';
+import { startReceiver, type HttpReceiver, type ReceivedRequest, signedBy } from '../support/http-receiver.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 
 const KEY = 'rasa-integration-key-0123456789';
@@ -50,13 +49,6 @@ function tracker(sender: string, overrides: Record<string, unknown> = {}) {
     ],
     ...overrides,
   };
-}
-
-function signedBy(secret: string, request: ReceivedRequest): boolean {
-  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(request.headers['baton-signature'] ?? ''));
-  if (!match) return false;
-  const expected = createHmac('sha256', secret).update(`${match[1]}.`).update(request.raw).digest();
-  return timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'));
 }
 
 describe('Rasa', () => {

@@ -1,7 +1,7 @@
 // Product items against a real hub: routing a handoff files an item or adds to one (each
 // customer counted once), suggestions find the similar items, leads list and open them, and a
 // status change reaches the bot of every linked handoff and the agents who routed them.
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, createIntegration, setCallbackUrl } from '../../hub/admin/accounts.ts';
 import type { ProductRoute } from '../../renderer/client/hub-client.ts';
@@ -15,7 +15,7 @@ import {
   type ProductItem,
 } from '../../shared/protocol/index.ts';
 import { DEMO_KEY, DEMO_SECRET, startTestHub, type TestHub } from '../support/hub.ts';
-import { startReceiver, type HttpReceiver, type ReceivedRequest } from '../support/http-receiver.ts';
+import { startReceiver, type HttpReceiver, type ReceivedRequest, signedBy } from '../support/http-receiver.ts';
 
 function ok<C extends CommandName>(ack: AckOf<C>): Extract<AckOf<C>, { ok: true }> {
   if (!ack.ok) throw new Error(`expected ok, got ${ack.error.code}: ${ack.error.message}`);
@@ -25,14 +25,6 @@ function ok<C extends CommandName>(ack: AckOf<C>): Extract<AckOf<C>, { ok: true 
 function refusal<C extends CommandName>(ack: AckOf<C>) {
   if (ack.ok) throw new Error(`expected a refusal, got ${JSON.stringify(ack)}`);
   return ack.error;
-}
-
-/** The receiver checks Baton-Signature with its own code, as a bot would. */
-function signedBy(secret: string, request: ReceivedRequest): boolean {
-  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(request.headers['baton-signature'] ?? ''));
-  if (!match) return false;
-  const expected = createHmac('sha256', secret).update(`${match[1]}.`).update(request.raw).digest();
-  return timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'));
 }
 
 interface World {

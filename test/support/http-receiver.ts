@@ -1,6 +1,7 @@
 // A local HTTP server standing in for whatever the hub calls out to (a bot's callback URL, GitHub,
 // Jira, Linear, a webhook receiver): it records every request as it arrived (method, path,
 // headers, raw body) and answers as each test tells it.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -82,4 +83,12 @@ export async function startReceiver(): Promise<HttpReceiver> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return receiver;
+}
+
+/** Whether a request carries a valid Baton-Signature, checked with the receiver's own code, as a bot would. */
+export function signedBy(secret: string, request: ReceivedRequest): boolean {
+  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(request.headers['baton-signature'] ?? ''));
+  if (!match) return false;
+  const expected = createHmac('sha256', secret).update(`${match[1]}.`).update(request.raw).digest();
+  return timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'));
 }
