@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntegration } from '../../hub/admin/accounts.ts';
 import { setPlatform } from '../../hub/platforms/config.ts';
 import type { TestHubClient } from '../support/hub-client.ts';
-import { startReceiver, type HttpReceiver, type ReceivedRequest, signedBy } from '../support/http-receiver.ts';
+import { signedBy, startReceiver, type HttpReceiver } from '../support/http-receiver.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 
 const KEY = 'rasa-integration-key-0123456789';

@@ -15,7 +15,7 @@ import {
   type ProductItem,
 } from '../../shared/protocol/index.ts';
 import { DEMO_KEY, DEMO_SECRET, startTestHub, type TestHub } from '../support/hub.ts';
-import { startReceiver, type HttpReceiver, type ReceivedRequest, signedBy } from '../support/http-receiver.ts';
+import { signedBy, startReceiver, type HttpReceiver, type ReceivedRequest } from '../support/http-receiver.ts';
 
 function ok<C extends CommandName>(ack: AckOf<C>): Extract<AckOf<C>, { ok: true }> {
   if (!ack.ok) throw new Error(`expected ok, got ${ack.error.code}: ${ack.error.message}`);
