@@ -27,6 +27,8 @@ import type { Db } from './store/db.ts';
 import { createLogger } from './log.ts';
 import { link, listLinks, unlink } from './oidc/links.ts';
 import { acquireDataDirLock, DataDirLocked } from './store/lock.ts';
+import { listHubs } from './store/hubs.ts';
+import { leaseFor } from './cluster/membership.ts';
 
 
 const USAGE = `Usage: npm run hub -- [serve] [options]
@@ -54,6 +56,9 @@ Serve (the default):
   --sign-in-window <s>   its window in seconds (default 60)
   --public-url <url>     the hub's address as browsers reach it (default http://<host>:<port>);
                          the identity provider's redirect URI is <public URL>/v1/sign-in/callback
+  --lease-seconds <s>    hubs sharing one PostgreSQL (docs/scaling.md): a hub that stops renewing
+                         its lease is taken over within 1.2 × this (default 10; renewed every
+                         0.3 ×, looked for every 0.2 ×; a stopping hub's apps get 0.5 × to reconnect)
 
 Sign-in through an OpenID Connect identity provider (docs/sign-in.md):
   --oidc-issuer <url>            the issuer (env BATON_OIDC_ISSUER); discovery reads its
@@ -116,6 +121,7 @@ Admin commands (run while the hub is stopped when using a PGlite data folder):
   identity unlink --subject <sub> [--issuer <url>]
                                  --issuer defaults to --oidc-issuer / BATON_OIDC_ISSUER
   list
+  hubs                           the hubs running on this store, with their leases and apps
 `;
 
 const OPTIONS = {
@@ -134,6 +140,7 @@ const OPTIONS = {
   'sign-in-limit': { type: 'string' },
   'sign-in-window': { type: 'string' },
   'public-url': { type: 'string' },
+  'lease-seconds': { type: 'string' },
   'oidc-issuer': { type: 'string' },
   'oidc-client-id': { type: 'string' },
   'oidc-client-secret-env': { type: 'string' },
@@ -306,11 +313,14 @@ async function serve(values: Values): Promise<void> {
   const oidc = oidcOptions(values, process.env);
   if (oidc && values.demo) throw new UsageError('--demo uses published credentials; it does not go with --oidc-issuer.');
   const store = storeOptions(values);
+  const leaseSeconds = number(values['lease-seconds'], 'lease-seconds');
+  if (leaseSeconds !== undefined && !(leaseSeconds >= 1 && leaseSeconds <= 3600)) throw new UsageError(`--lease-seconds must be 1 to 3600 (got ${leaseSeconds}).`);
+  const lease = leaseSeconds === undefined ? undefined : leaseFor(leaseSeconds * 1000);
   const release = store.dataDir ? acquireDataDirLock(store.dataDir) : () => undefined;
   const log = createLogger();
   const hub = values['demo-bot']
-    ? await startDemoHub({ ...store, ...access, port, host, log })
-    : await startHub({ ...store, ...access, port, host, demo: values.demo ?? false, log, ...(oidc && { oidc }) });
+    ? await startDemoHub({ ...store, ...access, port, host, log, ...(lease && { lease }) })
+    : await startHub({ ...store, ...access, port, host, demo: values.demo ?? false, log, ...(oidc && { oidc }), ...(lease && { lease }) });
   console.log(`Baton hub listening on ${hub.url}`);
   if (values.demo) console.log(`Demo sign-in: ${hub.url}/#token=demo-ana (Ana), demo-ben (Ben), demo-lee (lead Lee)`);
 
@@ -521,6 +531,8 @@ function planAdmin(command: string, values: Values): AdminTask {
     }
     case 'list':
       return async (db) => console.log(JSON.stringify(await listAccounts(db), null, 2));
+    case 'hubs':
+      return async (db) => console.log(JSON.stringify(await listHubs(db), null, 2));
     default:
       throw new UsageError(`Unknown command "${command}".`);
   }

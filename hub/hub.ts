@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { setCallbackUrl } from './admin/accounts.ts';
 import { attachAgentsNamespace, DEFAULT_ACCESS_CHECK_MS } from './sockets/agents-namespace.ts';
+import { orderedPostgresAdapter } from './sockets/postgres-adapter.ts';
 import { DEFAULT_SESSION_LIMITS, pruneSignIns, type SessionLimits } from './auth/sessions.ts';
 import { RelyingParty, type OidcSettings } from './oidc/relying-party.ts';
 import type { PeoplePolicy } from './oidc/people.ts';
@@ -10,6 +14,7 @@ import { startDemoBot } from './demo/demo-bot.ts';
 import { DEMO_PLATFORM_ENV, startDemoPlatforms } from './demo/demo-platforms.ts';
 import { DEMO, seedDemo } from './demo/seed.ts';
 import { HandoffService } from './service/handoff-service.ts';
+import { DEFAULT_LEASE, joinCluster, type LeaseSettings } from './cluster/membership.ts';
 import { rateLimitsWith, SignInLimiter, type IngressLimit, type SignInLimit } from './http/rate-limits.ts';
 import { trustedHop, type TrustProxy } from './http/client-address.ts';
 import { secureSocketIo, socketIoCors } from './http/security.ts';
@@ -71,6 +76,8 @@ export interface HubOptions {
   oidc?: { settings: Omit<OidcSettings, 'publicUrl'> & { publicUrl?: string }; people?: Partial<PeoplePolicy> };
   /** How often connected apps' credentials are checked again; the bound on how long a revoked person stays connected (default 15 s). */
   accessCheckMs?: number;
+  /** Hubs sharing one PostgreSQL: how long a hub's lease lasts, how often it is renewed and lapsed ones looked for (DEFAULT_LEASE in hub/cluster/membership.ts). */
+  lease?: Partial<LeaseSettings>;
 }
 
 export interface RunningHub {
@@ -123,15 +130,24 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     onDelivered: (handoffId) => platformNews?.delivered(handoffId),
     onFailed: (handoffId, kind, notice, error) => platformNews?.failed(handoffId, kind, notice, error),
   });
+  const hubId = randomUUID();
   const service = new HandoffService({
     db,
+    hubId,
     ...(options.now && { now: options.now }),
     emit: (emission) => sink?.emit(emission),
-    hasLeadsOnline: (team) => sink?.hasLeadsOnline(team) ?? false,
     onWebhooksQueued: () => deliverer.wake(),
     onConnectorsQueued: () => connectorDeliverer.wake(),
     onPlatformCallsQueued: () => platformDeliverer.wake(),
     onError: (error, context) => log.error({ err: error, context }, 'background task failed'),
+  });
+  const cluster = await joinCluster({
+    db,
+    service,
+    hub: { id: hubId, host: hostname(), pid: process.pid },
+    lease: { ...DEFAULT_LEASE, ...options.lease },
+    log,
+    onLeaseLost: () => sink?.dropAll(),
   });
   await service.start();
   announceItem = (itemId) =>
@@ -179,7 +195,15 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     sessions: { limits: sessionLimits, now, provider, ended: (ids) => ids.forEach((id) => sink?.endSession(id)) },
     signIn: { provider, people },
   });
-  const io = new Server(app.server, { serveClient: false, cors: socketIoCors(options.corsOrigins) });
+  // Hubs on one PostgreSQL hear each other's socket.io events through it, on a pool of their own
+  // (one connection listens, one publishes) so events never wait behind the store's transactions.
+  const fanOut = options.databaseUrl ? new pg.Pool({ connectionString: options.databaseUrl, max: 2 }) : undefined;
+  fanOut?.on('error', (error) => log.error({ err: error }, 'an idle connection of the socket.io adapter failed'));
+  const io = new Server(app.server, {
+    serveClient: false,
+    cors: socketIoCors(options.corsOrigins),
+    ...(fanOut && { adapter: orderedPostgresAdapter(fanOut, (error) => log.error({ err: error }, 'socket.io adapter error')) }),
+  });
   secureSocketIo(io);
   const access = attachAgentsNamespace(io, service, log, { limiter: signIns, trustProxy: trusted }, { now, checkEveryMs: options.accessCheckMs ?? DEFAULT_ACCESS_CHECK_MS });
   sink = access;
@@ -188,7 +212,8 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   await app.listen({ port: options.port ?? 0, host });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ url, store: db.kind, dataDir: options.dataDir }, 'hub started');
+  await cluster.listening(url);
+  log.info({ url, hubId, store: db.kind, dataDir: options.dataDir }, 'hub started');
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -200,6 +225,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
       app.server.keepAliveTimeout = 1;
       access.stop();
       clearInterval(prune);
+      await cluster.handOver().catch((error: unknown) => log.error({ err: error }, 'handing over to the other hubs failed'));
       // socket.io first (it closes the HTTP server too), then let queued writes finish.
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await app.close();
@@ -209,6 +235,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
       await platformDeliverer.stop();
       await completer.stop();
       await service.idle(); // announcements of issues the last deliveries recorded
+      await fanOut?.end(); // after them: the other hubs' apps still hear them
       await db.close();
       log.info('hub stopped');
     })());

@@ -1,9 +1,21 @@
 import type { Presence } from '../../shared/protocol/index.ts';
 import type { Tx } from '../core/effects.ts';
 import { withdrawOffersOf } from '../routing/router.ts';
+import { addConnection, removeConnection } from '../store/hubs.ts';
+
+/** An app of the agent connected to this hub (one of possibly several, on several hubs). */
+export async function appConnected(t: Tx, agentId: string, hubId: string): Promise<void> {
+  await addConnection(t.q, agentId, hubId);
+  await agentConnected(t, agentId);
+}
+
+/** The agent's last app on this hub went away: they are disconnected unless an app of theirs is on another hub. */
+export async function appsGone(t: Tx, agentId: string, hubId: string): Promise<void> {
+  if (!(await removeConnection(t.q, agentId, hubId))) await agentDisconnected(t, agentId);
+}
 
 /** The agent's first app connected: an agent who had gone offline comes back available. */
-export async function agentConnected(t: Tx, agentId: string): Promise<void> {
+async function agentConnected(t: Tx, agentId: string): Promise<void> {
   await t.q.query(
     `update agents set connected = true,
        presence = case when presence = 'offline' then 'available' else presence end,

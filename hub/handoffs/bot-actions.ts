@@ -6,6 +6,7 @@ import { appendEvent, findHandoffRow, insertHandoff, toHandoff, type NewHandoff 
 import { FINISHED } from './agent-actions.ts';
 import { announceChange, announceWithdrawal, currentHandoff, notifyIntegration } from '../core/announce.ts';
 import { CommandFailure, type Tx } from '../core/effects.ts';
+import { lockTeamOfHandoff, lockTeams } from '../core/team-locks.ts';
 
 /** JSON with object keys sorted, so a retry that orders fields differently is still the same request. */
 function canonicalJson(value: unknown): string {
@@ -38,6 +39,8 @@ export async function createHandoff(
   idempotencyKey: string | undefined,
   platform?: NewHandoff['platform'],
 ): Promise<{ handoff: Handoff; created: boolean }> {
+  const teamName = packet.team ?? integration.default_team;
+  await lockTeams(t, [teamName]);
   const requestHash = idempotencyKey === undefined ? null : createHash('sha256').update(canonicalJson(packet)).digest('hex');
   if (idempotencyKey !== undefined) {
     const { rows } = await t.q.query<{ id: string; request_hash: string }>(
@@ -50,7 +53,6 @@ export async function createHandoff(
     }
     if (earlier) return { handoff: await currentHandoff(t, earlier.id), created: false };
   }
-  const teamName = packet.team ?? integration.default_team;
   const id = randomUUID();
   const skills = packet.skills ?? [];
   const priority = packet.priority ?? 'normal';
@@ -74,6 +76,7 @@ export async function createHandoff(
 
 /** The bot takes the conversation back (the customer left, or the bot solved it). */
 export async function cancelHandoff(t: Tx, integrationId: string, handoffId: string, reason: string | undefined): Promise<Handoff | undefined> {
+  await lockTeamOfHandoff(t, handoffId);
   const row = await findHandoffRow(t.q, handoffId, true);
   if (!row || row.integration_id !== integrationId) return undefined;
   const finished = FINISHED[row.status];

@@ -184,9 +184,10 @@ export function startOutboxDeliverer<Row extends OutboxRow, Result = never>(
   }
 
   async function claim(row: Row, at: Date): Promise<boolean> {
+    // A row another hub is claiming at this moment is skipped, not waited for.
     const { rows } = await db.query(
       `update ${table} set next_attempt_at = $2
-       where id = $1 and delivered_at is null and failed_at is null and next_attempt_at <= $3
+       where id = (select id from ${table} where id = $1 and delivered_at is null and failed_at is null and next_attempt_at <= $3 for update skip locked)
        returning id`,
       [row.id, new Date(at.getTime() + leaseMs).toISOString(), at.toISOString()],
     );

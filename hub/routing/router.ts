@@ -3,6 +3,7 @@ import { planOffers, type QueuedHandoff, type RoutableAgent } from '../../shared
 import type { Handoff, Priority, WithdrawReason } from '../../shared/protocol/index.ts';
 import { announceChange, announceWithdrawal, currentHandoff, notifyIntegration } from '../core/announce.ts';
 import { agentRoom, type Tx } from '../core/effects.ts';
+import { lockTeams } from '../core/team-locks.ts';
 import { findTeam, type TeamRow } from '../store/agents.ts';
 import type { IntegrationRef } from '../webhooks/outbox.ts';
 import { appendEvent, findHandoffRow, findHandoffRows, toHandoff, type HandoffRow, type NewEvent } from '../store/records.ts';
@@ -105,6 +106,7 @@ async function candidates(t: Tx, team: TeamRow, queue: readonly QueuedHandoff[])
  * Offers the team's queued handoffs to its available agents, following the team's routing mode.
  */
 export async function routeTeam(t: Tx, teamName: string): Promise<void> {
+  await lockTeams(t, [teamName]);
   const team = await findTeam(t.q, teamName);
   if (!team) return;
   // Cheap checks first: with nobody free (a queue building up) or nothing queued (an agent
@@ -139,6 +141,7 @@ export interface IncomingRoute {
  * does. Offers the plan makes to queued handoffs are applied here. Undefined: no such team.
  */
 export async function routeIncoming(t: Tx, teamName: string, incoming: QueuedHandoff): Promise<IncomingRoute | undefined> {
+  await lockTeams(t, [teamName]);
   // The team's mode is read in the same statement, so room is decided by its column.
   const teamAgent = `a.team = t.name and ${routable('t.routing')}`;
   const { rows } = await t.q.query<TeamRow & { queue: QueuedRow<string>[]; agents: RoutableAgentRow<string>[] }>(
@@ -242,8 +245,14 @@ export async function releaseOffer(
 
 /** Offers whose time is up move on; push offers count as missed for the agent who held them. */
 export async function expireOffers(t: Tx): Promise<void> {
+  // Teams first, then their handoffs' rows (team-locks.ts): another hub expiring the same offers
+  // at the same moment waits for the teams, then finds them gone.
+  const isDue = `status = 'offered' and offer_expires_at <= $1`;
+  const { rows: teams } = await t.q.query<{ team: string }>(`select distinct team from handoffs where ${isDue}`, [t.now.toISOString()]);
+  if (teams.length === 0) return;
+  await lockTeams(t, teams.map((r) => r.team));
   const { rows: due } = await t.q.query<{ id: string }>(
-    `select id from handoffs where status = 'offered' and offer_expires_at <= $1 order by offer_expires_at for update skip locked`,
+    `select id from handoffs where ${isDue} order by offer_expires_at for update skip locked`,
     [t.now.toISOString()],
   );
   if (due.length === 0) return;

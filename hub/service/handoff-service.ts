@@ -11,13 +11,15 @@ import type {
   TeamView,
 } from '../../shared/protocol/index.ts';
 import { COMMANDS, READ_COMMANDS, issueList } from '../../shared/protocol/index.ts';
-import { agentConnected, agentDisconnected, setPresence } from '../agents/presence.ts';
+import { agentDisconnected, appConnected, appsGone, setPresence } from '../agents/presence.ts';
 import { SerialQueue } from '../store/serial.ts';
 import { expireOffers, nextOfferExpiry, routeTeam } from '../routing/router.ts';
 import { configureTeam, getHandoff, reassignMany, setAgentPresence, teamMetrics } from '../lead/actions.ts';
 import { recordConversationCount } from '../lead/conversations.ts';
 import { findTeamView, teamAgentViews } from '../lead/board.ts';
-import { findAgent, markAllDisconnected, toAgentView } from '../store/agents.ts';
+import { findAgent, toAgentView } from '../store/agents.ts';
+import { strandedAgents } from '../store/hubs.ts';
+import { lockTeamsOfAgents } from '../core/team-locks.ts';
 import { findOp, recordOp } from '../store/agent-ops.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { findHandoffRow, listEvents, openHandoffRowsFor, toHandoff } from '../store/records.ts';
@@ -29,11 +31,11 @@ import { CommandFailure, Effects, agentRoom, leadsRoom, type Emission, type Tx }
 
 export interface ServiceOptions {
   db: Db;
+  /** This hub process's id: its lease row, and the connections of the apps connected to it. */
+  hubId: string;
   now?: () => Date;
   /** Sends what a committed transaction announced (socket.io in the hub, a recorder in tests). */
   emit: (emission: Emission) => void;
-  /** Whether any lead of the team is connected, so `agents:changed` is only built when someone listens. */
-  hasLeadsOnline?: (team: string) => boolean;
   onWebhooksQueued?: () => void;
   /** Requests to product tools were queued (the connector deliverer should look). */
   onConnectorsQueued?: () => void;
@@ -68,6 +70,16 @@ const COMMAND_HANDLERS: { [C in CommandName]: CommandHandler<C> } = {
 };
 const READS: ReadonlySet<CommandName> = new Set(READ_COMMANDS);
 
+/** PostgreSQL's deadlock_detected, serialization_failure and unique_violation: worth one more try. */
+const RETRYABLE: ReadonlySet<string> = new Set(['40P01', '40001', '23505']);
+const MAX_ATTEMPTS = 3;
+
+/** Whether a lead of the team has an app connected to any hub. */
+async function leadsConnected(t: Tx, team: string): Promise<boolean> {
+  const { rows } = await t.q.query(`select 1 from agents where team = $1 and role = 'lead' and connected limit 1`, [team]);
+  return rows.length > 0;
+}
+
 /**
  * The hub's one way to change state. Every change runs in a transaction, one at a time; what it
  * announces (socket events, webhooks, the next offer expiry) happens only after it commits.
@@ -88,12 +100,34 @@ export class HandoffService {
     this.integrations = new IntegrationKeys(options.db);
   }
 
-  /** After a restart: no app is connected yet, and offers that expired meanwhile move on. */
+  /** Offers that expired while no hub was running move on. */
   async start(): Promise<void> {
-    await this.mutate(async (t) => {
-      await markAllDisconnected(t.q);
-    });
+    await this.refreshExpiry();
+  }
+
+  /**
+   * Wakes for the next offer to expire, whichever hub made it: a hub that stopped or died no
+   * longer expires its own offers, so every hub looks now and then (hub/cluster/).
+   */
+  async refreshExpiry(): Promise<void> {
     await this.scheduleExpiry(await nextOfferExpiry({ q: this.options.db }));
+  }
+
+  /**
+   * Agents still marked connected whose apps were on a hub that is gone (its lease released or
+   * run out): they are disconnected, in one transaction, and the offers they held move on.
+   * Returns how many.
+   */
+  async disconnectStranded(): Promise<number> {
+    const found = await strandedAgents(this.options.db);
+    if (found.length === 0) return 0;
+    return this.mutate(async (t) => {
+      await lockTeamsOfAgents(t, found);
+      // Under the teams' locks: an app that reconnected meanwhile keeps its agent connected.
+      const stranded = await strandedAgents(t.q, found);
+      for (const id of stranded) await agentDisconnected(t, id);
+      return stranded.length;
+    });
   }
 
   async close(): Promise<void> {
@@ -147,7 +181,8 @@ export class HandoffService {
     deliver: (agent: AgentView, handoffs: Handoff[], lead?: { agents: TeamAgentView[]; team: TeamView }) => void,
   ): Promise<void> {
     return this.mutate(async (t) => {
-      await agentConnected(t, agentId);
+      await lockTeamsOfAgents(t, [agentId]);
+      await appConnected(t, agentId, this.options.hubId);
       const agent = toAgentView((await findAgent(t.q, agentId))!);
       const handoffs = await this.snapshotFor(agent, t.q);
       const lead = agent.role === 'lead' ? { agents: await teamAgentViews(t.q, agent.team), team: (await findTeamView(t.q, agent.team))! } : undefined;
@@ -173,7 +208,8 @@ export class HandoffService {
       // before the next is read: one turn of the event loop lets those already here join.
       await new Promise((resolve) => setImmediate(resolve));
       if (this.disconnects?.agentIds === agentIds) this.disconnects = undefined;
-      for (const id of agentIds) await agentDisconnected(t, id);
+      await lockTeamsOfAgents(t, [...agentIds]);
+      for (const id of agentIds) await appsGone(t, id, this.options.hubId);
     });
     this.disconnects = { agentIds, done };
     return done;
@@ -196,6 +232,7 @@ export class HandoffService {
     // Every command that changes state requires its opId (shared/protocol/socket.ts).
     const opId = payload.opId as string;
     return this.mutate(async (t) => {
+      await lockTeamsOfAgents(t, [agentId]);
       const earlier = await findOp<AckOf<C>>(t.q, opId);
       if (earlier) {
         if (earlier.agentId === agentId && earlier.command === name) return earlier.ack;
@@ -235,15 +272,24 @@ export class HandoffService {
   private mutate<T>(work: (t: Tx) => Promise<T>): Promise<T> {
     this.disconnects = undefined;
     return this.serial.run(async () => {
-      const t: Tx = { q: this.options.db, now: this.now(), fx: new Effects() };
-      const result = await this.options.db.transaction(async (q) => {
-        const tx: Tx = { ...t, q };
-        const value = await work(tx);
-        await this.settle(tx);
-        return value;
-      });
-      this.announce(t.fx);
-      return result;
+      for (let attempt = 1; ; attempt++) {
+        const t: Tx = { q: this.options.db, now: this.now(), fx: new Effects() };
+        try {
+          const result = await this.options.db.transaction(async (q) => {
+            const tx: Tx = { ...t, q };
+            const value = await work(tx);
+            await this.settle(tx);
+            return value;
+          });
+          this.announce(t.fx);
+          return result;
+        } catch (error) {
+          // Hubs sharing a PostgreSQL may still meet in a circle of row locks, or insert the same
+          // key at once (one request retried at two hubs): the database rolls one back, and it
+          // runs again from the start, seeing what the other committed.
+          if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has((error as { code?: unknown }).code as string)) throw error;
+        }
+      }
     });
   }
 
@@ -258,7 +304,7 @@ export class HandoffService {
       teams.add(row.team);
     }
     for (const team of teams) {
-      if (!(this.options.hasLeadsOnline?.(team) ?? true)) continue;
+      if (!(await leadsConnected(t, team))) continue;
       t.fx.emit([leadsRoom(team)], 'agents:changed', { agents: await teamAgentViews(t.q, team) });
     }
   }

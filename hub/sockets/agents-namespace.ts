@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { Server, Socket } from 'socket.io';
 import {
   AGENTS_NAMESPACE,
@@ -47,6 +48,13 @@ export interface AccessChecks {
 
 export const DEFAULT_ACCESS_CHECK_MS = 15_000;
 
+/** What one hub asks the others to disconnect: a session's apps or a person's. */
+const EndedSchema = z.object({ kind: z.enum(['session', 'agent']), id: z.string().min(1) });
+type Ended = z.infer<typeof EndedSchema>;
+const END_EVENT = 'baton:apps-ended';
+const endedBy = (ended: Ended, data: SocketData): boolean =>
+  ended.kind === 'agent' ? data.agentId === ended.id : data.credential.kind === 'session' && data.credential.sessionId === ended.id;
+
 /**
  * The `/agents` namespace: authenticates apps by token, sends `session` and the snapshot on every
  * connect, and turns commands into service calls with their acks. A failed token counts against
@@ -56,7 +64,6 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
   const now = access.now ?? (() => new Date());
   const nsp = io.of(AGENTS_NAMESPACE);
   const sockets = new Map<string, number>();
-  const leadsOnline = new Map<string, number>();
   const bump = (map: Map<string, number>, key: string, by: number): number => {
     const n = (map.get(key) ?? 0) + by;
     if (n > 0) map.set(key, n);
@@ -85,7 +92,6 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
     const { agentId, team, lead } = socket.data;
     void socket.join(lead ? [agentRoom(agentId), leadsRoom(team)] : [agentRoom(agentId)]);
     bump(sockets, agentId, 1);
-    if (lead) bump(leadsOnline, team, 1);
 
     for (const name of Object.keys(COMMANDS) as CommandName[]) {
       // The ack is the last argument, whatever came before it: a command sent without a payload,
@@ -120,7 +126,6 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
     }
 
     socket.on('disconnect', (reason) => {
-      if (lead) bump(leadsOnline, team, -1);
       // The hub closing its own sockets is not the agent leaving: what they were offered stays
       // theirs until it expires, and a restarted hub picks it up from the store.
       if (bump(sockets, agentId, -1) === 0 && reason !== 'server shutting down') {
@@ -141,17 +146,24 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
       });
   });
 
-  /** Disconnects the apps `ended` picks, telling each why before it goes. */
-  const disconnect = (ended: (data: SocketData) => boolean, reason: 'signed_out' | 'revoked'): number => {
-    let n = 0;
+  /** Disconnects this hub's apps that `ended` picks, telling each why before it goes. */
+  const disconnect = (ended: Ended): void => {
     for (const socket of nsp.sockets.values() as Iterable<AgentSocket>) {
-      if (!socket.data.credential || !ended(socket.data)) continue;
-      socket.emit('session:ended', { reason });
+      if (!socket.data.credential || !endedBy(ended, socket.data)) continue;
+      socket.emit('session:ended', { reason: ended.kind === 'session' ? 'signed_out' : 'revoked' });
       socket.disconnect(true);
-      n += 1;
     }
-    return n;
   };
+  /** Here, and on every other hub of the deployment (through the adapter; nothing without one). */
+  const disconnectEverywhere = (ended: Ended): void => {
+    disconnect(ended);
+    nsp.serverSideEmit(END_EVENT, ended);
+  };
+  nsp.on(END_EVENT, (message: unknown) => {
+    const ended = EndedSchema.safeParse(message);
+    if (ended.success) disconnect(ended.data);
+    else log.warn({ issues: ended.error.issues }, 'ignored a malformed message from another hub');
+  });
 
   let checking = false;
   const check = async () => {
@@ -180,13 +192,18 @@ export function attachAgentsNamespace(io: Server, service: HandoffService, log: 
     /** Checks every connected app's credential now (the timer does it every `checkEveryMs`). */
     checkAccess: check,
     stop: () => clearInterval(timer),
-    /** A session ended (sign-out): its apps go now. */
-    endSession: (sessionId: string) => disconnect((d) => d.credential.kind === 'session' && d.credential.sessionId === sessionId, 'signed_out'),
-    /** A person's access was taken back: all their apps go now. */
-    endAgent: (agentId: string) => disconnect((d) => d.agentId === agentId, 'revoked'),
+    /** A session ended (sign-out): its apps go now, on whichever hub they are. */
+    endSession: (sessionId: string) => disconnectEverywhere({ kind: 'session', id: sessionId }),
+    /** A person's access was taken back: all their apps go now, on whichever hub they are. */
+    endAgent: (agentId: string) => disconnectEverywhere({ kind: 'agent', id: agentId }),
+    /** This hub lost its lease (other hubs took its apps over): its apps reconnect and start afresh. */
+    dropAll: () => {
+      // The connection, not the socket.io session: an app whose hub ends its session stays away,
+      // one whose connection drops reconnects (through the load balancer, to any hub).
+      for (const socket of nsp.sockets.values()) socket.conn.close();
+    },
     emit: ({ rooms, event, payload }: Emission) => {
       nsp.to(rooms).emit(event, payload);
     },
-    hasLeadsOnline: (teamName: string) => leadsOnline.has(teamName),
   };
 }

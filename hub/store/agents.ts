@@ -51,8 +51,3 @@ export interface TeamRow {
 export async function findTeam(q: Queryable, name: string): Promise<TeamRow | undefined> {
   return (await q.query<TeamRow>('select name, routing, offer_timeout_ms from teams where name = $1', [name])).rows[0];
 }
-
-/** After a restart no app is connected yet. */
-export async function markAllDisconnected(q: Queryable): Promise<void> {
-  await q.query('update agents set connected = false where connected');
-}

@@ -97,7 +97,11 @@ export function applySnapshot(handoffs: readonly Handoff[], now = Date.now()): v
 /** A handoff as the hub now has it (from `handoff:offered`, `handoff:changed` or an ack). */
 export function applyHandoff(handoff: Handoff, me: Me, now = Date.now()): void {
   handoffsStore.setState((state) => {
-    const known = handoff.id in state.byId || handoff.id in state.recent;
+    // With several hubs, events about one handoff may arrive out of order: an older state than
+    // the one held is news of nothing.
+    const held = state.byId[handoff.id] ?? state.recent[handoff.id]?.handoff;
+    if (held && Date.parse(handoff.updatedAt) < Date.parse(held.updatedAt)) return state;
+    const known = held !== undefined;
     if (!isOpen(handoff)) {
       if (!known && !concerns(handoff, me)) return state;
       return moveToRecent(state, handoff, { kind: 'finished', status: handoff.status as FinishedStatus }, now);

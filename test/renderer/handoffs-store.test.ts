@@ -153,3 +153,19 @@ describe('what an action’s ack says', () => {
     expect(state().recent.o1?.outcome).toEqual({ kind: 'moved' });
   });
 });
+
+describe('events out of order', () => {
+  it('ignores a state of a handoff older than the one it holds (hubs relaying events may reorder them)', () => {
+    const offered = makeHandoff({ id: 'h', offerFor: ana.id, now });
+    const accepted = { ...makeHandoff({ id: 'h', acceptedBy: ana, now }), updatedAt: new Date(now + 1_000).toISOString() };
+    applyHandoff(accepted, ana, now);
+    applyHandoff(offered, ana, now);
+    expect(state().byId.h).toBe(accepted);
+
+    const resolved = { ...accepted, status: 'resolved' as const, updatedAt: new Date(now + 2_000).toISOString() };
+    applyHandoff(resolved, ana, now);
+    applyHandoff(accepted, ana, now);
+    expect(state().byId.h).toBeUndefined();
+    expect(state().recent.h?.handoff).toBe(resolved);
+  });
+});

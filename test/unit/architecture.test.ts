@@ -84,6 +84,7 @@ const HUB_LAYERS: Record<string, string[]> = {
   service: ['core', 'store', 'auth', 'agents', 'routing', 'handoffs', 'lead', 'product'],
   api: ['http', 'service', 'core', 'store', 'auth', 'handoffs', 'ingress', 'lead', 'product', 'platforms', 'oidc'],
   sockets: ['http', 'service', 'core', 'store', 'auth'],
+  cluster: ['service', 'store'],
   demo: ['admin', 'store', 'webhooks'],
 };
 
