@@ -1,7 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /** Tests of several hubs sharing one PostgreSQL. */
-const MULTI_HUB = ['test/integration/multi-hub.test.ts'];
+const MULTI_HUB = ['test/integration/multi-hub.test.ts', 'test/reliability/failover.test.ts'];
 
 export default defineConfig({
   test: {

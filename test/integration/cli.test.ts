@@ -98,6 +98,10 @@ describe('baton hub serve', () => {
 
     expect(await terminate(first.cli)).toEqual({ code: 0, signal: null });
     expect(existsSync(join(dataDir, 'baton-hub.pid'))).toBe(false); // the lock is released
+    // The hub's lease is still listed (cut to the reconnect grace), with the address it served.
+    const hubs = await run(['hubs', '--data-dir', dataDir]);
+    expect(hubs.code).toBe(0);
+    expect(JSON.parse(hubs.stdout)).toEqual([expect.objectContaining({ url: first.url, pid: expect.any(Number), agents: 1 })]);
 
     // Started again without --demo: the accounts and the handoff are read from the folder.
     const second = await serve(['--data-dir', dataDir]);
@@ -299,6 +303,8 @@ describe('baton hub admin commands', () => {
       { args: ['serve', '--trusted-proxy', 'proxy.example.com'], flag: '--trusted-proxy' },
       { args: ['serve', '--trust-proxy', '--trust-proxy-hops', '2'], flag: '--trust-proxy-hops' },
       { args: ['serve', '--trust-proxy-hops=-1'], flag: '--trust-proxy-hops' },
+      { args: ['serve', '--lease-seconds', '0.5'], flag: '--lease-seconds' },
+      { args: ['serve', '--lease-seconds', 'long'], flag: '--lease-seconds' },
     ];
     // Each on its own data folder, so they can run side by side.
     const results = await Promise.all(cases.map(async ({ args }) => run([...args, '--data-dir', await templateCopy()])));
