@@ -23,8 +23,9 @@ import { linkAgent, listPlatforms, setPlatform, validatePlatformInput } from './
 import { startDemoHub, startHub, openStore, type HubOptions } from './hub.ts';
 import { CorsOrigin } from './http/security.ts';
 import { InvalidTrustedProxy, trustedHop } from './http/client-address.ts';
+import type { Logger } from 'pino';
 import type { Db } from './store/db.ts';
-import { createLogger } from './log.ts';
+import { createLogger, stderrDestination, type LogDestination } from './log.ts';
 import { link, listLinks, unlink } from './oidc/links.ts';
 import { acquireDataDirLock, DataDirLocked } from './store/lock.ts';
 import { listHubs } from './store/hubs.ts';
@@ -59,6 +60,8 @@ Serve (the default):
   --lease-seconds <s>    hubs sharing one PostgreSQL (docs/scaling.md): a hub that stops renewing
                          its lease is taken over within 1.2 × this (default 10; renewed every
                          0.3 ×, looked for every 0.2 ×; a stopping hub's apps get 0.5 × to reconnect)
+  --stop-timeout <s>     SIGTERM or SIGINT stops the hub gracefully; if that has not finished within
+                         this many seconds it exits anyway, with code 1 (default 30)
 
 Sign-in through an OpenID Connect identity provider (docs/sign-in.md):
   --oidc-issuer <url>            the issuer (env BATON_OIDC_ISSUER); discovery reads its
@@ -141,6 +144,7 @@ const OPTIONS = {
   'sign-in-window': { type: 'string' },
   'public-url': { type: 'string' },
   'lease-seconds': { type: 'string' },
+  'stop-timeout': { type: 'string' },
   'oidc-issuer': { type: 'string' },
   'oidc-client-id': { type: 'string' },
   'oidc-client-secret-env': { type: 'string' },
@@ -312,25 +316,68 @@ async function serve(values: Values): Promise<void> {
   const access = accessOptions(values);
   const oidc = oidcOptions(values, process.env);
   if (oidc && values.demo) throw new UsageError('--demo uses published credentials; it does not go with --oidc-issuer.');
+  const stopTimeoutMs = windowMs(values['stop-timeout'], 'stop-timeout') ?? DEFAULT_STOP_TIMEOUT_MS;
   const store = storeOptions(values);
   const leaseSeconds = number(values['lease-seconds'], 'lease-seconds');
   if (leaseSeconds !== undefined && !(leaseSeconds >= 1 && leaseSeconds <= 3600)) throw new UsageError(`--lease-seconds must be 1 to 3600 (got ${leaseSeconds}).`);
   const lease = leaseSeconds === undefined ? undefined : leaseFor(leaseSeconds * 1000);
   const release = store.dataDir ? acquireDataDirLock(store.dataDir) : () => undefined;
-  const log = createLogger();
+  // console.log already ignores a failed write; nothing else writing to stdout may turn EPIPE (its
+  // reader gone) into an uncaught error either.
+  process.stdout.on('error', () => undefined);
+  const output = stderrDestination();
+  const log = createLogger(undefined, output);
   const hub = values['demo-bot']
     ? await startDemoHub({ ...store, ...access, port, host, log, ...(lease && { lease }) })
     : await startHub({ ...store, ...access, port, host, demo: values.demo ?? false, log, ...(oidc && { oidc }), ...(lease && { lease }) });
+  // Before the ready line: whoever reads it may signal at once.
+  stopOnSignals({ close: () => hub.close(), release, log, output, stopTimeoutMs });
   console.log(`Baton hub listening on ${hub.url}`);
   if (values.demo) console.log(`Demo sign-in: ${hub.url}/#token=demo-ana (Ana), demo-ben (Ben), demo-lee (lead Lee)`);
+}
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+/** How long a stop may take before the process exits anyway (--stop-timeout): longer than an outgoing request's own limit. */
+const DEFAULT_STOP_TIMEOUT_MS = 30_000;
+/** A signal this soon after the first is the same stop relayed by a wrapper (tsx relays the ones it gets), not a second request. */
+const SIGNAL_ECHO_MS = 1_000;
+/** How long a stopped hub waits for its last log lines to leave before it exits. */
+const LOG_FLUSH_MS = 2_000;
+
+/**
+ * SIGTERM or SIGINT closes the hub (no new work, the writes under way finished), releases the data
+ * folder and exits with 0. The stop is bounded: if it has not finished within `stopTimeoutMs`, or
+ * the close fails, the process exits with 1; so does a second signal (one more than a second after
+ * the first), at once. Nothing here waits on stdout or stderr without a bound.
+ */
+function stopOnSignals({ close, release, log, output, stopTimeoutMs }: {
+  close: () => Promise<void>;
+  release: () => void;
+  log: Logger;
+  output: LogDestination;
+  stopTimeoutMs: number;
+}): void {
+  let stoppingSince: number | undefined;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < SIGNAL_ECHO_MS) return;
+      log.warn({ signal }, 'second signal: exiting without finishing the stop');
+      process.exit(1);
+    }
+    stoppingSince = Date.now();
+    setTimeout(() => {
+      log.error({ stopTimeoutMs }, 'the hub did not stop in time: exiting anyway');
+      process.exit(1);
+    }, stopTimeoutMs);
     log.info({ signal }, 'shutting down');
-    await hub.close();
+    try {
+      await close();
+    } catch (error) {
+      log.error({ err: error }, 'the hub did not stop cleanly');
+      await output.flushed(LOG_FLUSH_MS);
+      process.exit(1);
+    }
     release();
+    await output.flushed(LOG_FLUSH_MS);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
