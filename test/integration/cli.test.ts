@@ -8,7 +8,8 @@ import { hashSecret } from '../../hub/auth/secrets.ts';
 import { connectTestHub, type TestHubClient } from '../support/hub-client.ts';
 import { hubCliRunner, type HubCli } from '../support/hub-cli.ts';
 import { DEMO_KEY, DEMO_SECRET } from '../support/hub.ts';
-import { browseSignIn, freePort, startProvider } from '../support/oidc-provider.ts';
+import { browseSignIn, startProvider } from '../support/oidc-provider.ts';
+import { freePort } from '../support/free-port.ts';
 import { VALID_BASE_PACKET } from '../support/malformed-packets.ts';
 
 const READY_LINE = /^Baton hub listening on (http:\/\/127\.0\.0\.1:(\d+))$/m;
