@@ -4,6 +4,8 @@
 // browser's long-polling session stays on one hub; with two hubs on one PostgreSQL database, any
 // hub answers, a stopped hub is passed over, and no POST is sent twice.
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../shared/protocol/index.ts';
 import { readFixture } from '../support/fixtures.ts';
@@ -118,6 +120,54 @@ describe('a hub behind nginx without --trust-proxy', () => {
     } finally {
       await nginx.stop();
       await t.stop();
+    }
+  });
+});
+
+/** An HTTP server on a free loopback port that records each request's x-test-id and lets `answer` reply (or not). */
+async function upstream(answer: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    if (req.headers['x-test-id']) seen.push(`${req.method} ${String(req.headers['x-test-id'])}`);
+    req.resume();
+    req.on('end', () => answer(req, res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("nginx's retries", () => {
+  it('send a GET on to the next hub when a hub fails it, but never a POST that a hub received', async () => {
+    // One hub dies while it handles each request (the connection ends without an answer); the other answers.
+    // (startNginx's own probe, without an id, is answered.)
+    const dying = await upstream((req, res) => (req.headers['x-test-id'] ? req.socket.destroy() : res.end()));
+    const healthy = await upstream((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    const nginx = await startNginx([dying.url, healthy.url]);
+    try {
+      const answers = new Map<string, number>();
+      // Round robin: of two requests one reaches the dying hub first (before max_fails leaves it out).
+      for (const method of ['POST', 'POST', 'GET', 'GET']) {
+        const id = `${method} ${randomUUID()}`;
+        const reply = await send(`${nginx.url}/v1/handoffs`, { method, headers: { ...json, 'x-test-id': id.split(' ')[1]! }, ...(method === 'POST' && { body: '{}' }) });
+        answers.set(id, reply.status);
+      }
+      const died = dying.seen.filter((id) => id.startsWith('POST'));
+      expect(died).toHaveLength(1);
+      expect(dying.seen.filter((id) => id.startsWith('GET'))).toHaveLength(1);
+      // The POST the dying hub received was not sent again: its bot gets a 502 and retries with its Idempotency-Key.
+      expect(healthy.seen).not.toContain(died[0]);
+      expect(answers.get(died[0]!)).toBe(502);
+      // Every GET was answered, by the other hub when the first failed it.
+      for (const [id, status] of answers) if (id.startsWith('GET')) expect(status).toBe(200);
+      expect(healthy.seen.filter((id) => id.startsWith('GET'))).toHaveLength(2);
+    } finally {
+      await nginx.stop();
+      await dying.close();
+      await healthy.close();
     }
   });
 });
