@@ -15,19 +15,27 @@ export const NO_NGINX =
 
 const SHIPPED = path.join(REPO_ROOT, 'deploy', 'nginx');
 
-/** nginx from BATON_NGINX, else on PATH, else where Debian puts it (/usr/sbin is not on every user's PATH). */
-export function findNginx(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const executable = (file: string) => {
-    try {
-      accessSync(file, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (env.BATON_NGINX) return executable(env.BATON_NGINX) ? env.BATON_NGINX : undefined;
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * nginx from BATON_NGINX, else on PATH, else where Debian puts it (/usr/sbin is not on every
+ * user's PATH); undefined when there is none.
+ */
+export function findNginx({ env = process.env, executable = isExecutable }: { env?: NodeJS.ProcessEnv; executable?: (file: string) => boolean } = {}): string | undefined {
+  const chosen = env.BATON_NGINX;
+  if (chosen) {
+    if (!executable(chosen)) throw new Error(`BATON_NGINX is ${chosen}, and there is no executable there.`);
+    return chosen;
+  }
   const onPath = (env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'nginx'));
-  return [...onPath, '/usr/sbin/nginx'].find(executable);
+  return [...onPath, '/usr/sbin/nginx'].find((file) => executable(file));
 }
 
 /** `text` with `pattern` replaced; throws when it is not there, so a changed shipped file fails loudly. */
