@@ -104,6 +104,9 @@ export async function openPglite(dataDir?: string, { onError = logToStderr }: { 
   };
 }
 
+/** How the store's pool connections show in pg_stat_activity (an `application_name` in the URL wins). */
+export const POOL_APPLICATION_NAME = 'baton-hub';
+
 /**
  * A pool on a PostgreSQL server (`DATABASE_URL`), of the size in the URL's `pool_size` (see
  * postgres-url.ts). A connection the server ends while it is idle (a restart, an administrator, a
@@ -116,7 +119,7 @@ export async function openPostgres(connectionString: string, { onError = logToSt
     .map(([name, value]) => `-c ${name}=${value}`)
     .join(' ');
   const { connectionString: url, poolSize } = poolOf(connectionString);
-  const pool = new pg.Pool({ connectionString: url, options, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, options, max: poolSize, application_name: POOL_APPLICATION_NAME });
   pool.on('error', (error) => onError(error, 'an idle PostgreSQL connection'));
   await pool.query('select 1');
   return {

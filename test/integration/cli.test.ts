@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashSecret } from '../../hub/auth/secrets.ts';
+import { POOL_APPLICATION_NAME } from '../../hub/store/db.ts';
 import { connectTestHub, type TestHubClient } from '../support/hub-client.ts';
 import { hubCliRunner, type HubCli } from '../support/hub-cli.ts';
 import { DEMO_KEY, DEMO_SECRET } from '../support/hub.ts';
@@ -192,7 +193,7 @@ describe('baton hub serve on PostgreSQL: pool size and statement timeout', () =>
         Array.from({ length: 12 }, () => fetch(`${hubUrl}/v1/handoffs/${randomUUID()}`, { headers: { authorization: `Bearer ${DEMO_KEY}` } })),
       );
       expect(replies.map((reply) => reply.status)).toEqual(Array(12).fill(404));
-      const { rows } = await admin.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+      const { rows } = await admin.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1 and application_name = $2', [name, POOL_APPLICATION_NAME]);
       expect(rows[0]!.n).toBeGreaterThanOrEqual(1);
       expect(rows[0]!.n).toBeLessThanOrEqual(2);
       expect(await terminate(hub)).toEqual({ code: 0, signal: null });
