@@ -30,6 +30,7 @@ import { link, listLinks, unlink } from './oidc/links.ts';
 import { acquireDataDirLock, DataDirLocked } from './store/lock.ts';
 import { listHubs } from './store/hubs.ts';
 import { leaseFor } from './cluster/membership.ts';
+import { InvalidPostgresSetting, withPostgresSettings, type PostgresSettings } from './store/postgres-url.ts';
 
 
 const USAGE = `Usage: npm run hub -- [serve] [options]
@@ -40,6 +41,12 @@ Serve (the default):
   --host <addr>          address to bind (default 127.0.0.1; --demo allows loopback only)
   --data-dir <dir>       PGlite data folder (default .data/hub; env BATON_DATA_DIR)
   --database-url <url>   PostgreSQL instead of PGlite (env DATABASE_URL)
+  --database-pool-size <n>
+                         connections to PostgreSQL this hub keeps open at most (default 10;
+                         env DATABASE_POOL_SIZE); with several hubs see docs/scaling.md
+  --database-statement-timeout <s>
+                         PostgreSQL cancels a statement of this hub that runs longer (default
+                         none; env DATABASE_STATEMENT_TIMEOUT)
   --demo                 seed team "support", Ana (demo-ana), Ben (demo-ben), lead Lee (demo-lee)
                          and the integration demo-bot (key demo-integration-key)
   --demo-bot             also run a bot that sends realistic handoffs and answers webhooks
@@ -132,6 +139,8 @@ const OPTIONS = {
   host: { type: 'string' },
   'data-dir': { type: 'string' },
   'database-url': { type: 'string' },
+  'database-pool-size': { type: 'string' },
+  'database-statement-timeout': { type: 'string' },
   demo: { type: 'boolean' },
   'demo-bot': { type: 'boolean' },
   'cors-origin': { type: 'string', multiple: true },
@@ -299,10 +308,35 @@ function oidcOptions(values: Values, env: NodeJS.ProcessEnv): HubOptions['oidc']
   };
 }
 
-function storeOptions(values: Values) {
-  const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
-  const dataDir = resolve(values['data-dir'] ?? process.env.BATON_DATA_DIR ?? '.data/hub');
-  return databaseUrl ? { databaseUrl } : { dataDir };
+/**
+ * The PGlite folder, or the PostgreSQL URL with the pool size and statement timeout in its query
+ * (hub/store/postgres-url.ts), from the flags or else their variables.
+ */
+function storeOptions(values: Values, env: NodeJS.ProcessEnv = process.env) {
+  const databaseUrl = values['database-url'] ?? env.DATABASE_URL;
+  const poolSize = values['database-pool-size'] ?? env.DATABASE_POOL_SIZE;
+  const timeout = values['database-statement-timeout'] ?? env.DATABASE_STATEMENT_TIMEOUT;
+  if (!databaseUrl) {
+    if (poolSize !== undefined || timeout !== undefined) {
+      throw new UsageError('--database-pool-size and --database-statement-timeout (or DATABASE_POOL_SIZE, DATABASE_STATEMENT_TIMEOUT) need --database-url: the embedded store has one connection.');
+    }
+    return { dataDir: resolve(values['data-dir'] ?? env.BATON_DATA_DIR ?? '.data/hub') };
+  }
+  // One setting at a time, so a message names the flag (or variable) that is wrong.
+  const add = (url: string, flag: string, variable: string, settings: PostgresSettings) => {
+    try {
+      return withPostgresSettings(url, settings);
+    } catch (error) {
+      if (error instanceof InvalidPostgresSetting) throw new UsageError(`--${flag} (or ${variable}): ${error.message}.`);
+      throw error;
+    }
+  };
+  let url = databaseUrl;
+  const size = number(poolSize, 'database-pool-size');
+  if (size !== undefined) url = add(url, 'database-pool-size', 'DATABASE_POOL_SIZE', { poolSize: size });
+  const seconds = number(timeout, 'database-statement-timeout');
+  if (seconds !== undefined) url = add(url, 'database-statement-timeout', 'DATABASE_STATEMENT_TIMEOUT', { statementTimeoutMs: Math.round(seconds * 1000) });
+  return { databaseUrl: url };
 }
 
 async function serve(values: Values): Promise<void> {

@@ -5,6 +5,7 @@ import { SUGGESTION_THRESHOLD } from '../../shared/protocol/product.ts';
 import { SerialQueue } from './serial.ts';
 import { startAutovacuum } from './autovacuum.ts';
 import { PgliteConnection } from './pglite-connection.ts';
+import { poolOf } from './postgres-url.ts';
 import type { Db, Queryable } from './queryable.ts';
 
 export type { Db, Queryable } from './queryable.ts';
@@ -103,18 +104,22 @@ export async function openPglite(dataDir?: string, { onError = logToStderr }: { 
   };
 }
 
-/** A PostgreSQL server (`DATABASE_URL`) through a `pg` pool. */
+/** How the store's pool connections show in pg_stat_activity (an `application_name` in the URL wins). */
+export const POOL_APPLICATION_NAME = 'baton-hub';
+
 /**
- * A pool on a PostgreSQL server. A connection the server ends while it is idle (a restart, an
- * administrator, a failover) goes to `onError` and is replaced on the next query, instead of the
- * pool's unhandled 'error' ending the hub.
+ * A pool on a PostgreSQL server (`DATABASE_URL`), of the size in the URL's `pool_size` (see
+ * postgres-url.ts). A connection the server ends while it is idle (a restart, an administrator, a
+ * failover) goes to `onError` and is replaced on the next query, instead of the pool's unhandled
+ * 'error' ending the hub.
  */
 export async function openPostgres(connectionString: string, { onError = logToStderr }: { onError?: (error: unknown, context: string) => void } = {}): Promise<Db> {
   // Every connection starts with the session settings (startup options, so no query races them).
   const options = Object.entries(SESSION_SETTINGS)
     .map(([name, value]) => `-c ${name}=${value}`)
     .join(' ');
-  const pool = new pg.Pool({ connectionString, options });
+  const { connectionString: url, poolSize } = poolOf(connectionString);
+  const pool = new pg.Pool({ connectionString: url, options, max: poolSize, application_name: POOL_APPLICATION_NAME });
   pool.on('error', (error) => onError(error, 'an idle PostgreSQL connection'));
   await pool.query('select 1');
   return {

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, revokeAgent } from '../../hub/admin/accounts.ts';
 import { EVENTUALLY, useBrowser } from '../support/browser.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
-import { freePort, startProvider, type TestProvider } from '../support/oidc-provider.ts';
+import { startProvider, type TestProvider } from '../support/oidc-provider.ts';
+import { freePort } from '../support/free-port.ts';
 
 const browsing = useBrowser();
 

@@ -10,7 +10,8 @@ import { createProviderSignIn, SESSION_KEY } from '../../renderer/state/provider
 import type { PlatformStorage } from '../../renderer/platform/platform.ts';
 import { settingsStore } from '../../renderer/state/settings.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
-import { browseSignIn, freePort, startProvider, type TestProvider } from '../support/oidc-provider.ts';
+import { browseSignIn, startProvider, type TestProvider } from '../support/oidc-provider.ts';
+import { freePort } from '../support/free-port.ts';
 import { rawApp } from '../support/sockets.ts';
 
 describe('desktop sign-in through the system browser', () => {

@@ -1,14 +1,18 @@
 // The hub's command line, run as people run it: `tsx hub/cli.ts …` in a child process.
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashSecret } from '../../hub/auth/secrets.ts';
+import { POOL_APPLICATION_NAME } from '../../hub/store/db.ts';
 import { connectTestHub, type TestHubClient } from '../support/hub-client.ts';
 import { hubCliRunner, type HubCli } from '../support/hub-cli.ts';
 import { DEMO_KEY, DEMO_SECRET } from '../support/hub.ts';
-import { browseSignIn, freePort, startProvider } from '../support/oidc-provider.ts';
+import { browseSignIn, startProvider } from '../support/oidc-provider.ts';
+import { freePort } from '../support/free-port.ts';
 import { VALID_BASE_PACKET } from '../support/malformed-packets.ts';
 
 const READY_LINE = /^Baton hub listening on (http:\/\/127\.0\.0\.1:(\d+))$/m;
@@ -154,6 +158,54 @@ describe('baton hub serve', () => {
     expect(unknown.stderr).toContain('Usage:');
     expect(existsSync(dataDir)).toBe(false); // refused before touching the data folder
   });
+});
+
+describe('baton hub serve on PostgreSQL: pool size and statement timeout', () => {
+  afterEach(cleanUp);
+
+  it('refuses a pool size or statement timeout out of range, or without --database-url, naming the flag or variable', async () => {
+    const url = 'postgres://baton@127.0.0.1:1/baton'; // refused before any connection is tried
+    const dataDir = join(await tempDir(), 'data');
+    const [zero, fraction, noUrl, badEnv] = await Promise.all([
+      run(['serve', '--database-url', url, '--database-pool-size', '0']),
+      run(['serve', '--database-url', url, '--database-pool-size', '2.5']),
+      run(['serve', '--data-dir', dataDir, '--database-pool-size', '5'], { DATABASE_URL: '' }),
+      run(['serve', '--database-url', url], { DATABASE_STATEMENT_TIMEOUT: '30s' }),
+    ]);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('--database-pool-size (or DATABASE_POOL_SIZE): the pool size must be a whole number from 1 to 1000 (got 0).');
+    expect(fraction.code).toBe(2);
+    expect(fraction.stderr).toContain('the pool size must be a whole number from 1 to 1000 (got 2.5)');
+    expect(noUrl.code).toBe(2);
+    expect(noUrl.stderr).toContain('need --database-url: the embedded store has one connection.');
+    expect(existsSync(dataDir)).toBe(false);
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.stderr).toContain('--database-statement-timeout must be a number (got "30s").');
+  });
+
+  it.runIf(process.env.TEST_DATABASE_URL)('--database-pool-size: the hub keeps at most that many connections, however many requests wait', async () => {
+    const server = process.env.TEST_DATABASE_URL!;
+    const name = `baton_cli_${randomUUID().replaceAll('-', '')}`;
+    const admin = new pg.Client(server);
+    await admin.connect();
+    try {
+      await admin.query(`create database ${name}`);
+      const url = new URL(server);
+      url.pathname = `/${name}`;
+      const { cli: hub, url: hubUrl } = await serve(['--database-url', url.href, '--demo', '--database-pool-size', '2', '--database-statement-timeout', '5'], 60_000);
+      const replies = await Promise.all(
+        Array.from({ length: 12 }, () => fetch(`${hubUrl}/v1/handoffs/${randomUUID()}`, { headers: { authorization: `Bearer ${DEMO_KEY}` } })),
+      );
+      expect(replies.map((reply) => reply.status)).toEqual(Array(12).fill(404));
+      const { rows } = await admin.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1 and application_name = $2', [name, POOL_APPLICATION_NAME]);
+      expect(rows[0]!.n).toBeGreaterThanOrEqual(1);
+      expect(rows[0]!.n).toBeLessThanOrEqual(2);
+      expect(await terminate(hub)).toEqual({ code: 0, signal: null });
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
+  }, 90_000);
 });
 
 // One hub for both tests: starting one costs seconds.

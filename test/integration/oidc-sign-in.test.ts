@@ -7,7 +7,8 @@ import { createAgent, revokeAgent } from '../../hub/admin/accounts.ts';
 import type { HubOptions } from '../../hub/hub.ts';
 import { listLinks, link } from '../../hub/oidc/links.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
-import { browseSignIn, freePort, startProvider, type TestProvider } from '../support/oidc-provider.ts';
+import { browseSignIn, startProvider, type TestProvider } from '../support/oidc-provider.ts';
+import { freePort } from '../support/free-port.ts';
 import { rawApp, type RawApp } from '../support/sockets.ts';
 
 const APP_REDIRECT = 'http://127.0.0.1:45999/callback';

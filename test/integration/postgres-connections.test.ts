@@ -2,9 +2,24 @@
 // the hub's idle connections is survived.
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { openPostgres } from '../../hub/store/db.ts';
+import { withPostgresSettings } from '../../hub/store/postgres-url.ts';
 import { startTestHub } from '../support/hub.ts';
 
 describe.runIf(process.env.BATON_TEST_STORE === 'postgres')('the hub on PostgreSQL', () => {
+  it('keeps at most pool_size connections and has PostgreSQL cancel statements past statement_timeout (the database URL)', async () => {
+    const url = withPostgresSettings(process.env.TEST_DATABASE_URL!, { poolSize: 2, statementTimeoutMs: 300 });
+    const db = await openPostgres(url, { onError: () => undefined });
+    try {
+      const pids = await Promise.all(Array.from({ length: 6 }, () => db.query<{ pid: number }>('select pg_backend_pid() as pid, pg_sleep(0.05)')));
+      expect(new Set(pids.map(({ rows }) => rows[0]!.pid)).size).toBe(2);
+      expect((await db.query<{ statement_timeout: string }>('show statement_timeout')).rows[0]!.statement_timeout).toBe('300ms');
+      await expect(db.query('select pg_sleep(2)')).rejects.toMatchObject({ code: '57014' }); // query_canceled
+    } finally {
+      await db.close();
+    }
+  });
+
   it('keeps answering after the server ends its idle connections (a restart, an administrator)', async () => {
     const errors: string[] = [];
     const t = await startTestHub();

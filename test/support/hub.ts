@@ -25,6 +25,11 @@ export interface TestHub {
   stopHub(): Promise<void>;
   /** Starts a hub again on the same data folder and port. */
   restart(options?: Partial<HubOptions>): Promise<void>;
+  /**
+   * Another hub on the same PostgreSQL database, as a second hub process behind a load balancer
+   * would be (the `postgres` project only: a PGlite folder is for one process). `stop()` stops it too.
+   */
+  startPeer(options?: Partial<HubOptions>): Promise<RunningHub>;
   /** Stops everything and removes the data folder. */
   stop(): Promise<void>;
 }
@@ -59,6 +64,7 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
   const store = postgres?.store ?? { dataDir };
   let hub = await startHub({ ...store, port: 0, ...options });
   const clients: TestHubClient[] = [];
+  const peers: RunningHub[] = [];
   let hubStopped = false;
 
   const testHub: TestHub = {
@@ -108,8 +114,15 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
       hub = await startHub({ ...store, port: hub.port, ...options, ...more });
       hubStopped = false;
     },
+    async startPeer(more = {}) {
+      if (!postgres) throw new Error('startPeer needs the hub on PostgreSQL (the postgres project): a PGlite data folder is for one process');
+      const peer = await startHub({ ...store, port: 0, ...options, ...more });
+      peers.push(peer);
+      return peer;
+    },
     async stop() {
       for (const client of clients) client.close();
+      for (const peer of peers.splice(0)) await peer.close();
       await testHub.stopHub();
       await postgres?.drop();
       await rm(root, { recursive: true, force: true });

@@ -20,15 +20,6 @@ export interface TestProvider {
   stop(): Promise<void>;
 }
 
-/** A free loopback port, for a server whose address must be known before it starts (the hub's redirect URI). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 export async function startProvider(redirectUris: string[]): Promise<TestProvider> {
   const accounts = new Map<string, TestAccount>();
   // The provider needs its issuer (with the port) before it can answer: requests wait on this.
