@@ -238,10 +238,7 @@ describe('two hubs behind nginx', () => {
       expect((await send(`${nginx.url}/v1/handoffs/${id}/cancel`, { method: 'POST', headers: { ...json, ...bearer(DEMO_KEY) }, body: '{}' })).status).toBe(200);
     });
 
-    // To be enabled with the multi-hub core (socket.io's PostgreSQL adapter): until then a hub
-    // announces a change only to the apps connected to itself, and this waits for an offer that
-    // never comes.
-    it.skip('offers a handoff a bot posted on one hub to an agent app connected to the other, and both hubs see it accepted', async () => {
+    it('offers a handoff a bot posted on one hub to an agent app connected to the other, and both hubs see it accepted', async () => {
       const ana = connectTestHub({ url: peerUrl, token: 'demo-ana', socketOptions: { transports: ['websocket'] } });
       const lee = connectTestHub({ url: t.url, token: 'demo-lee', socketOptions: { transports: ['websocket'] } });
       try {

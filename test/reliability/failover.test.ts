@@ -31,5 +31,7 @@ describe('a hub killed in the middle of a burst, behind nginx', () => {
     // Every offer the dead hub's agents held took its next step; the bound plus room for a loaded
     // machine, since what matters is that none was left behind.
     expect(report.offersMovedOnWithinMs).toBeLessThan(TAKEOVER_BOUND_MS + 10_000);
+    // Every agent of the dead hub came back, through nginx, to a hub that is alive.
+    expect(Number.isFinite(report.allBackMs)).toBe(true);
   }, 240_000);
 });

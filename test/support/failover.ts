@@ -139,11 +139,18 @@ export async function runFailover(options: FailoverOptions): Promise<FailoverRep
     let answered = 0;
     let killedAt = 0;
     let atKill: { agents: string[]; offers: string[] } = { agents: [], offers: [] };
+    let allBack: Promise<number> = Promise.resolve(Number.POSITIVE_INFINITY);
     const kill = async () => {
       const [row] = await db.query<{ id: string }>('select id from hubs where url = $1', [victim.url]);
       const agents = (await db.query<{ agent_id: string }>('select agent_id from agent_connections where hub_id = $1', [row!.id])).map((r) => r.agent_id);
       victim.child.kill('SIGKILL');
       killedAt = Date.now();
+      // Back: an app of every agent is connected to a hub that is alive.
+      const stranded = `select 1 from agents a where team = $1 and not exists (
+          select 1 from agent_connections c where c.agent_id = a.id and c.hub_id <> $2) limit 1`;
+      allBack = until(async () => (await db.query(stranded, [TEAM, row!.id])).length === 0, options.settleTimeoutMs).then((back) =>
+        back ? Date.now() - killedAt : Number.POSITIVE_INFINITY,
+      );
       const offers = await db.query<{ id: string }>(`select id from handoffs where status = 'offered' and offer_agent_ids && $1::text[]`, [agents]);
       atKill = { agents, offers: offers.map((o) => o.id) };
     };
@@ -177,8 +184,7 @@ export async function runFailover(options: FailoverOptions): Promise<FailoverRep
     );
     const ingressPerSecond = options.handoffs / ((Date.now() - burstStarted) / 1000);
 
-    await until(async () => (await db.query(`select 1 from agents where team = $1 and not connected limit 1`, [TEAM])).length === 0, options.settleTimeoutMs);
-    const allBackMs = Date.now() - killedAt;
+    const allBackMs = await allBack;
     await until(async () => (await db.query(`select 1 from handoffs where team = $1 and status <> 'resolved' limit 1`, [TEAM])).length === 0, options.settleTimeoutMs);
     await until(() => apps.every((a) => a.unanswered() === 0), 10_000);
 
