@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { OPEN_STATUSES } from '../../shared/protocol/handoff.ts';
 import { startHub, type HubOptions, type RunningHub } from '../../hub/hub.ts';
 import { connectTestHub, type TestHubClient } from './hub-client.ts';
+import { createTestDatabase } from './test-database.ts';
 
 export const DEMO_KEY = 'demo-integration-key';
 export const DEMO_SECRET = 'demo-signing-secret';
@@ -39,20 +38,8 @@ export interface TestHub {
  * the server at TEST_DATABASE_URL instead of PGlite, seeded with the demo like the template.
  */
 async function postgresStore(serverUrl: string): Promise<{ store: Partial<HubOptions>; drop(): Promise<void> }> {
-  const name = `baton_test_${randomUUID().replaceAll('-', '')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client(serverUrl);
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { store: { databaseUrl: url.href, demo: true }, drop: () => admin(`drop database ${name} with (force)`) };
+  const db = await createTestDatabase(serverUrl);
+  return { store: { databaseUrl: db.url, demo: true }, drop: () => db.drop() };
 }
 
 /** A real hub on a free loopback port, on a copy of the demo template database. */
