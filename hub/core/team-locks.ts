@@ -6,6 +6,11 @@ const TEAM_LOCK_SPACE = 0x42_41_54_4e; // "BATN"
 
 /** The team locks each transaction holds (its Queryable is its own for the transaction's life). */
 const held = new WeakMap<Queryable, Set<string>>();
+const heldBy = (q: Queryable): Set<string> => {
+  let mine = held.get(q);
+  if (!mine) held.set(q, (mine = new Set()));
+  return mine;
+};
 
 /**
  * Holds the teams' locks until the transaction ends. Everything that changes who may get which
@@ -16,23 +21,32 @@ const held = new WeakMap<Queryable, Set<string>>();
  * Taking a lock already held costs nothing.
  */
 export async function lockTeams(t: Pick<Tx, 'q'>, teams: Iterable<string>): Promise<void> {
-  let mine = held.get(t.q);
-  if (!mine) held.set(t.q, (mine = new Set()));
+  const mine = heldBy(t.q);
   const wanted = [...new Set(teams)].filter((team) => !mine.has(team)).sort();
   if (wanted.length === 0) return;
-  // unnest yields the names in array order, and each lock is taken as its row is read.
+  // unnest yields the names in array order (sorted as "C" sorts them), and each lock is taken as its row is read.
   await t.q.query(`select pg_advisory_xact_lock(${TEAM_LOCK_SPACE}, hashtext(team)) from unnest($1::text[]) as team`, [wanted]);
   for (const team of wanted) mine.add(team);
 }
 
+/**
+ * Takes the locks of the teams found by `teamsSql` (a query returning `team`), in name order, in
+ * one round trip: the lock is taken as each name is read, and the name is all that is read.
+ */
+async function lockTeamsFound(t: Pick<Tx, 'q'>, teamsSql: string, params: unknown[]): Promise<void> {
+  const { rows } = await t.q.query<{ team: string }>(
+    `select team, pg_advisory_xact_lock(${TEAM_LOCK_SPACE}, hashtext(team)) from (${teamsSql} order by team collate "C") found`,
+    params,
+  );
+  for (const { team } of rows) heldBy(t.q).add(team);
+}
+
 /** Locks the teams of these agents (a command's actor, apps connecting or leaving). */
-export async function lockTeamsOfAgents(t: Pick<Tx, 'q'>, agentIds: readonly string[]): Promise<void> {
-  const { rows } = await t.q.query<{ team: string }>('select distinct team from agents where id = any($1)', [agentIds]);
-  await lockTeams(t, rows.map((r) => r.team));
+export function lockTeamsOfAgents(t: Pick<Tx, 'q'>, agentIds: readonly string[]): Promise<void> {
+  return lockTeamsFound(t, 'select team from agents where id = any($1) group by team', [agentIds]);
 }
 
 /** Locks the team of a handoff before the handoff itself is locked. */
-export async function lockTeamOfHandoff(t: Pick<Tx, 'q'>, handoffId: string): Promise<void> {
-  const { rows } = await t.q.query<{ team: string }>('select team from handoffs where id = $1', [handoffId]);
-  await lockTeams(t, rows.map((r) => r.team));
+export function lockTeamOfHandoff(t: Pick<Tx, 'q'>, handoffId: string): Promise<void> {
+  return lockTeamsFound(t, 'select team from handoffs where id = $1', [handoffId]);
 }
