@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark in docs/performance.md, one after another on a fresh server
 // each. Results go to bench/results/latest.json and into the table of docs/performance.md.
-// `--only latency,throughput,memory,storm,console` runs some; `--quick` runs short versions (for trying
+// `--only latency,postgres,throughput,memory,storm,console` runs some; `--quick` runs short versions (for trying
 // a change, not for the record: it writes nothing).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,11 +11,13 @@ import { CHROMIUM_ARGS, requireChromium } from '../test/support/chromium.ts';
 import { measureConsole } from './console.ts';
 import { measureLatency } from './latency.ts';
 import { measureMemory } from './memory.ts';
+import { measurePostgres } from './postgres.ts';
+import { startPostgres } from './lib/postgres-server.ts';
 import { measureStorm } from './storm.ts';
 import { measureThroughput } from './throughput.ts';
 import { renderTables, type BenchResults } from './report.ts';
 
-const SECTIONS = ['latency', 'throughput', 'memory', 'storm', 'console'] as const;
+const SECTIONS = ['latency', 'postgres', 'throughput', 'memory', 'storm', 'console'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
@@ -60,6 +62,16 @@ if (only.includes('latency')) {
     const rounds = quick ? 1 : LATENCY_ROUNDS;
     log(`latency: bare and hub taking turns, ${rounds} run(s) each, 1,000 agents, ${perSecond}/s`);
     results.latency.push(...(await measureLatency(1000, perSecond, quick ? 3 : 15, rounds)));
+  }
+}
+if (only.includes('postgres')) {
+  const server = await startPostgres();
+  try {
+    const rounds = quick ? 1 : LATENCY_ROUNDS;
+    log(`postgres: bare and the hub on ${server.version} taking turns, ${rounds} run(s) each, 1,000 agents, 50/s and 200/s; then pg_test_fsync`);
+    results.postgres = await measurePostgres(server, 1000, [50, 200], quick ? 3 : 15, rounds, quick ? 1 : 2);
+  } finally {
+    await server.stop();
   }
 }
 if (only.includes('throughput')) {
