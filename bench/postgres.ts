@@ -21,6 +21,9 @@ export interface PostgresCounts {
   connectionWaits: number;
   /** Over runs: divide by the number of runs. */
   peakConnections: number;
+  /** WAL flushes (fdatasync) and their time in all, ms: NaN when the server does not time them. */
+  walSyncs: number;
+  walSyncMs: number;
 }
 
 export const HUB_ON_POSTGRES = 'hub on PostgreSQL';
@@ -39,12 +42,14 @@ export async function measurePostgres(server: BenchPostgres, agents: number, rat
     },
     async measure(hub) {
       const lsn = await server.walLsn();
+      const syncs = await server.walSyncs();
       const cpu = server.cpuMs();
       const store = await hub.store();
       return async () => {
         const cpuAfter = server.cpuMs();
         const storeAfter = await hub.store();
         const walBytes = await server.walBytesSince(lsn);
+        const syncsAfter = await server.walSyncs();
         const counts: PostgresCounts = {
           postgresCpuMs: cpu === null || cpuAfter === null ? Number.NaN : cpuAfter - cpu,
           walBytes,
@@ -53,6 +58,8 @@ export async function measurePostgres(server: BenchPostgres, agents: number, rat
           transactions: storeAfter.transactions - store.transactions,
           connectionWaits: storeAfter.connectionWaits - store.connectionWaits,
           peakConnections: storeAfter.peakConnections,
+          walSyncs: syncs && syncsAfter ? syncsAfter.syncs - syncs.syncs : Number.NaN,
+          walSyncMs: syncs && syncsAfter ? syncsAfter.ms - syncs.ms : Number.NaN,
         };
         return { ...counts };
       };

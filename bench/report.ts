@@ -15,7 +15,12 @@ export interface BenchResults {
   storm?: StormResult;
   console?: ConsoleResult;
   postgres?: PostgresResult;
+  /** Sections carried over from an earlier run (a run of some sections keeps the others): which run each comes from. */
+  origin?: Partial<Record<'latency' | 'postgres' | 'throughput' | 'memory' | 'storm' | 'console', string>>;
 }
+
+/** "2026-11-26 08:53 UTC at commit 9683cb3". */
+export const runLabel = (results: BenchResults): string => `${results.at.slice(0, 16).replace('T', ' ')} UTC at commit ${results.machine.commit}`;
 
 /** Hub CPU per handoff on PostgreSQL at or under which the target is met. */
 const POSTGRES_CPU_TARGET_MS = 1.5;
@@ -33,6 +38,9 @@ export function renderTables(results: BenchResults): string {
       `Node ${m.node}, Chromium ${m.chromium}, PGlite ${m.pglite}, socket.io ${m['socket.io']}, fastify ${m.fastify}, React ${m.react}; ` +
       `load average ${m.loadAverage1m} when it started.`,
   );
+  const carried = new Map<string, string[]>();
+  for (const [section, label] of Object.entries(results.origin ?? {})) carried.set(label, [...(carried.get(label) ?? []), section]);
+  for (const [label, sections] of carried) parts.push(`The ${sections.join(', ')} table(s) are from the run of ${label}.`);
   if (results.latency) {
     const lines = [
       row(['handoffs/s', 'server', 'runs', 'sent', 'offers received', 'median ms', 'p99 ms', 'p99 ms of each run', 'max ms', 'server CPU ms per handoff', 'server busy (cores)', 'p99 vs baseline (target ≤ 2×)']),
@@ -97,8 +105,8 @@ function postgresTables(p: PostgresResult): string {
     row(['---:', '---', '---:', '---:', '---:', '---:', '---:', '---', '---:', '---:', '---']),
   ];
   const resources = [
-    row(['handoffs/s', 'hub CPU ms per handoff (target ≤ 1.5)', 'PostgreSQL CPU ms per handoff', 'WAL bytes per handoff', 'statements per handoff', 'round trips per handoff', 'transactions per handoff', 'waits for a connection per handoff', 'most connections open', 'hub RSS per connected agent KiB']),
-    row(['---:', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+    row(['handoffs/s', 'hub CPU ms per handoff (target ≤ 1.5)', 'PostgreSQL CPU ms per handoff', 'WAL bytes per handoff', 'WAL flushes per handoff', 'ms per WAL flush (during the runs)', 'statements per handoff', 'round trips per handoff', 'transactions per handoff', 'waits for a connection per handoff', 'most connections open', 'hub RSS per connected agent KiB']),
+    row(['---:', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
   ];
   for (const r of p.latency) {
     const base = p.latency.find((b) => b.server === 'bare socket.io' && b.perSecond === r.perSecond);
@@ -115,6 +123,8 @@ function postgresTables(p: PostgresResult): string {
         `${r.serverCpu.msPerHandoff} — ${target(r.serverCpu.msPerHandoff <= POSTGRES_CPU_TARGET_MS)}`,
         per(m.postgresCpuMs),
         per(m.walBytes, 0),
+        per(m.walSyncs, 2),
+        Number.isFinite(m.walSyncMs) && m.walSyncs > 0 ? (m.walSyncMs / m.walSyncs).toFixed(2) : 'not measured',
         per(m.statements, 1),
         per(m.roundTrips, 1),
         per(m.transactions, 2),

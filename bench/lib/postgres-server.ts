@@ -1,8 +1,8 @@
 // The PostgreSQL server the `postgres` benchmark runs the hub on: its own throwaway server (initdb
 // and pg_ctl from PATH or /usr/lib/postgresql/*/bin, data in a temporary folder, a free loopback
-// port, default settings), or the one at BENCH_DATABASE_URL. It also measures what the benchmark
-// reports about the server: its CPU time (all its processes, from /proc), WAL written, and how
-// long one WAL flush takes on this disk (pg_test_fsync).
+// port, default settings but for timing its WAL flushes), or the one at BENCH_DATABASE_URL. It also
+// measures what the benchmark reports about the server: its CPU time (all its processes, from
+// /proc), WAL written and flushed, and how long one WAL flush takes on this disk (pg_test_fsync).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -24,6 +24,8 @@ export interface BenchPostgres {
   walLsn(): Promise<string>;
   /** WAL bytes written since `lsn`. */
   walBytesSince(lsn: string): Promise<number>;
+  /** WAL flushes so far and their time in all, ms (pg_stat_wal); null unless the server has track_wal_io_timing on (its own server has). */
+  walSyncs(): Promise<{ syncs: number; ms: number } | null>;
   /** One fdatasync of an 8 kB write on the server's disk, ms (pg_test_fsync); null without pg_test_fsync or the data folder. */
   fdatasyncMs(secondsPerTest: number): number | null;
   stop(): Promise<void>;
@@ -128,6 +130,14 @@ function serverOn(url: string, own: boolean, version: string, pidOf: () => numbe
     walLsn: () => onServer(url, async (c) => (await c.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn')).rows[0]!.lsn),
     walBytesSince: (lsn) =>
       onServer(url, async (c) => Number((await c.query<{ bytes: string }>('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::bigint as bytes', [lsn])).rows[0]!.bytes)),
+    walSyncs: () =>
+      onServer(url, async (c) => {
+        const { rows } = await c.query<{ on: boolean; syncs: string; ms: number }>(
+          `select current_setting('track_wal_io_timing')::bool as on, wal_sync as syncs, wal_sync_time as ms from pg_stat_wal`,
+        );
+        const row = rows[0];
+        return row?.on ? { syncs: Number(row.syncs), ms: row.ms } : null;
+      }),
     fdatasyncMs: fsync,
     stop,
   };
@@ -176,7 +186,7 @@ export async function startPostgres(): Promise<BenchPostgres> {
   const dataDir = join(root, 'data');
   const port = await freePort();
   run('initdb', ['-D', dataDir, '-U', 'baton', '--auth=trust']);
-  run('pg_ctl', ['-D', dataDir, '-l', join(root, 'log'), '-w', '-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1`, 'start']);
+  run('pg_ctl', ['-D', dataDir, '-l', join(root, 'log'), '-w', '-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c track_wal_io_timing=on`, 'start']);
   const url = `postgres://baton@127.0.0.1:${port}/postgres`;
   let stopped = false;
   const stopNow = () => {
