@@ -5,6 +5,7 @@ import { SUGGESTION_THRESHOLD } from '../../shared/protocol/product.ts';
 import { SerialQueue } from './serial.ts';
 import { startAutovacuum } from './autovacuum.ts';
 import { PgliteConnection } from './pglite-connection.ts';
+import { queryAfterBegin } from './begin-with-first.ts';
 import type { Db, Queryable, StoreStats } from './queryable.ts';
 
 export type { Db, Queryable, StoreStats } from './queryable.ts';
@@ -55,18 +56,42 @@ async function run<Row>(stats: StoreStats, client: pg.ClientBase | pg.Pool, text
   return { rows: result.rows as Row[] };
 }
 
-/** `work` in BEGIN … COMMIT on one connection, rolled back when it throws. */
-async function inTransaction<T>(stats: StoreStats, client: pg.ClientBase, work: (tx: Queryable) => Promise<T>): Promise<T> {
+/**
+ * `work` in BEGIN … COMMIT on one connection, rolled back when it throws. With `beginWithFirst`,
+ * BEGIN goes out with the transaction's first statement (see begin-with-first.ts), and a
+ * transaction that sends nothing sends neither BEGIN nor COMMIT.
+ */
+async function inTransaction<T>(stats: StoreStats, client: pg.ClientBase, work: (tx: Queryable) => Promise<T>, { beginWithFirst = false } = {}): Promise<T> {
   stats.transactions += 1;
-  stats.statements += 2;
-  stats.roundTrips += 2;
-  await client.query('begin');
+  let begun = false;
+  const begin = () => {
+    begun = true;
+    stats.statements += 1;
+  };
+  const end = (statement: 'commit' | 'rollback') => {
+    stats.statements += 1;
+    stats.roundTrips += 1;
+    return client.query(statement);
+  };
+  if (!beginWithFirst) {
+    begin();
+    stats.roundTrips += 1;
+    await client.query('begin');
+  }
+  const query: Queryable['query'] = async (text, params) => {
+    if (begun) return run(stats, client, text, params);
+    begin();
+    stats.statements += 1;
+    stats.roundTrips += 1;
+    const result = await queryAfterBegin(client, prepared(text, params));
+    return { rows: result.rows };
+  };
   try {
-    const result = await work({ query: (t, p) => run(stats, client, t, p) });
-    await client.query('commit');
+    const result = await work({ query });
+    if (begun) await end('commit');
     return result;
   } catch (error) {
-    await client.query('rollback').catch(() => undefined);
+    if (begun) await end('rollback').catch(() => undefined);
     throw error;
   }
 }
@@ -144,7 +169,7 @@ export async function openPostgres(connectionString: string, { onError = logToSt
       checkOut();
       const client = await pool.connect();
       try {
-        return await inTransaction(stats, client, work);
+        return await inTransaction(stats, client, work, { beginWithFirst: true });
       } finally {
         client.release();
       }
