@@ -4,7 +4,7 @@
 // measures what the benchmark reports about the server: its CPU time (all its processes, from
 // /proc), WAL written and flushed, and how long one WAL flush takes on this disk (pg_test_fsync).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +36,7 @@ function serverBinaries(): string | undefined {
   const onPath = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout.trim();
   if (onPath) {
     // Debian links initdb into PATH from the versioned folder, which also has pg_test_fsync.
-    const real = execFileSync('readlink', ['-f', onPath], { encoding: 'utf8' }).trim();
+    const real = realpathSync(onPath);
     return real.slice(0, real.lastIndexOf('/'));
   }
   const root = '/usr/lib/postgresql';

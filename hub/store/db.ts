@@ -8,7 +8,7 @@ import { PgliteConnection } from './pglite-connection.ts';
 import { queryAfterBegin } from './begin-with-first.ts';
 import type { Db, Queryable, StoreStats } from './queryable.ts';
 
-export type { Db, Queryable, StoreStats } from './queryable.ts';
+export type { Db, Queryable } from './queryable.ts';
 
 /**
  * The trigram similarity (0..1) from which pg_trgm's `%`, `<%` and `%>` operators call two texts
@@ -78,13 +78,13 @@ async function inTransaction<T>(stats: StoreStats, client: pg.ClientBase, work: 
     stats.roundTrips += 1;
     await client.query('begin');
   }
-  const query: Queryable['query'] = async (text, params) => {
-    if (begun) return run(stats, client, text, params);
+  const query = async <Row>(text: string, params?: unknown[]): Promise<{ rows: Row[] }> => {
+    if (begun) return run<Row>(stats, client, text, params);
     begin();
     stats.statements += 1;
     stats.roundTrips += 1;
     const result = await queryAfterBegin(client, prepared(text, params));
-    return { rows: result.rows };
+    return { rows: result.rows as Row[] };
   };
   try {
     const result = await work({ query });
