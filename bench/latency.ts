@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { DEMO } from '../hub/demo/seed.ts';
 import { connectAgents, disconnectAll } from './lib/agents.ts';
-import { startServer } from './lib/ipc.ts';
+import { startServer, type BenchServer } from './lib/ipc.ts';
 import { atRate, packetBody, post, seqOf } from './lib/load.ts';
 import { round, summarize } from './lib/stats.ts';
 
@@ -10,8 +10,21 @@ type ServerKind = keyof typeof SERVER_NAMES;
 /** The order each round runs them in, and the order of the results. */
 const SERVERS = ['bare', 'hub'] as const;
 
+/**
+ * A hub set up other than the default (file-backed PGlite), and what is measured around its runs
+ * besides latency and CPU.
+ */
+export interface HubSetup {
+  /** The server's name in the results. */
+  name: string;
+  /** Before each run: what the hub-server's environment adds (a fresh database), and how to clean up after it. */
+  prepare(): Promise<{ env: Record<string, string>; done(): Promise<void> }>;
+  /** Called as the measured part starts; the function it returns is called as it ends and gives counts, added up over runs. */
+  measure(server: BenchServer): Promise<() => Promise<Record<string, number>>>;
+}
+
 export interface LatencyResult {
-  server: (typeof SERVER_NAMES)[ServerKind];
+  server: string;
   agents: number;
   perSecond: number;
   /** Over all runs of this server at this rate. */
@@ -24,6 +37,10 @@ export interface LatencyResult {
   serverCpu: { msPerHandoff: number; shareOfOneCore: number };
   /** Each run on its own, in the order they ran. */
   runs: Array<ReturnType<typeof summarize>>;
+  /** What a HubSetup measured, added up over the runs. */
+  measured?: Record<string, number>;
+  /** Resident memory the hub added per connected agent, KiB, averaged over the runs (with a HubSetup). */
+  rssPerAgentKiB?: number;
 }
 
 /** One run against a fresh server. */
@@ -33,6 +50,8 @@ interface LatencyRun {
   latencies: number[];
   cpuMs: number;
   wallMs: number;
+  measured?: Record<string, number>;
+  rssPerAgentKiB?: number;
 }
 
 /** Warm-up requests are numbered from here and not counted. */
@@ -50,18 +69,21 @@ interface Offered {
  * puts its p99 on the 8th-slowest offer, which on a shared machine moves by half from one run to
  * the next.
  */
-export async function measureLatency(agents: number, perSecond: number, seconds: number, rounds: number): Promise<LatencyResult[]> {
+export async function measureLatency(agents: number, perSecond: number, seconds: number, rounds: number, setup?: HubSetup): Promise<LatencyResult[]> {
   const runs: Record<ServerKind, LatencyRun[]> = { bare: [], hub: [] };
   for (let i = 0; i < rounds; i++) {
-    for (const server of SERVERS) runs[server].push(await runOnce(server, agents, perSecond, seconds));
+    for (const server of SERVERS) runs[server].push(await runOnce(server, agents, perSecond, seconds, server === 'hub' ? setup : undefined));
   }
   return SERVERS.map((server) => {
     const all = runs[server];
     const sum = (pick: (run: LatencyRun) => number) => all.reduce((total, run) => total + pick(run), 0);
     const sent = sum((run) => run.sent);
     const cpuMs = sum((run) => run.cpuMs);
+    const measured: Record<string, number> = {};
+    for (const run of all) for (const [key, value] of Object.entries(run.measured ?? {})) measured[key] = (measured[key] ?? 0) + value;
+    const memory = all.flatMap((run) => (run.rssPerAgentKiB === undefined ? [] : [run.rssPerAgentKiB]));
     return {
-      server: SERVER_NAMES[server],
+      server: server === 'hub' && setup ? setup.name : SERVER_NAMES[server],
       agents,
       perSecond,
       sent,
@@ -70,15 +92,27 @@ export async function measureLatency(agents: number, perSecond: number, seconds:
       latencyMs: summarize(all.flatMap((run) => run.latencies)),
       serverCpu: { msPerHandoff: round(cpuMs / sent, 2), shareOfOneCore: round(cpuMs / sum((run) => run.wallMs), 2) },
       runs: all.map((run) => summarize(run.latencies)),
+      ...(Object.keys(measured).length > 0 && { measured }),
+      ...(memory.length > 0 && { rssPerAgentKiB: round(memory.reduce((a, b) => a + b, 0) / memory.length) }),
     };
   });
 }
 
-async function runOnce(server: ServerKind, agents: number, perSecond: number, seconds: number): Promise<LatencyRun> {
-  const running = await startServer(server === 'hub' ? 'hub-server' : 'bare-server', { BENCH_AGENTS: String(agents) });
+async function runOnce(server: ServerKind, agents: number, perSecond: number, seconds: number, setup?: HubSetup): Promise<LatencyRun> {
+  const prepared = await setup?.prepare();
+  let running: BenchServer | undefined;
   let sockets: Socket[] = [];
   try {
-    sockets = await connectAgents(running.url, agents, 0, { ready: server === 'hub' ? 'handoffs:snapshot' : 'connect' });
+    running = await startServer(server === 'hub' ? 'hub-server' : 'bare-server', { BENCH_AGENTS: String(agents), ...prepared?.env });
+    // Memory is read after a full GC, with none and then all agents connected (as bench/memory.ts does).
+    const idle = setup ? await running.memory() : undefined;
+    const url = running.url;
+    sockets = await connectAgents(url, agents, 0, { ready: server === 'hub' ? 'handoffs:snapshot' : 'connect' });
+    let rssPerAgentKiB: number | undefined;
+    if (idle) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      rssPerAgentKiB = ((await running.memory()).rss - idle.rss) / agents / 1024;
+    }
     const sentAt = new Map<number, number>();
     const latencies: number[] = [];
     let lastOfferAt = 0;
@@ -96,13 +130,14 @@ async function runOnce(server: ServerKind, agents: number, perSecond: number, se
     const send = async (seq: number) => {
       const body = packetBody(seq, 'bench');
       sentAt.set(seq, performance.now());
-      const status = await post(running.url, '/v1/handoffs', body, headers);
+      const status = await post(url, '/v1/handoffs', body, headers);
       return status >= 200 && status < 300;
     };
     // Warm-up: connections, JIT and the store's caches, not counted.
     await atRate(perSecond, Math.min(100, perSecond * 2), (seq) => send(WARM_UP + seq));
     const total = perSecond * seconds;
     let accepted = 0;
+    const finish = await setup?.measure(running);
     const cpuBefore = await running.cpuMs();
     const startedAt = performance.now();
     await atRate(perSecond, total, async (seq) => {
@@ -112,9 +147,19 @@ async function runOnce(server: ServerKind, agents: number, perSecond: number, se
     const deadline = Date.now() + 10_000;
     while (latencies.length < accepted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     const cpuMs = (await running.cpuMs()) - cpuBefore;
-    return { sent: total, accepted, latencies, cpuMs, wallMs: (lastOfferAt || performance.now()) - startedAt };
+    const measured = await finish?.();
+    return {
+      sent: total,
+      accepted,
+      latencies,
+      cpuMs,
+      wallMs: (lastOfferAt || performance.now()) - startedAt,
+      ...(measured && { measured }),
+      ...(rssPerAgentKiB !== undefined && { rssPerAgentKiB }),
+    };
   } finally {
     disconnectAll(sockets);
-    await running.stop();
+    await running?.stop();
+    await prepared?.done();
   }
 }

@@ -1,6 +1,7 @@
 import type { ConsoleResult } from './console.ts';
 import type { LatencyResult } from './latency.ts';
 import type { MemoryResult } from './memory.ts';
+import { HUB_ON_POSTGRES, type PostgresCounts, type PostgresResult } from './postgres.ts';
 import type { StormResult } from './storm.ts';
 import type { ThroughputResult } from './throughput.ts';
 
@@ -13,7 +14,16 @@ export interface BenchResults {
   memory?: MemoryResult[];
   storm?: StormResult;
   console?: ConsoleResult;
+  postgres?: PostgresResult;
+  /** Sections carried over from an earlier run (a run of some sections keeps the others): which run each comes from. */
+  origin?: Partial<Record<'latency' | 'postgres' | 'throughput' | 'memory' | 'storm' | 'console', string>>;
 }
+
+/** "2026-11-26 08:53 UTC at commit 9683cb3". */
+export const runLabel = (results: BenchResults): string => `${results.at.slice(0, 16).replace('T', ' ')} UTC at commit ${results.machine.commit}`;
+
+/** Hub CPU per handoff on PostgreSQL at or under which the target is met. */
+const POSTGRES_CPU_TARGET_MS = 1.5;
 
 const row = (cells: ReadonlyArray<string | number>): string => `| ${cells.join(' | ')} |`;
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(1)}×`;
@@ -28,6 +38,9 @@ export function renderTables(results: BenchResults): string {
       `Node ${m.node}, Chromium ${m.chromium}, PGlite ${m.pglite}, socket.io ${m['socket.io']}, fastify ${m.fastify}, React ${m.react}; ` +
       `load average ${m.loadAverage1m} when it started.`,
   );
+  const carried = new Map<string, string[]>();
+  for (const [section, label] of Object.entries(results.origin ?? {})) carried.set(label, [...(carried.get(label) ?? []), section]);
+  for (const [label, sections] of carried) parts.push(`The ${sections.join(', ')} table(s) are from the run of ${label}.`);
   if (results.latency) {
     const lines = [
       row(['handoffs/s', 'server', 'runs', 'sent', 'offers received', 'median ms', 'p99 ms', 'p99 ms of each run', 'max ms', 'server CPU ms per handoff', 'server busy (cores)', 'p99 vs baseline (target ≤ 2×)']),
@@ -43,6 +56,7 @@ export function renderTables(results: BenchResults): string {
       `**1. POST /v1/handoffs → offer at the agent's socket, 1,000 agents connected** (the servers take turns; median, p99 and max over every offer of their runs)\n\n${lines.join('\n')}`,
     );
   }
+  if (results.postgres) parts.push(postgresTables(results.postgres));
   if (results.throughput) {
     const t = results.throughput;
     parts.push(
@@ -82,4 +96,47 @@ export function renderTables(results: BenchResults): string {
     );
   }
   return parts.join('\n\n');
+}
+
+function postgresTables(p: PostgresResult): string {
+  const fsync = p.fdatasyncMs;
+  const latency = [
+    row(['handoffs/s', 'server', 'runs', 'sent', 'offers received', 'median ms', 'p99 ms', 'p99 ms of each run', 'max ms', 'target p99 ms (2 × baseline p99 + one fdatasync)', 'p99 vs target']),
+    row(['---:', '---', '---:', '---:', '---:', '---:', '---:', '---', '---:', '---:', '---']),
+  ];
+  const resources = [
+    row(['handoffs/s', 'hub CPU ms per handoff (target ≤ 1.5)', 'PostgreSQL CPU ms per handoff', 'WAL bytes per handoff', 'WAL flushes per handoff', 'ms per WAL flush (during the runs)', 'statements per handoff', 'round trips per handoff', 'transactions per handoff', 'waits for a connection per handoff', 'most connections open', 'hub RSS per connected agent KiB']),
+    row(['---:', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+  ];
+  for (const r of p.latency) {
+    const base = p.latency.find((b) => b.server === 'bare socket.io' && b.perSecond === r.perSecond);
+    const goal = r.server === HUB_ON_POSTGRES && base && fsync !== null ? 2 * base.latencyMs.p99 + fsync : undefined;
+    const eachRun = r.runs.map((run) => run.p99).join(', ');
+    const verdict = goal === undefined ? '' : `${(r.latencyMs.p99 / goal).toFixed(2)}× — ${target(r.latencyMs.p99 <= goal)}`;
+    latency.push(row([r.perSecond, r.server, r.runs.length, r.sent, r.offersReceived, r.latencyMs.median, r.latencyMs.p99, eachRun, r.latencyMs.max, goal === undefined ? '' : goal.toFixed(2), verdict]));
+    if (r.server !== HUB_ON_POSTGRES || !r.measured) continue;
+    const m = r.measured as unknown as PostgresCounts;
+    const per = (n: number, digits = 2) => (Number.isFinite(n) ? (n / r.sent).toFixed(digits) : 'not measured');
+    resources.push(
+      row([
+        r.perSecond,
+        `${r.serverCpu.msPerHandoff} — ${target(r.serverCpu.msPerHandoff <= POSTGRES_CPU_TARGET_MS)}`,
+        per(m.postgresCpuMs),
+        per(m.walBytes, 0),
+        per(m.walSyncs, 2),
+        Number.isFinite(m.walSyncMs) && m.walSyncs > 0 ? (m.walSyncMs / m.walSyncs).toFixed(2) : 'not measured',
+        per(m.statements, 1),
+        per(m.roundTrips, 1),
+        per(m.transactions, 2),
+        per(m.connectionWaits, 3),
+        (m.peakConnections / r.runs.length).toFixed(0),
+        r.rssPerAgentKiB ?? '',
+      ]),
+    );
+  }
+  return (
+    `**1b. The same with the hub on PostgreSQL** (${p.server}, ${p.ownServer ? 'a server of its own with default settings' : 'the server at BENCH_DATABASE_URL'}; ` +
+    `one fdatasync of 8 kB on its disk: ${fsync === null ? 'not measured' : `${fsync} ms`}, pg_test_fsync; each hub run on a fresh database)\n\n` +
+    `${latency.join('\n')}\n\nPer handoff, over the measured parts of the hub's runs (CPU of all PostgreSQL's processes from /proc; WAL from pg_current_wal_lsn; statements as the hub's store sent them, BEGIN and COMMIT included, and the round trips they took):\n\n${resources.join('\n')}`
+  );
 }

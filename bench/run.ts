@@ -1,9 +1,9 @@
 // `npm run bench`: every benchmark in docs/performance.md, one after another on a fresh server
 // each. Results go to bench/results/latest.json and into the table of docs/performance.md.
-// `--only latency,throughput,memory,storm,console` runs some; `--quick` runs short versions (for trying
+// `--only latency,postgres,throughput,memory,storm,console` runs some; `--quick` runs short versions (for trying
 // a change, not for the record: it writes nothing).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
@@ -11,11 +11,13 @@ import { CHROMIUM_ARGS, requireChromium } from '../test/support/chromium.ts';
 import { measureConsole } from './console.ts';
 import { measureLatency } from './latency.ts';
 import { measureMemory } from './memory.ts';
+import { measurePostgres } from './postgres.ts';
+import { startPostgres } from './lib/postgres-server.ts';
 import { measureStorm } from './storm.ts';
 import { measureThroughput } from './throughput.ts';
-import { renderTables, type BenchResults } from './report.ts';
+import { renderTables, runLabel, type BenchResults } from './report.ts';
 
-const SECTIONS = ['latency', 'throughput', 'memory', 'storm', 'console'] as const;
+const SECTIONS = ['latency', 'postgres', 'throughput', 'memory', 'storm', 'console'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
@@ -62,6 +64,16 @@ if (only.includes('latency')) {
     results.latency.push(...(await measureLatency(1000, perSecond, quick ? 3 : 15, rounds)));
   }
 }
+if (only.includes('postgres')) {
+  const server = await startPostgres();
+  try {
+    const rounds = quick ? 1 : LATENCY_ROUNDS;
+    log(`postgres: bare and the hub on ${server.version} taking turns, ${rounds} run(s) each, 1,000 agents, 50/s and 200/s; then pg_test_fsync`);
+    results.postgres = await measurePostgres(server, 1000, [50, 200], quick ? 3 : 15, rounds, quick ? 1 : 2);
+  } finally {
+    await server.stop();
+  }
+}
 if (only.includes('throughput')) {
   log('throughput: 32 concurrent bots');
   results.throughput = await measureThroughput(32, quick ? 5 : 20);
@@ -82,11 +94,21 @@ if (only.includes('console')) {
   results.console = await measureConsole(5000, quick ? 20 : 100);
 }
 
+// A run of some sections keeps the other tables of the last recorded run, saying where they come from.
+const latest = new URL('./results/latest.json', import.meta.url);
+if (!quick && values.only !== undefined && existsSync(latest)) {
+  const previous = JSON.parse(readFileSync(latest, 'utf8')) as BenchResults;
+  for (const section of SECTIONS) {
+    if (only.includes(section) || previous[section] === undefined) continue;
+    Object.assign(results, { [section]: previous[section] });
+    results.origin = { ...results.origin, [section]: previous.origin?.[section] ?? runLabel(previous) };
+  }
+}
 const tables = renderTables(results);
 console.log(`\n${tables}`);
 if (!quick) {
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(latest, `${JSON.stringify(results, null, 2)}\n`);
   const docs = new URL('../docs/performance.md', import.meta.url);
   const text = readFileSync(docs, 'utf8');
   const updated = text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${tables}\n<!-- bench:end -->`);

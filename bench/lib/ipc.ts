@@ -7,13 +7,23 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), url: z.string() }),
   z.object({ type: z.literal('memory'), rss: z.number(), heapUsed: z.number(), external: z.number() }),
   z.object({ type: z.literal('cpu'), ms: z.number() }),
+  z.object({
+    type: z.literal('store'),
+    statements: z.number(),
+    roundTrips: z.number(),
+    transactions: z.number(),
+    connectionWaits: z.number(),
+    connections: z.number(),
+    peakConnections: z.number(),
+  }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type MemoryReport = Extract<ServerMessage, { type: 'memory' }>;
+export type StoreReport = Extract<ServerMessage, { type: 'store' }>;
 
 /** What the runner asks a server process. */
-export const RunnerMessage = z.object({ type: z.enum(['memory', 'cpu']) });
+export const RunnerMessage = z.object({ type: z.enum(['memory', 'cpu', 'store']) });
 
 export interface BenchServer {
   url: string;
@@ -22,6 +32,8 @@ export interface BenchServer {
   memory(): Promise<MemoryReport>;
   /** CPU time the process has used so far (user and system, all its threads), in ms. */
   cpuMs(): Promise<number>;
+  /** What the hub's store has sent so far (hub-server only). */
+  store(): Promise<StoreReport>;
   stop(): Promise<void>;
 }
 
@@ -67,6 +79,11 @@ export async function startServer(name: 'hub-server' | 'bare-server', env: Recor
       child.send({ type: 'cpu' });
       return ((await reply) as Extract<ServerMessage, { type: 'cpu' }>).ms;
     },
+    async store() {
+      const reply = next('store');
+      child.send({ type: 'store' });
+      return (await reply) as StoreReport;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -76,12 +93,18 @@ export async function startServer(name: 'hub-server' | 'bare-server', env: Recor
   };
 }
 
-/** The server side of the same conversation: CPU used so far, memory after a full GC. */
-export function serveRunner(): void {
+/** The server side of the same conversation: CPU used so far, memory after a full GC, what the store sent. */
+export function serveRunner(storeStats?: () => Omit<StoreReport, 'type'>): void {
   process.on('message', (raw) => {
-    if (RunnerMessage.parse(raw).type === 'cpu') {
+    const { type } = RunnerMessage.parse(raw);
+    if (type === 'cpu') {
       const { user, system } = process.cpuUsage();
       process.send!({ type: 'cpu', ms: (user + system) / 1000 } satisfies ServerMessage);
+      return;
+    }
+    if (type === 'store') {
+      if (!storeStats) throw new Error('This benchmark server has no store.');
+      process.send!({ type: 'store', ...storeStats() } satisfies ServerMessage);
       return;
     }
     (globalThis as { gc?: () => void }).gc?.();

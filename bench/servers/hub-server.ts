@@ -1,6 +1,8 @@
-// The Baton hub as the benchmarks run it: file-backed PGlite in a temporary folder, JSON logs at
-// info level written to a file (as a real deployment writes them), and BENCH_AGENTS agents of
-// team "bench" (push routing, skill billing, capacity 100, offers that outlast the run) with tokens bench-<i>.
+// The Baton hub as the benchmarks run it: file-backed PGlite in a temporary folder, or the
+// PostgreSQL database at BENCH_HUB_DATABASE_URL; JSON logs at info level written to a file (as a
+// real deployment writes them), and BENCH_AGENTS agents of team "bench" (push routing, skill
+// billing, capacity 100, offers that outlast the run) with tokens bench-<i>. BENCH_SEEDED=1 starts
+// on a database another hub-server has already seeded (several hubs on one PostgreSQL).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,12 +16,26 @@ import { serveRunner, type ServerMessage } from '../lib/ipc.ts';
 
 const agents = Number(process.env.BENCH_AGENTS ?? 0);
 const handoffs = Number(process.env.BENCH_HANDOFFS ?? 0);
+const databaseUrl = process.env.BENCH_HUB_DATABASE_URL || undefined;
+const seeded = process.env.BENCH_SEEDED === '1';
 const FIXTURES = new URL('../../test/fixtures/packets/', import.meta.url);
 const dataDir = mkdtempSync(join(tmpdir(), 'baton-bench-'));
 process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 
 try {
-  const db = await openStore({ dataDir: join(dataDir, 'hub') });
+  const store = databaseUrl ? { databaseUrl } : { dataDir: join(dataDir, 'hub') };
+  if (!seeded) await seed(store);
+  const log = createLogger('info', pino.destination({ dest: join(dataDir, 'hub.log'), sync: false }));
+  const hub = await startHub({ ...store, log });
+  serveRunner(() => hub.db.stats());
+  process.send!({ type: 'ready', url: hub.url } satisfies ServerMessage);
+} catch (error) {
+  process.send!({ type: 'error', message: String((error as Error).stack ?? error) } satisfies ServerMessage);
+  process.exit(1);
+}
+
+async function seed(store: { databaseUrl: string } | { dataDir: string }): Promise<void> {
+  const db = await openStore(store);
   await seedDemo(db);
   await upsertTeam(db, { name: 'bench', routing: 'push', offerTimeoutSeconds: 3600 });
   // One statement for all agents: createAgent one by one would take most of a minute at 5,000.
@@ -42,11 +58,4 @@ try {
     );
   }
   await db.close();
-  const log = createLogger('info', pino.destination({ dest: join(dataDir, 'hub.log'), sync: false }));
-  const hub = await startHub({ dataDir: join(dataDir, 'hub'), log });
-  serveRunner();
-  process.send!({ type: 'ready', url: hub.url } satisfies ServerMessage);
-} catch (error) {
-  process.send!({ type: 'error', message: String((error as Error).stack ?? error) } satisfies ServerMessage);
-  process.exit(1);
 }

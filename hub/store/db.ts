@@ -6,7 +6,8 @@ import { SerialQueue } from './serial.ts';
 import { startAutovacuum } from './autovacuum.ts';
 import { PgliteConnection } from './pglite-connection.ts';
 import { poolOf } from './postgres-url.ts';
-import type { Db, Queryable } from './queryable.ts';
+import { queryAfterBegin } from './begin-with-first.ts';
+import type { Db, Queryable, StoreStats } from './queryable.ts';
 
 export type { Db, Queryable } from './queryable.ts';
 
@@ -47,20 +48,51 @@ function prepared(text: string, values: unknown[] | undefined): pg.QueryConfig {
   return { text, ...(values && { values }), ...(name && { name }) };
 }
 
-async function run<Row>(client: pg.ClientBase | pg.Pool, text: string, params?: unknown[]): Promise<{ rows: Row[] }> {
+const newStats = (): StoreStats => ({ statements: 0, roundTrips: 0, transactions: 0, connectionWaits: 0, connections: 0, peakConnections: 0 });
+
+async function run<Row>(stats: StoreStats, client: pg.ClientBase | pg.Pool, text: string, params?: unknown[]): Promise<{ rows: Row[] }> {
+  stats.statements += 1;
+  stats.roundTrips += 1;
   const result = await client.query(prepared(text, params));
   return { rows: result.rows as Row[] };
 }
 
-/** `work` in BEGIN … COMMIT on one connection, rolled back when it throws. */
-async function inTransaction<T>(client: pg.ClientBase, work: (tx: Queryable) => Promise<T>): Promise<T> {
-  await client.query('begin');
+/**
+ * `work` in BEGIN … COMMIT on one connection, rolled back when it throws. With `beginWithFirst`,
+ * BEGIN goes out with the transaction's first statement (see begin-with-first.ts), and a
+ * transaction that sends nothing sends neither BEGIN nor COMMIT.
+ */
+async function inTransaction<T>(stats: StoreStats, client: pg.ClientBase, work: (tx: Queryable) => Promise<T>, { beginWithFirst = false } = {}): Promise<T> {
+  stats.transactions += 1;
+  let begun = false;
+  const begin = () => {
+    begun = true;
+    stats.statements += 1;
+  };
+  const end = (statement: 'commit' | 'rollback') => {
+    stats.statements += 1;
+    stats.roundTrips += 1;
+    return client.query(statement);
+  };
+  if (!beginWithFirst) {
+    begin();
+    stats.roundTrips += 1;
+    await client.query('begin');
+  }
+  const query = async <Row>(text: string, params?: unknown[]): Promise<{ rows: Row[] }> => {
+    if (begun) return run<Row>(stats, client, text, params);
+    begin();
+    stats.statements += 1;
+    stats.roundTrips += 1;
+    const result = await queryAfterBegin(client, prepared(text, params));
+    return { rows: result.rows as Row[] };
+  };
   try {
-    const result = await work({ query: (t, p) => run(client, t, p) });
-    await client.query('commit');
+    const result = await work({ query });
+    if (begun) await end('commit');
     return result;
   } catch (error) {
-    await client.query('rollback').catch(() => undefined);
+    if (begun) await end('rollback').catch(() => undefined);
     throw error;
   }
 }
@@ -89,12 +121,14 @@ export async function openPglite(dataDir?: string, { onError = logToStderr }: { 
   await client.query(`select ${names.map((name, i) => `set_config('${name}', $${i + 1}, false)`).join(', ')}`, Object.values(EMBEDDED_SETTINGS));
   // One connection: a transaction has it to itself, so other queries wait for it to finish.
   const exclusive = new SerialQueue();
-  const query: Queryable['query'] = (text, params) => exclusive.run(() => run(client, text, params));
+  const stats = { ...newStats(), connections: 1, peakConnections: 1 };
+  const query: Queryable['query'] = (text, params) => exclusive.run(() => run(stats, client, text, params));
   const autovacuum = startAutovacuum({ query }, AUTOVACUUM_INTERVAL_MS, (error) => onError(error, 'vacuum'));
   return {
     kind: 'pglite',
     query,
-    transaction: (work) => exclusive.run(() => inTransaction(client, work)),
+    transaction: (work) => exclusive.run(() => inTransaction(stats, client, work)),
+    stats: () => ({ ...stats }),
     close: async () => {
       await autovacuum.stop();
       await exclusive.idle();
@@ -121,18 +155,31 @@ export async function openPostgres(connectionString: string, { onError = logToSt
   const { connectionString: url, poolSize } = poolOf(connectionString);
   const pool = new pg.Pool({ connectionString: url, options, max: poolSize, application_name: POOL_APPLICATION_NAME });
   pool.on('error', (error) => onError(error, 'an idle PostgreSQL connection'));
+  const stats = newStats();
+  /** Counts a query or transaction that will wait for a connection: all are busy and the pool is full. */
+  const checkOut = () => {
+    if (pool.idleCount === 0 && pool.totalCount >= pool.options.max) stats.connectionWaits += 1;
+  };
+  pool.on('connect', () => {
+    stats.peakConnections = Math.max(stats.peakConnections, pool.totalCount);
+  });
   await pool.query('select 1');
   return {
     kind: 'postgres',
-    query: (text, params) => run(pool, text, params),
+    query: (text, params) => {
+      checkOut();
+      return run(stats, pool, text, params);
+    },
     async transaction(work) {
+      checkOut();
       const client = await pool.connect();
       try {
-        return await inTransaction(client, work);
+        return await inTransaction(stats, client, work, { beginWithFirst: true });
       } finally {
         client.release();
       }
     },
+    stats: () => ({ ...stats, connections: pool.totalCount }),
     close: () => pool.end(),
   };
 }
