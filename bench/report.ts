@@ -1,6 +1,7 @@
 import type { ConsoleResult } from './console.ts';
 import type { LatencyResult } from './latency.ts';
 import type { MemoryResult } from './memory.ts';
+import type { MultiHubResult } from './multihub.ts';
 import { HUB_ON_POSTGRES, type PostgresCounts, type PostgresResult } from './postgres.ts';
 import type { StormResult } from './storm.ts';
 import type { ThroughputResult } from './throughput.ts';
@@ -15,8 +16,9 @@ export interface BenchResults {
   storm?: StormResult;
   console?: ConsoleResult;
   postgres?: PostgresResult;
+  multihub?: MultiHubResult;
   /** Sections carried over from an earlier run (a run of some sections keeps the others): which run each comes from. */
-  origin?: Partial<Record<'latency' | 'postgres' | 'throughput' | 'memory' | 'storm' | 'console', string>>;
+  origin?: Partial<Record<'latency' | 'postgres' | 'multihub' | 'throughput' | 'memory' | 'storm' | 'console', string>>;
 }
 
 /** "2026-11-26 08:53 UTC at commit 9683cb3". */
@@ -57,6 +59,7 @@ export function renderTables(results: BenchResults): string {
     );
   }
   if (results.postgres) parts.push(postgresTables(results.postgres));
+  if (results.multihub) parts.push(multiHubTables(results.multihub, results.postgres));
   if (results.throughput) {
     const t = results.throughput;
     parts.push(
@@ -139,4 +142,37 @@ function postgresTables(p: PostgresResult): string {
     `one fdatasync of 8 kB on its disk: ${fsync === null ? 'not measured' : `${fsync} ms`}, pg_test_fsync; each hub run on a fresh database)\n\n` +
     `${latency.join('\n')}\n\nPer handoff, over the measured parts of the hub's runs (CPU of all PostgreSQL's processes from /proc; WAL from pg_current_wal_lsn; statements as the hub's store sent them, BEGIN and COMMIT included, and the round trips they took):\n\n${resources.join('\n')}`
   );
+}
+
+function multiHubTables(h: MultiHubResult, single?: PostgresResult): string {
+  const base = single?.latency.find((b) => b.server === 'bare socket.io' && b.perSecond === 50);
+  const goal = base && single?.fdatasyncMs != null ? 2 * base.latencyMs.p99 + single.fdatasyncMs : undefined;
+  const latency = [
+    row(['hubs', 'agents (spread evenly)', 'handoffs/s (each to a random hub)', 'sent', 'offers received', 'median ms', 'p99 ms', 'max ms', 'p99 vs target of 1b', 'hub CPU ms per handoff (all hubs)', 'PostgreSQL CPU ms per handoff']),
+    row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---', '---:', '---:']),
+  ];
+  for (const r of h.latency) {
+    const verdict = goal === undefined ? '' : `${(r.latencyMs.p99 / goal).toFixed(2)}× — ${target(r.latencyMs.p99 <= goal)}`;
+    latency.push(row([r.hubs, r.agents, r.perSecond, r.sent, r.offersReceived, r.latencyMs.median, r.latencyMs.p99, r.latencyMs.max, verdict, r.hubCpuMsPerHandoff, r.postgresCpuMsPerHandoff ?? 'not measured']));
+  }
+  const one = h.ingress.find((r) => r.hubs === 1);
+  const ingress = [row(['hubs', 'concurrent bots', 'handoffs/s', 'failed', 'vs one hub']), row(['---:', '---:', '---:', '---:', '---:'])];
+  for (const r of h.ingress) ingress.push(row([r.hubs, r.concurrency, r.handoffsPerSecond, r.failed, one ? ratio(r.handoffsPerSecond, one.handoffsPerSecond) : '']));
+  const parts = [
+    `**1c. Several hubs on one PostgreSQL** (each run on a fresh database; the agents' apps connect straight to their hub, each bot request goes to a random hub)\n\n${latency.join('\n')}`,
+    `Ingress, 1,000 agents connected:\n\n${ingress.join('\n')}`,
+  ];
+  if (h.failover) {
+    const f = h.failover;
+    const r = f.report;
+    parts.push(
+      `**1d. Failover**: ${f.hubs} hubs behind nginx (deploy/nginx/), ${f.agents} agents (spread by nginx: ${r.agentsPerHub.join(', ')}), ${f.handoffs} handoffs posted to random hubs while the agents accept and resolve, one hub killed (SIGKILL) a third of the way, lease ${f.leaseSeconds} s (taken over within ${f.leaseSeconds * 1.2} s)\n\n` +
+        [
+          row(['handoffs in the store', 'duplicates', 'lifecycle violations', 'accepted', 'resolved', 'unfinished', 'actions unanswered', 'agents on the killed hub', 'offers they held', 'those offers moved on within ms', 'all agents back on live hubs after ms', 'ingress during the run /s']),
+          row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+          row([r.handoffs, r.duplicateKeys, r.violations.length, r.accepted, r.resolved, r.unfinished, r.unanswered, r.victimAgents, r.victimOffers, r.offersMovedOnWithinMs, r.allBackMs, r.ingressPerSecond]),
+        ].join('\n'),
+    );
+  }
+  return parts.join('\n\n');
 }

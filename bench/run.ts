@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark in docs/performance.md, one after another on a fresh server
 // each. Results go to bench/results/latest.json and into the table of docs/performance.md.
-// `--only latency,postgres,throughput,memory,storm,console` runs some; `--quick` runs short versions (for trying
+// `--only latency,postgres,multihub,throughput,memory,storm,console` runs some; `--quick` runs short versions (for trying
 // a change, not for the record: it writes nothing).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,13 +11,14 @@ import { CHROMIUM_ARGS, requireChromium } from '../test/support/chromium.ts';
 import { measureConsole } from './console.ts';
 import { measureLatency } from './latency.ts';
 import { measureMemory } from './memory.ts';
+import { measureMultiHub } from './multihub.ts';
 import { measurePostgres } from './postgres.ts';
 import { startPostgres } from './lib/postgres-server.ts';
 import { measureStorm } from './storm.ts';
 import { measureThroughput } from './throughput.ts';
 import { renderTables, runLabel, type BenchResults } from './report.ts';
 
-const SECTIONS = ['latency', 'postgres', 'throughput', 'memory', 'storm', 'console'] as const;
+const SECTIONS = ['latency', 'postgres', 'multihub', 'throughput', 'memory', 'storm', 'console'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
@@ -70,6 +71,18 @@ if (only.includes('postgres')) {
     const rounds = quick ? 1 : LATENCY_ROUNDS;
     log(`postgres: bare and the hub on ${server.version} taking turns, ${rounds} run(s) each, 1,000 agents, 50/s and 200/s; then pg_test_fsync`);
     results.postgres = await measurePostgres(server, 1000, [50, 200], quick ? 3 : 15, rounds, quick ? 1 : 2);
+  } finally {
+    await server.stop();
+  }
+}
+if (only.includes('multihub')) {
+  const server = await startPostgres();
+  try {
+    results.multihub = await measureMultiHub(
+      server,
+      { agents: 1000, perSecond: 50, seconds: quick ? 3 : 15, ingressSeconds: quick ? 3 : 10, failover: quick ? { agents: 100, handoffs: 300 } : { agents: 1000, handoffs: 2000 } },
+      log,
+    );
   } finally {
     await server.stop();
   }

@@ -1,0 +1,177 @@
+// Several hubs on one PostgreSQL (docs/scaling.md): offer latency with the agents spread over the
+// hubs and every handoff posted to a random hub, ingress throughput with 1, 2 and 3 hubs, and the
+// failover run (three hubs behind nginx, one killed in the middle of a burst).
+import type { Socket } from 'socket.io-client';
+import { DEMO } from '../hub/demo/seed.ts';
+import { runFailover, type FailoverReport } from '../test/support/failover.ts';
+import { connectAgents, disconnectAll } from './lib/agents.ts';
+import { startServer, type BenchServer } from './lib/ipc.ts';
+import { atRate, packetBody, post, seqOf } from './lib/load.ts';
+import type { BenchPostgres } from './lib/postgres-server.ts';
+import { round, summarize } from './lib/stats.ts';
+
+export interface MultiHubLatency {
+  hubs: number;
+  agents: number;
+  perSecond: number;
+  sent: number;
+  accepted: number;
+  offersReceived: number;
+  latencyMs: ReturnType<typeof summarize>;
+  /** CPU per handoff over the measured part: all hubs together, and PostgreSQL (all its processes). */
+  hubCpuMsPerHandoff: number;
+  postgresCpuMsPerHandoff: number | null;
+}
+
+export interface MultiHubIngress {
+  hubs: number;
+  /** Bots posting at once, each to a random hub. */
+  concurrency: number;
+  handoffsPerSecond: number;
+  failed: number;
+}
+
+export interface MultiHubResult {
+  latency: MultiHubLatency[];
+  ingress: MultiHubIngress[];
+  failover?: FailoverOptionsAndReport;
+}
+
+export interface FailoverOptionsAndReport {
+  hubs: number;
+  agents: number;
+  handoffs: number;
+  leaseSeconds: number;
+  report: FailoverReport;
+}
+
+interface Offered {
+  handoff?: { packet?: { source?: { conversationId?: string } } };
+}
+
+const WARM_UP = 1_000_000;
+const headers = { authorization: `Bearer ${DEMO.integration.key}` };
+
+/** `n` hub-servers on one new database (the first seeds it), with `agents` agents connected, spread evenly. */
+async function startHubs(server: BenchPostgres, n: number, agents: number): Promise<{ hubs: BenchServer[]; sockets: Socket[]; stop: () => Promise<void> }> {
+  const db = await server.newDatabase();
+  const env = { BENCH_AGENTS: String(agents), BENCH_HUB_DATABASE_URL: db.url };
+  const hubs = [await startServer('hub-server', env)];
+  for (let i = 1; i < n; i++) hubs.push(await startServer('hub-server', { ...env, BENCH_SEEDED: '1' }));
+  const sockets: Socket[] = [];
+  const per = Math.ceil(agents / n);
+  for (const [i, hub] of hubs.entries()) sockets.push(...(await connectAgents(hub.url, Math.min(per, agents - i * per), i * per)));
+  return {
+    hubs,
+    sockets,
+    stop: async () => {
+      disconnectAll(sockets);
+      for (const hub of hubs) await hub.stop();
+      await db.drop();
+    },
+  };
+}
+
+const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
+
+async function latencyRun(server: BenchPostgres, hubCount: number, agents: number, perSecond: number, seconds: number): Promise<MultiHubLatency> {
+  const { hubs, sockets, stop } = await startHubs(server, hubCount, agents);
+  try {
+    const sentAt = new Map<number, number>();
+    const latencies: number[] = [];
+    for (const socket of sockets) {
+      socket.on('handoff:offered', (payload: Offered) => {
+        const seq = seqOf(payload.handoff?.packet?.source?.conversationId);
+        const at = seq === undefined ? undefined : sentAt.get(seq);
+        if (at === undefined || seq! >= WARM_UP) return;
+        sentAt.delete(seq!);
+        latencies.push(performance.now() - at);
+      });
+    }
+    const send = async (seq: number) => {
+      sentAt.set(seq, performance.now());
+      const status = await post(pick(hubs).url, '/v1/handoffs', packetBody(seq, 'bench'), headers);
+      return status >= 200 && status < 300;
+    };
+    await atRate(perSecond, Math.min(100, perSecond * 2), (seq) => send(WARM_UP + seq));
+    const cpu = async () => (await Promise.all(hubs.map((h) => h.cpuMs()))).reduce((a, b) => a + b, 0);
+    const hubCpuBefore = await cpu();
+    const pgCpuBefore = server.cpuMs();
+    const total = perSecond * seconds;
+    let accepted = 0;
+    await atRate(perSecond, total, async (seq) => {
+      if (await send(seq)) accepted += 1;
+    });
+    const deadline = Date.now() + 10_000;
+    while (latencies.length < accepted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const hubCpu = (await cpu()) - hubCpuBefore;
+    const pgCpuAfter = server.cpuMs();
+    return {
+      hubs: hubCount,
+      agents,
+      perSecond,
+      sent: total,
+      accepted,
+      offersReceived: latencies.length,
+      latencyMs: summarize(latencies),
+      hubCpuMsPerHandoff: round(hubCpu / total, 2),
+      postgresCpuMsPerHandoff: pgCpuBefore === null || pgCpuAfter === null ? null : round((pgCpuAfter - pgCpuBefore) / total, 2),
+    };
+  } finally {
+    await stop();
+  }
+}
+
+async function ingressRun(server: BenchPostgres, hubCount: number, agents: number, concurrency: number, seconds: number): Promise<MultiHubIngress> {
+  const { hubs, stop } = await startHubs(server, hubCount, agents);
+  try {
+    let seq = 0;
+    let ok = 0;
+    let failed = 0;
+    const until = performance.now() + seconds * 1000;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < until) {
+          const status = await post(pick(hubs).url, '/v1/handoffs', packetBody(seq++, 'bench'), headers);
+          if (status >= 200 && status < 300) ok += 1;
+          else failed += 1;
+        }
+      }),
+    );
+    return { hubs: hubCount, concurrency, handoffsPerSecond: round(ok / ((performance.now() - started) / 1000)), failed };
+  } finally {
+    await stop();
+  }
+}
+
+export async function measureMultiHub(
+  server: BenchPostgres,
+  { agents, perSecond, seconds, ingressSeconds, failover }: { agents: number; perSecond: number; seconds: number; ingressSeconds: number; failover: { agents: number; handoffs: number } },
+  log: (line: string) => void,
+): Promise<MultiHubResult> {
+  const latency: MultiHubLatency[] = [];
+  const ingress: MultiHubIngress[] = [];
+  for (const hubs of [1, 2, 3]) {
+    log(`multihub: ${hubs} hub(s), ${agents} agents spread over them, ${perSecond}/s to random hubs`);
+    latency.push(await latencyRun(server, hubs, agents, perSecond, seconds));
+  }
+  for (const hubs of [1, 2, 3]) {
+    log(`multihub: ingress with ${hubs} hub(s), 32 bots posting to random hubs`);
+    ingress.push(await ingressRun(server, hubs, agents, 32, ingressSeconds));
+  }
+  const leaseSeconds = 10;
+  log(`multihub: failover, 3 hubs behind nginx, ${failover.agents} agents, ${failover.handoffs} handoffs, one hub killed`);
+  const report = await runFailover({
+    serverUrl: server.url,
+    hubs: 3,
+    agents: failover.agents,
+    capacity: 3,
+    handoffs: failover.handoffs,
+    killAfter: Math.round(failover.handoffs / 3),
+    leaseSeconds,
+    concurrency: 32,
+    settleTimeoutMs: 180_000,
+  });
+  return { latency, ingress, failover: { hubs: 3, agents: failover.agents, handoffs: failover.handoffs, leaseSeconds, report } };
+}
