@@ -174,5 +174,6 @@ function multiHubTables(h: MultiHubResult, single?: PostgresResult): string {
         ].join('\n'),
     );
   }
+  if (h.failoverError) parts.push(`**1d. Failover**: the run did not finish: ${h.failoverError}`);
   return parts.join('\n\n');
 }

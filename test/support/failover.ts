@@ -127,8 +127,12 @@ export async function runFailover(options: FailoverOptions): Promise<FailoverRep
     const args = ['--database-url', db.url, '--port', '0', '--trust-proxy', '--lease-seconds', String(options.leaseSeconds)];
     hubs.push(...(await Promise.all(Array.from({ length: options.hubs }, () => startHubProcess(args)))));
     nginx = await startNginx(hubs.map((h) => h.url));
-    for (let i = 0; i < options.agents; i++) apps.push(agentApp(nginx.url, `fo-${i}-token`, addressOf(i)));
-    await Promise.all(apps.map((a) => a.client.ready(60_000)));
+    // A few at a time, as a site's apps start over minutes, not all in one instant.
+    for (let i = 0; i < options.agents; i += 50) {
+      const batch = Array.from({ length: Math.min(50, options.agents - i) }, (_, j) => agentApp(nginx!.url, `fo-${i + j}-token`, addressOf(i + j)));
+      apps.push(...batch);
+      await Promise.all(batch.map((a) => a.client.ready(60_000)));
+    }
 
     const spread = await db.query<{ url: string; agents: number }>(
       `select h.url, count(c.agent_id)::int as agents from hubs h left join agent_connections c on c.hub_id = h.id group by h.url`,

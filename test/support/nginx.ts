@@ -65,7 +65,8 @@ export async function renderNginxConfig(dir: string, port: number, hubs: readonl
   const main = `pid ${inDir('nginx.pid')};
 error_log ${inDir('error.log')} notice;
 worker_processes 1;
-events { worker_connections 512; }
+worker_rlimit_nofile 16384;
+events { worker_connections 8192; }
 http {
     log_format baton_test '$remote_addr "$request" $status "$upstream_addr"';
     access_log ${inDir('access.log')} baton_test;
