@@ -21,6 +21,7 @@ import { secureSocketIo, socketIoCors } from './http/security.ts';
 import { createHttpServer } from './api/server.ts';
 import { silentLogger } from './log.ts';
 import { openPglite, openPostgres, type Db } from './store/db.ts';
+import { poolOf } from './store/postgres-url.ts';
 import { startConnectorDeliverer } from './product/connectors/deliverer.ts';
 import { announceProductItem } from './product/items.ts';
 import { migrate } from './store/migrate.ts';
@@ -197,7 +198,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   });
   // Hubs on one PostgreSQL hear each other's socket.io events through it, on a pool of their own
   // (one connection listens, one publishes) so events never wait behind the store's transactions.
-  const fanOut = options.databaseUrl ? new pg.Pool({ connectionString: options.databaseUrl, max: 2 }) : undefined;
+  const fanOut = options.databaseUrl ? new pg.Pool({ connectionString: poolOf(options.databaseUrl).connectionString, max: 2, application_name: 'baton-hub-events' }) : undefined;
   fanOut?.on('error', (error) => log.error({ err: error }, 'an idle connection of the socket.io adapter failed'));
   const io = new Server(app.server, {
     serveClient: false,
