@@ -12,6 +12,7 @@ import { readFixture } from '../support/fixtures.ts';
 import { connectTestHub, type TestHubClient } from '../support/hub-client.ts';
 import { DEMO_KEY, startTestHub, type TestHub } from '../support/hub.ts';
 import { startNginx, type TestNginx } from '../support/nginx.ts';
+import { describeWithNginx } from '../support/with-nginx.ts';
 import { send } from '../support/property.ts';
 
 const PACKET = readFixture<Record<string, unknown>>('packets/billing-dispute-chat.json');
@@ -23,7 +24,7 @@ const logged = async (nginx: TestNginx, status: number) => (await nginx.requests
 /** The host:port of a hub's URL, as nginx logs it. */
 const hostOf = (url: string) => new URL(url).host;
 
-describe('one hub behind nginx (deploy/nginx/baton.conf)', () => {
+describeWithNginx('one hub behind nginx (deploy/nginx/baton.conf)', () => {
   let t: TestHub;
   let nginx: TestNginx;
   const clients: TestHubClient[] = [];
@@ -120,7 +121,7 @@ describe('one hub behind nginx (deploy/nginx/baton.conf)', () => {
   });
 });
 
-describe('a hub behind nginx without --trust-proxy', () => {
+describeWithNginx('a hub behind nginx without --trust-proxy', () => {
   it("counts every client's failed sign-ins against nginx's address, so one client locks out all (why the hubs need --trust-proxy)", async () => {
     const t = await startTestHub({ rateLimits: { signIn: { maxFailures: 2 } } });
     const nginx = await startNginx([t.url]);
@@ -151,7 +152,7 @@ async function upstream(answer: (req: IncomingMessage, res: ServerResponse) => v
   };
 }
 
-describe("nginx's retries", () => {
+describeWithNginx("nginx's retries", () => {
   it('send a GET on to the next hub when a hub fails it, but never a POST that a hub received', async () => {
     // One hub dies while it handles each request (the connection ends without an answer); the other answers.
     // (startNginx's own probe, without an id, is answered.)
@@ -183,7 +184,7 @@ describe("nginx's retries", () => {
   });
 });
 
-describe('two hubs behind nginx', () => {
+describeWithNginx('two hubs behind nginx', () => {
   it("keeps a browser's long-polling session on the hub that opened it", async () => {
     const [a, b] = await Promise.all([startTestHub(), startTestHub()]);
     const nginx = await startNginx([a.url, b.url]);

@@ -1,15 +1,16 @@
 // Three hubs on one PostgreSQL behind nginx, one killed (SIGKILL) in the middle of a burst of
 // handoffs while agents accept and resolve (test/support/failover.ts). Runs in the `postgres`
 // project (vitest.config.ts); `npm run bench` runs the same at 1,000 agents and 2,000 handoffs.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { runFailover } from '../support/failover.ts';
+import { describeWithNginx } from '../support/with-nginx.ts';
 
 const LEASE_SECONDS = 3;
 /** A hub that dies is taken over within 1.2 leases (hub/cluster/membership.ts). */
 const TAKEOVER_BOUND_MS = LEASE_SECONDS * 1000 * 1.2;
 const HANDOFFS = 400;
 
-describe('a hub killed in the middle of a burst, behind nginx', () => {
+describeWithNginx('a hub killed in the middle of a burst, behind nginx', () => {
   it('loses nothing, owns nothing twice, applies every action once, and moves the dead hub’s offers on within the lease', async () => {
     const report = await runFailover({
       serverUrl: process.env.TEST_DATABASE_URL!,

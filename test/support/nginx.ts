@@ -9,7 +9,7 @@ import path from 'node:path';
 import { REPO_ROOT } from './fixtures.ts';
 import { freePort } from './free-port.ts';
 
-/** Said when no nginx can be found; `npm test` stops with it before running any test. */
+/** Said when no nginx can be found (`npm test` says it first; under CI it stops there). */
 export const NO_NGINX =
   'No nginx for the reverse-proxy tests: install Debian\'s (`apt-get install nginx`; the tests run it themselves, on a free loopback port, and need no service running), or set BATON_NGINX to an nginx executable.';
 
