@@ -221,7 +221,9 @@ describe('after the hub restarts', () => {
   let ana: TestHubClient;
   const kit = handoffKit(() => t);
   beforeAll(async () => {
-    t = await startTestHub();
+    // A reconnect grace longer than the restart and the app's backoff take on a loaded machine:
+    // the agent is back before the stopped hub's lease ends, as apps normally are.
+    t = await startTestHub({ lease: { reconnectGraceMs: 15_000 } });
     ana = await t.signIn('demo-ana');
   });
   afterEach(() => kit.cancelOpen());
