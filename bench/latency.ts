@@ -1,8 +1,7 @@
 import type { Socket } from 'socket.io-client';
-import { DEMO } from '../hub/demo/seed.ts';
 import { connectAgents, disconnectAll } from './lib/agents.ts';
 import { startServer, type BenchServer } from './lib/ipc.ts';
-import { atRate, packetBody, post, seqOf } from './lib/load.ts';
+import { offerTimer } from './lib/offer-timer.ts';
 import { round, summarize } from './lib/stats.ts';
 
 const SERVER_NAMES = { hub: 'hub', bare: 'bare socket.io' } as const;
@@ -52,13 +51,6 @@ interface LatencyRun {
   wallMs: number;
   measured?: Record<string, number>;
   rssPerAgentKiB?: number;
-}
-
-/** Warm-up requests are numbered from here and not counted. */
-const WARM_UP = 1_000_000;
-
-interface Offered {
-  handoff?: { packet?: { source?: { conversationId?: string } } };
 }
 
 /**
@@ -113,47 +105,21 @@ async function runOnce(server: ServerKind, agents: number, perSecond: number, se
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       rssPerAgentKiB = ((await running.memory()).rss - idle.rss) / agents / 1024;
     }
-    const sentAt = new Map<number, number>();
-    const latencies: number[] = [];
-    let lastOfferAt = 0;
-    for (const socket of sockets) {
-      socket.on('handoff:offered', (payload: Offered) => {
-        const seq = seqOf(payload.handoff?.packet?.source?.conversationId);
-        const at = seq === undefined ? undefined : sentAt.get(seq);
-        if (at === undefined || seq! >= WARM_UP) return;
-        sentAt.delete(seq!);
-        lastOfferAt = performance.now();
-        latencies.push(lastOfferAt - at);
-      });
-    }
-    const headers = { authorization: `Bearer ${DEMO.integration.key}` };
-    const send = async (seq: number) => {
-      const body = packetBody(seq, 'bench');
-      sentAt.set(seq, performance.now());
-      const status = await post(url, '/v1/handoffs', body, headers);
-      return status >= 200 && status < 300;
-    };
-    // Warm-up: connections, JIT and the store's caches, not counted.
-    await atRate(perSecond, Math.min(100, perSecond * 2), (seq) => send(WARM_UP + seq));
+    const timer = offerTimer(sockets, () => url);
+    await timer.warmUp(perSecond);
     const total = perSecond * seconds;
-    let accepted = 0;
     const finish = await setup?.measure(running);
     const cpuBefore = await running.cpuMs();
     const startedAt = performance.now();
-    await atRate(perSecond, total, async (seq) => {
-      if (await send(seq)) accepted += 1;
-    });
-    // Offers still on their way get a few seconds; what never arrives is reported.
-    const deadline = Date.now() + 10_000;
-    while (latencies.length < accepted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const accepted = await timer.run(perSecond, total);
     const cpuMs = (await running.cpuMs()) - cpuBefore;
     const measured = await finish?.();
     return {
       sent: total,
       accepted,
-      latencies,
+      latencies: timer.latencies,
       cpuMs,
-      wallMs: (lastOfferAt || performance.now()) - startedAt,
+      wallMs: (timer.lastOfferAt() || performance.now()) - startedAt,
       ...(measured && { measured }),
       ...(rssPerAgentKiB !== undefined && { rssPerAgentKiB }),
     };

@@ -6,7 +6,8 @@ import { DEMO } from '../hub/demo/seed.ts';
 import { runFailover, type FailoverReport } from '../test/support/failover.ts';
 import { connectAgents, disconnectAll } from './lib/agents.ts';
 import { startServer, type BenchServer } from './lib/ipc.ts';
-import { atRate, packetBody, post, seqOf } from './lib/load.ts';
+import { packetBody, post } from './lib/load.ts';
+import { offerTimer } from './lib/offer-timer.ts';
 import type { BenchPostgres } from './lib/postgres-server.ts';
 import { round, summarize } from './lib/stats.ts';
 
@@ -47,11 +48,6 @@ export interface FailoverOptionsAndReport {
   report: FailoverReport;
 }
 
-interface Offered {
-  handoff?: { packet?: { source?: { conversationId?: string } } };
-}
-
-const WARM_UP = 1_000_000;
 const headers = { authorization: `Bearer ${DEMO.integration.key}` };
 
 /** `n` hub-servers on one new database (the first seeds it), with `agents` agents connected, spread evenly. */
@@ -79,33 +75,13 @@ const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.
 async function latencyRun(server: BenchPostgres, hubCount: number, agents: number, perSecond: number, seconds: number): Promise<MultiHubLatency> {
   const { hubs, sockets, stop } = await startHubs(server, hubCount, agents);
   try {
-    const sentAt = new Map<number, number>();
-    const latencies: number[] = [];
-    for (const socket of sockets) {
-      socket.on('handoff:offered', (payload: Offered) => {
-        const seq = seqOf(payload.handoff?.packet?.source?.conversationId);
-        const at = seq === undefined ? undefined : sentAt.get(seq);
-        if (at === undefined || seq! >= WARM_UP) return;
-        sentAt.delete(seq!);
-        latencies.push(performance.now() - at);
-      });
-    }
-    const send = async (seq: number) => {
-      sentAt.set(seq, performance.now());
-      const status = await post(pick(hubs).url, '/v1/handoffs', packetBody(seq, 'bench'), headers);
-      return status >= 200 && status < 300;
-    };
-    await atRate(perSecond, Math.min(100, perSecond * 2), (seq) => send(WARM_UP + seq));
+    const timer = offerTimer(sockets, () => pick(hubs).url);
+    await timer.warmUp(perSecond);
     const cpu = async () => (await Promise.all(hubs.map((h) => h.cpuMs()))).reduce((a, b) => a + b, 0);
     const hubCpuBefore = await cpu();
     const pgCpuBefore = server.cpuMs();
     const total = perSecond * seconds;
-    let accepted = 0;
-    await atRate(perSecond, total, async (seq) => {
-      if (await send(seq)) accepted += 1;
-    });
-    const deadline = Date.now() + 10_000;
-    while (latencies.length < accepted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const accepted = await timer.run(perSecond, total);
     const hubCpu = (await cpu()) - hubCpuBefore;
     const pgCpuAfter = server.cpuMs();
     return {
@@ -114,8 +90,8 @@ async function latencyRun(server: BenchPostgres, hubCount: number, agents: numbe
       perSecond,
       sent: total,
       accepted,
-      offersReceived: latencies.length,
-      latencyMs: summarize(latencies),
+      offersReceived: timer.latencies.length,
+      latencyMs: summarize(timer.latencies),
       hubCpuMsPerHandoff: round(hubCpu / total, 2),
       postgresCpuMsPerHandoff: pgCpuBefore === null || pgCpuAfter === null ? null : round((pgCpuAfter - pgCpuBefore) / total, 2),
     };

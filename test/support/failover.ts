@@ -203,13 +203,8 @@ export async function runFailover(options: FailoverOptions): Promise<FailoverRep
        from handoff_events e where e.handoff_id = any($1) and e.at > $2::timestamptz and e.type <> 'offered' group by e.handoff_id`,
       [atKill.offers, new Date(killedAt).toISOString()],
     );
-    const store2 = await openStore({ databaseUrl: db.url });
-    let violations: string[];
-    try {
-      violations = replayHistories(await loadEvents(store2, `e.handoff_id in (select id from handoffs where team = '${TEAM}')`), { push: true, capacity: options.capacity }).violations;
-    } finally {
-      await store2.close();
-    }
+    const events = await loadEvents({ query: async (sql, params) => ({ rows: await db.query(sql, params) }) }, 'e.handoff_id in (select id from handoffs where team = $1)', [TEAM]);
+    const { violations } = replayHistories(events, { push: true, capacity: options.capacity });
     return {
       agentsPerHub,
       victimAgents: atKill.agents.length,
